@@ -1,0 +1,1 @@
+"""The coalition bot application: entry point, settings, wiring and scheduling."""

@@ -1,0 +1,186 @@
+"""Entry point: `python -m bot` runs the bot; subcommands administer it without Discord."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import discord
+from dotenv import load_dotenv
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("bot")
+
+
+class StartupError(Exception):
+    """A problem that stops the bot from starting; the message says which setting and how to fix it."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="EU STEM Coalition Discord bot")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="connect to Discord and serve (the default)")
+
+    db = commands.add_parser("db", help="database migrations").add_subparsers(dest="action", required=True)
+    upgrade = db.add_parser("upgrade", help="apply migrations (default: up to the newest)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    downgrade = db.add_parser("downgrade", help="revert migrations down to REVISION ('base' empties it)")
+    downgrade.add_argument("revision")
+    db.add_parser("current", help="show the applied and the newest revision")
+
+    data = commands.add_parser("data", help="shipped knowledge base").add_subparsers(dest="action", required=True)
+    data.add_parser("load", help="load the shipped platforms and practices (idempotent)")
+    data.add_parser("check", help="validate the shipped data files and report errors with file and entry")
+
+    find = commands.add_parser("find", help="look up platforms and practices from the terminal")
+    find.add_argument("query", nargs="+")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_dotenv(Path.cwd() / ".env")
+    command = args.command or "run"
+    try:
+        settings = Settings.from_env(os.environ, require_token=command == "run")
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    from bot.logging_setup import configure_logging
+
+    configure_logging(settings.log_level)
+    handlers: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
+        "run": run_bot,
+        "db": run_db_command,
+        "data": run_data_command,
+        "find": run_find,
+    }
+    try:
+        return asyncio.run(handlers[command](settings, args))
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Apply migrations and load the shipped data, turning connection failures into one clear line."""
+    from db import migrate
+
+    try:
+        await migrate.upgrade(settings.database_url)
+    except (OperationalError, DBAPIError, OSError) as error:
+        reason = getattr(error, "orig", None) or error
+        raise StartupError(
+            f"DATABASE_URL: cannot open the database ({reason}). Check the URL, that the server is running "
+            "and reachable, and that the directory of a SQLite file is writable."
+        ) from None
+    await load_shipped(settings)
+
+
+async def load_shipped(settings: Settings) -> int:
+    from db.engine import create_engine, create_sessionmaker
+    from db.shipped import ShippedDataError, load_shipped_data, read_shipped_data
+
+    try:
+        data = read_shipped_data()
+    except ShippedDataError as error:
+        raise StartupError("shipped data is invalid:\n  " + "\n  ".join(error.problems)) from None
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            report = await load_shipped_data(session, data)
+    finally:
+        await engine.dispose()
+    log.info("Shipped data: %s", report)
+    return 0
+
+
+async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.client import CoalitionBot
+    from db.engine import create_engine, create_sessionmaker
+
+    await prepare_database(settings)
+    if settings.discord_api_base:
+        # A Discord-compatible API (the test suite's loopback fake); never set in production.
+        discord.http.Route.BASE = settings.discord_api_base
+    engine = create_engine(settings.database_url)
+    bot = CoalitionBot(settings=settings, sessions=create_sessionmaker(engine))
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            await bot.start(settings.discord_token)
+    except discord.LoginFailure:
+        raise StartupError(
+            "DISCORD_TOKEN: Discord rejected the token. Reset it in the Developer Portal (Bot → Reset Token) "
+            "and update .env."
+        ) from None
+    except discord.PrivilegedIntentsRequired:
+        raise StartupError(
+            "the bot asked for a privileged intent that is not enabled in the Developer Portal."
+        ) from None
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
+    from db import migrate
+
+    try:
+        if args.action == "upgrade":
+            await migrate.upgrade(settings.database_url, args.revision)
+        elif args.action == "downgrade":
+            await migrate.downgrade(settings.database_url, args.revision)
+        current = await migrate.current_revision(settings.database_url)
+    except (OperationalError, DBAPIError, OSError) as error:
+        raise StartupError(f"DATABASE_URL: cannot open the database ({getattr(error, 'orig', error)}).") from None
+    print(f"database revision: {current or 'empty'} (newest: {migrate.head_revision()})")
+    return 0
+
+
+async def run_data_command(settings: Settings, args: argparse.Namespace) -> int:
+    from db.shipped import check_shipped_data
+
+    if args.action == "check":
+        problems = check_shipped_data()
+        for problem in problems:
+            print(problem)
+        print("shipped data: OK" if not problems else f"shipped data: {len(problems)} problem(s)")
+        return 1 if problems else 0
+    await prepare_database(settings)
+    return 0
+
+
+async def run_find(settings: Settings, args: argparse.Namespace) -> int:
+    from db.engine import create_engine, create_sessionmaker
+    from db.knowledge import find_anything
+
+    await prepare_database(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            hits = await find_anything(session, " ".join(args.query), limit=10)
+    finally:
+        await engine.dispose()
+    if not hits:
+        print("no matches")
+    for hit in hits:
+        print(f"[{hit.kind}] {hit.title} — {hit.snippet}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

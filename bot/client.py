@@ -1,0 +1,53 @@
+"""The Discord client: loads the cogs, registers persistent buttons and syncs slash commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from bot.tree import CoalitionTree
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.knowledge",)
+
+
+class CoalitionBot(commands.Bot):
+    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+        intents = discord.Intents.default()
+        # No privileged intents: everything arrives through interactions and the guild cache.
+        intents.typing = False
+        intents.presences = False
+        intents.message_content = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CoalitionTree,
+            help_command=None,
+        )
+        self.settings = settings
+        self.sessions = sessions
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Sync to GUILD_ID when set (instant), else globally (Discord may take up to an hour)."""
+        if self.settings.guild_id:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to guild %s", len(synced), self.settings.guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("Synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("coalition-bot ready as %s in %d guild(s)", self.user, len(self.guilds))

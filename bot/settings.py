@@ -1,0 +1,95 @@
+"""Settings read once from the environment (and `.env`), validated, and passed down as a frozen object."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/coalition.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Three dot-separated base64url segments; the first encodes the bot's user id.
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and says how to fix it."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+
+
+@dataclass(frozen=True)
+class Settings:
+    discord_token: str = ""
+    database_url: str = DEFAULT_DATABASE_URL
+    guild_id: int | None = None
+    moderator_role: str | None = None
+    announce_channel_id: int | None = None
+    default_timezone: str = "Europe/Brussels"
+    log_level: str = "INFO"
+    discord_api_base: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, require_token: bool = True) -> Settings:
+        """Build settings from environment variables, raising SettingsError on the first bad one."""
+
+        def value(key: str) -> str | None:
+            raw = env.get(key, "").strip()
+            return raw or None
+
+        token = value("DISCORD_TOKEN") or ""
+        if require_token:
+            if not token:
+                raise SettingsError(
+                    "DISCORD_TOKEN",
+                    "not set. Copy the bot token from the Discord Developer Portal (Bot → Reset Token) "
+                    "into .env as DISCORD_TOKEN=...",
+                )
+            if not TOKEN_PATTERN.match(token):
+                raise SettingsError(
+                    "DISCORD_TOKEN",
+                    "does not look like a bot token (three dot-separated parts). Copy it again from the "
+                    "Developer Portal, without quotes or spaces.",
+                )
+        timezone = value("DEFAULT_TIMEZONE") or cls.default_timezone
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                "DEFAULT_TIMEZONE", f"{timezone!r} is not an IANA time zone; use one like Europe/Brussels."
+            ) from None
+        log_level = (value("LOG_LEVEL") or cls.log_level).upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError("LOG_LEVEL", f"{log_level!r} is not one of {', '.join(LOG_LEVELS)}.")
+        database_url = value("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                "DATABASE_URL",
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                f"(got {database_url.split(':', 1)[0]!r}).",
+            )
+        api_base = value("DISCORD_API_BASE")
+        if api_base and not api_base.startswith(("http://", "https://")):
+            raise SettingsError("DISCORD_API_BASE", "must be an http(s) URL such as https://discord.com/api/v10.")
+        return cls(
+            discord_token=token,
+            database_url=database_url,
+            guild_id=_snowflake(env, "GUILD_ID"),
+            moderator_role=value("MODERATOR_ROLE"),
+            announce_channel_id=_snowflake(env, "ANNOUNCE_CHANNEL_ID"),
+            default_timezone=timezone,
+            log_level=log_level,
+            discord_api_base=api_base.rstrip("/") if api_base else None,
+        )
+
+
+def _snowflake(env: Mapping[str, str], key: str) -> int | None:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 15 <= len(raw) <= 21:
+        raise SettingsError(key, f"{raw!r} is not a Discord id. Enable Developer Mode, right-click the item, Copy ID.")
+    return int(raw)

@@ -1,0 +1,50 @@
+"""The command tree's single error handler: domain errors become polite ephemeral replies."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from cogs._checks import NotModeratorError, send_ephemeral
+from db.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MODERATORS_ONLY = "Sorry, only moderators can do that."
+APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
+
+
+def user_message_for(error: BaseException) -> str | None:
+    """The message to show for an expected error, or None for an unexpected one."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        error = error.__cause__ or error
+    if isinstance(error, DomainError):
+        return error.user_message
+    if isinstance(error, NotModeratorError):
+        return MODERATORS_ONLY
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in the coalition's server."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CheckFailure):
+        return "Sorry, you can't use this command here."
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the member what went wrong; log anything unexpected with its traceback."""
+    message = user_message_for(error)
+    if message is None:
+        log.error("Unhandled error in interaction %s", interaction.data, exc_info=error)
+        message = APOLOGY
+    try:
+        await send_ephemeral(interaction, message)
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message for interaction %s", interaction.id)
+
+
+class CoalitionTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report_error(interaction, error)

@@ -1,0 +1,63 @@
+"""Checks and small reply helpers shared by every cog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+import discord
+from discord import app_commands
+
+from bot.permissions import RoleRef, is_moderator
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+
+class NotModeratorError(app_commands.CheckFailure):
+    """Raised when a member who is not a moderator runs a moderator-only command or button."""
+
+
+def coalition_bot(interaction: discord.Interaction) -> CoalitionBot:
+    return cast("CoalitionBot", interaction.client)
+
+
+def member_is_moderator(interaction: discord.Interaction) -> bool:
+    """Whether the member behind this interaction may run moderator-only actions."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    return is_moderator(
+        configured_role=coalition_bot(interaction).settings.moderator_role,
+        roles=[RoleRef(id=role.id, name=role.name) for role in member.roles],
+        manage_guild=member.guild_permissions.manage_guild,
+    )
+
+
+def ensure_moderator(interaction: discord.Interaction) -> None:
+    """Refuse a button or modal action of a non-moderator; commands use `moderator_only()` instead."""
+    if not member_is_moderator(interaction):
+        raise NotModeratorError("moderators only")
+
+
+T = TypeVar("T")
+
+
+def moderator_only() -> Callable[[T], T]:
+    """App-command check: only moderators (MODERATOR_ROLE or Manage Server) may run the command."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        ensure_moderator(interaction)
+        return True
+
+    return app_commands.check(predicate)
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Answer only the member who acted, whether or not the interaction was already answered."""
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+    else:
+        await interaction.response.send_message(
+            content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )

@@ -1,0 +1,170 @@
+"""Lookups: /platform, /practice and /find over the coalition's knowledge base."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.text import trim
+from cogs._checks import moderator_only
+from cogs._pagination import Paginator
+from cogs.knowledge._embeds import (
+    find_results,
+    platform_card,
+    platform_list_pages,
+    practice_card,
+    practice_result_pages,
+    review_card,
+)
+from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
+from db.knowledge import (
+    autocomplete_platforms,
+    autocomplete_practices,
+    find_anything,
+    find_platform,
+    get_practice,
+    list_countries,
+    list_platforms,
+    next_pending_practice,
+    search_practices,
+)
+from db.shipped import TOPICS, source_titles
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+Choices = list[app_commands.Choice[str]]
+
+
+def choices(pairs: list[tuple[str, str]]) -> Choices:
+    return [app_commands.Choice(name=trim(label, 100), value=value[:100]) for label, value in pairs[:25]]
+
+
+class Knowledge(commands.Cog):
+    platform = app_commands.Group(name="platform", description="Member platforms and partners of the coalition")
+    practice = app_commands.Group(name="practice", description="Best practices shared in the coalition")
+
+    def __init__(self, bot: CoalitionBot) -> None:
+        self.bot = bot
+
+    # --- autocomplete -------------------------------------------------------------------------------------
+
+    async def platform_names(self, _interaction: discord.Interaction, current: str) -> Choices:
+        async with self.bot.sessions.begin() as session:
+            return choices(await autocomplete_platforms(session, current))
+
+    async def countries(self, _interaction: discord.Interaction, current: str) -> Choices:
+        async with self.bot.sessions.begin() as session:
+            known = await list_countries(session)
+        wanted = current.casefold().strip()
+        return choices([(f"{c} ({n})", c) for c, n in known if not wanted or wanted in c.casefold()])
+
+    async def topics(self, _interaction: discord.Interaction, current: str) -> Choices:
+        wanted = current.casefold().strip()
+        return choices([(topic, topic) for topic in TOPICS if wanted in topic])
+
+    async def practice_titles(self, _interaction: discord.Interaction, current: str) -> Choices:
+        async with self.bot.sessions.begin() as session:
+            return choices(await autocomplete_practices(session, current))
+
+    # --- /platform ------------------------------------------------------------------------------------------
+
+    @platform.command(name="show")
+    @app_commands.describe(name="Name, acronym, alias or country — e.g. LUMA, Teknikcollege, Óbuda, Norway")
+    @app_commands.autocomplete(name=platform_names)
+    async def platform_show(self, interaction: discord.Interaction, name: str) -> None:
+        """Show one member platform: who they are, what they do, their impact and people."""
+        async with self.bot.sessions.begin() as session:
+            found = await find_platform(session, name)
+        card = platform_card(found.platform, titles=source_titles(), others=found.others_in_country)
+        await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id))
+
+    @platform.command(name="list")
+    @app_commands.describe(country="Only this country's platforms")
+    @app_commands.autocomplete(country=countries)
+    async def platform_list(self, interaction: discord.Interaction, country: str | None = None) -> None:
+        """List the coalition's platforms, or one country's."""
+        async with self.bot.sessions.begin() as session:
+            platforms = await list_platforms(session, country=country)
+        resolved = platforms[0].country if country and platforms else None
+        await Paginator.send(interaction, platform_list_pages(platforms, country=resolved))
+
+    # --- /practice ------------------------------------------------------------------------------------------
+
+    @practice.command(name="search")
+    @app_commands.describe(
+        query="What you are looking for, e.g. teacher training, role models, decision-makers",
+        topic="Only practices on this topic",
+        country="Only practices from this country",
+    )
+    @app_commands.autocomplete(topic=topics, country=countries)
+    async def practice_search(
+        self, interaction: discord.Interaction, query: str, topic: str | None = None, country: str | None = None
+    ) -> None:
+        """Search the best practices shared in the coalition, best match first."""
+        if topic and topic not in TOPICS:
+            await interaction.response.send_message(
+                f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
+            )
+            return
+        async with self.bot.sessions.begin() as session:
+            results = await search_practices(session, query, topic=topic, country=country)
+        if not results:
+            await interaction.response.send_message(
+                "No practice matches that. Try fewer or other words, or drop the topic/country filter.", ephemeral=True
+            )
+            return
+        filters = ", ".join(part for part in (topic, results[0].practice.country if country else None) if part)
+        pages = practice_result_pages([result.practice for result in results], query=query, filters=filters)
+        await Paginator.send(interaction, pages)
+
+    @practice.command(name="show")
+    @app_commands.describe(title="The practice's title (start typing to pick one)")
+    @app_commands.autocomplete(title=practice_titles)
+    async def practice_show(self, interaction: discord.Interaction, title: str) -> None:
+        """Show one best practice with its source and the platforms behind it."""
+        async with self.bot.sessions.begin() as session:
+            practice = await get_practice(session, title)
+        card = practice_card(practice, titles=source_titles())
+        await interaction.response.send_message(embed=card, view=card_view("practice", practice.id))
+
+    @practice.command(name="submit")
+    async def practice_submit(self, interaction: discord.Interaction) -> None:
+        """Share a best practice from your platform; moderators review it before it is searchable."""
+        await interaction.response.send_modal(SubmitPracticeModal())
+
+    @practice.command(name="review")
+    @moderator_only()
+    async def practice_review(self, interaction: discord.Interaction) -> None:
+        """Review the next practice submitted by a member (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            practice, waiting = await next_pending_practice(session)
+        if practice is None:
+            await interaction.response.send_message("Nothing is waiting for review. 🎉", ephemeral=True)
+            return
+        await interaction.response.send_message(
+            embed=review_card(practice, waiting=waiting), view=review_view(practice.id), ephemeral=True
+        )
+
+    # --- /find ----------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="find")
+    @app_commands.describe(query="Anything: a platform, a country, a topic, an event")
+    async def find(self, interaction: discord.Interaction, query: str) -> None:
+        """Search everything the bot knows: platforms, practices and events."""
+        async with self.bot.sessions.begin() as session:
+            hits = await find_anything(session, query, limit=10)
+        if not hits:
+            await interaction.response.send_message(
+                "Nothing matches that. Try other words, or browse with `/platform list`.", ephemeral=True
+            )
+            return
+        await interaction.response.send_message(embed=find_results(hits, query=query))
+
+
+async def setup(bot: CoalitionBot) -> None:
+    bot.add_dynamic_items(FullTextButton, ReviewButton)
+    await bot.add_cog(Knowledge(bot))

@@ -1,0 +1,167 @@
+"""Persistent buttons and the submission modal of the knowledge cog."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from cogs._checks import coalition_bot, ensure_moderator
+from cogs._views import ReportingItem, ReportingModal
+from cogs.knowledge._embeds import platform_full_text, practice_full_text, review_card
+from db.knowledge import (
+    Submission,
+    next_pending_practice,
+    platform_by_id,
+    practice_by_id,
+    review_practice,
+    submit_practice,
+)
+
+log = logging.getLogger(__name__)
+
+
+class FullTextButton(
+    ReportingItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"kb:full:(?P<kind>platform|practice):(?P<ref_id>\d+)",
+):
+    """ "Show full text" on a card: the untrimmed record, only for the member who asked."""
+
+    def __init__(self, kind: str, ref_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Show full text", style=discord.ButtonStyle.secondary, custom_id=f"kb:full:{kind}:{ref_id}"
+            )
+        )
+        self.kind = kind
+        self.ref_id = ref_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> FullTextButton:
+        return cls(match["kind"], int(match["ref_id"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        async with coalition_bot(interaction).sessions.begin() as session:
+            if self.kind == "platform":
+                embeds = platform_full_text(await platform_by_id(session, self.ref_id))
+            else:
+                embeds = practice_full_text(await practice_by_id(session, self.ref_id))
+        await interaction.response.send_message(embeds=embeds, ephemeral=True)
+
+
+def card_view(kind: str, ref_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FullTextButton(kind, ref_id))
+    return view
+
+
+class ReviewButton(
+    ReportingItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"kb:review:(?P<action>approve|reject):(?P<practice_id>\d+)",
+):
+    """Approve or Reject on a pending submission; moderators only; keeps working after restarts."""
+
+    def __init__(self, action: str, practice_id: int) -> None:
+        approve = action == "approve"
+        super().__init__(
+            discord.ui.Button(
+                label="Approve" if approve else "Reject",
+                style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+                custom_id=f"kb:review:{action}:{practice_id}",
+            )
+        )
+        self.approve = approve
+        self.practice_id = practice_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReviewButton:
+        return cls(match["action"], int(match["practice_id"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        ensure_moderator(interaction)
+        bot = coalition_bot(interaction)
+        async with bot.sessions.begin() as session:
+            practice = await review_practice(
+                session, practice_id=self.practice_id, moderator_id=interaction.user.id, approve=self.approve
+            )
+            _next, waiting = await next_pending_practice(session)
+        verdict = "approved — now searchable" if self.approve else "rejected"
+        decided = review_card(practice, waiting=waiting)
+        decided.colour = discord.Colour.green() if self.approve else discord.Colour.dark_grey()
+        decided.set_author(name=f"{verdict.capitalize()} by {interaction.user.display_name}")
+        await interaction.response.edit_message(embed=decided, view=None)
+        more = f" {waiting} more waiting: run `/practice review` again." if waiting else " Nothing else is waiting."
+        await interaction.followup.send(f"Submission #{practice.id} {verdict}.{more}", ephemeral=True)
+        if practice.submitted_by:
+            await tell_submitter(bot, practice.submitted_by, practice.title, self.approve)
+
+
+async def tell_submitter(bot: discord.Client, user_id: int, title: str, approved: bool) -> None:
+    """DM the member the verdict; a closed DM is not an error worth bothering the moderator with."""
+    outcome = "was approved and is now searchable with `/practice search`" if approved else "was not accepted this time"
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        await user.send(
+            f"Your practice submission “{discord.utils.escape_markdown(title)}” {outcome}. Thank you for sharing!",
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    except discord.HTTPException as error:
+        log.info("Could not DM submitter %s: %s", user_id, error)
+
+
+def review_view(practice_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton("approve", practice_id))
+    view.add_item(ReviewButton("reject", practice_id))
+    return view
+
+
+class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
+    practice_title: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
+        label="Title", min_length=5, max_length=120, placeholder="e.g. Regional teacher networks in Tromsø"
+    )
+    summary: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
+        label="Summary",
+        style=discord.TextStyle.paragraph,
+        min_length=10,
+        max_length=500,
+        placeholder="What is it, and why does it work? One or two sentences.",
+    )
+    details: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
+        label="Details",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=3000,
+        placeholder="How it is run, figures, what others should know",
+    )
+    where: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
+        label="Country or platform", required=False, max_length=200, placeholder="e.g. Norway, or LUMA"
+    )
+    link: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
+        label="Link", required=False, max_length=300, placeholder="https://…"
+    )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        submission = Submission(
+            title=self.practice_title.value,
+            summary=self.summary.value,
+            details=self.details.value,
+            where=self.where.value,
+            link=self.link.value,
+        )
+        async with coalition_bot(interaction).sessions.begin() as session:
+            practice = await submit_practice(session, submission=submission, submitted_by=interaction.user.id)
+        # Only now, after the commit, is the member told it is saved.
+        await interaction.response.send_message(
+            f"Thank you! “{discord.utils.escape_markdown(practice.title)}” is saved as submission #{practice.id} "
+            "and waits for a moderator's review. You'll get a DM when it is reviewed.",
+            ephemeral=True,
+        )

@@ -1,0 +1,493 @@
+"""Knowledge services: find platforms by name, search practices, and run member submissions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from db.models import Platform, Practice
+from db.models.knowledge import MEMBER
+from db.search import (
+    SearchHit,
+    bump_revision,
+    fold,
+    knowledge_stamp,
+    search_documents,
+    upsert_document,
+)
+
+PUBLISHED = "published"
+PENDING = "pending"
+REJECTED = "rejected"
+# A name match at least this good is taken as what the member meant.
+CONFIDENT_MATCH = 82
+SUGGESTION_MATCH = 55
+MAX_PENDING_PER_MEMBER = 5
+# Field order breaks ties between equally good matches: a name beats an alias beats a country.
+FIELD_PRIORITY = {"slug": 0, "name": 0, "acronym": 1, "alias": 2, "country": 3, "region": 3}
+KIND_PRIORITY = {"national platform": 0, "regional platform": 1}
+
+
+@dataclass(frozen=True)
+class NameKey:
+    platform_id: int
+    label: str
+    field: str
+    kind_rank: int
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    platform_id: int
+    label: str
+    field: str
+    score: float
+
+
+@dataclass
+class PlatformDirectory:
+    """Every name, acronym, alias and country of every platform, folded for typo-tolerant matching."""
+
+    keys: list[NameKey]
+    folded: list[str]
+    exact: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rows: list[tuple[int, str, str, str | None, list[str], str, str | None, str]]) -> PlatformDirectory:
+        keys: list[NameKey] = []
+        for platform_id, slug, name, acronym, aliases, country, region, kind in rows:
+            rank = KIND_PRIORITY.get(kind, 2)
+            labels = [(slug, "slug"), (name, "name"), (country, "country")]
+            labels += [(acronym, "acronym")] if acronym else []
+            labels += [(alias, "alias") for alias in aliases]
+            labels += [(region, "region")] if region else []
+            keys += [NameKey(platform_id, label, kind_field, rank) for label, kind_field in labels]
+        folded = [fold(key.label) for key in keys]
+        exact: dict[str, list[int]] = {}
+        for index, text in enumerate(folded):
+            exact.setdefault(text, []).append(index)
+        return cls(keys=keys, folded=folded, exact=exact)
+
+    def match(self, query: str, limit: int = 10, cutoff: float = SUGGESTION_MATCH) -> list[NameMatch]:
+        """The best platforms for a query, one entry per platform, best first."""
+        needle = fold(query).strip()
+        if not needle:
+            return []
+        indexes = self.exact.get(needle)
+        if indexes:
+            candidates = [(index, 100.0) for index in indexes]
+        else:
+            found = process.extract(
+                needle, self.folded, scorer=fuzz.WRatio, processor=None, limit=limit * 4, score_cutoff=cutoff
+            )
+            candidates = [(index, score) for _text, score, index in found]
+        candidates.sort(
+            key=lambda item: (
+                -item[1],
+                FIELD_PRIORITY[self.keys[item[0]].field],
+                self.keys[item[0]].kind_rank,
+            )
+        )
+        best: dict[int, NameMatch] = {}
+        for index, score in candidates:
+            key = self.keys[index]
+            if key.platform_id not in best:
+                best[key.platform_id] = NameMatch(key.platform_id, key.label, key.field, score)
+        return list(best.values())[:limit]
+
+
+_directory_cache: dict[str, PlatformDirectory] = {}
+
+
+async def platform_directory(session: AsyncSession) -> PlatformDirectory:
+    """The name directory for the current knowledge revision, rebuilt only when the data changed."""
+    stamp = await knowledge_stamp(session)
+    directory = _directory_cache.get(stamp)
+    if directory is None:
+        rows = await session.execute(
+            select(
+                Platform.id,
+                Platform.slug,
+                Platform.name,
+                Platform.acronym,
+                Platform.aliases,
+                Platform.country,
+                Platform.region,
+                Platform.kind,
+            )
+        )
+        directory = PlatformDirectory.build([tuple(row) for row in rows])  # type: ignore[misc]
+        _directory_cache.clear()
+        _directory_cache[stamp] = directory
+    return directory
+
+
+@dataclass(frozen=True)
+class PlatformLookup:
+    platform: Platform
+    matched: NameMatch
+    others_in_country: list[Platform]
+
+
+async def find_platform(session: AsyncSession, query: str) -> PlatformLookup:
+    """The platform a member means by a name, acronym, alias or country; NotFoundError suggests others."""
+    directory = await platform_directory(session)
+    matches = directory.match(query, limit=10)
+    if not matches or matches[0].score < CONFIDENT_MATCH:
+        names = await _names(session, [match.platform_id for match in matches[:3]])
+        hint = f" Did you mean: {', '.join(names)}?" if names else " Try `/platform list` to see them all."
+        raise NotFoundError(f"No platform matches “{_quote(query)}”.{hint}")
+    best = matches[0]
+    platform = await session.scalar(
+        select(Platform).options(selectinload(Platform.practices)).where(Platform.id == best.platform_id)
+    )
+    assert platform is not None
+    others: list[Platform] = []
+    if best.field in ("country", "region"):
+        others = list(
+            (
+                await session.scalars(
+                    select(Platform)
+                    .where(func.lower(Platform.country) == platform.country.lower(), Platform.id != platform.id)
+                    .order_by(Platform.name)
+                )
+            ).all()
+        )
+    return PlatformLookup(platform=platform, matched=best, others_in_country=others)
+
+
+async def _names(session: AsyncSession, platform_ids: list[int]) -> list[str]:
+    if not platform_ids:
+        return []
+    rows = dict((await session.execute(select(Platform.id, Platform.name).where(Platform.id.in_(platform_ids)))).all())
+    return [rows[platform_id] for platform_id in platform_ids if platform_id in rows]
+
+
+async def autocomplete_platforms(session: AsyncSession, current: str, limit: int = 25) -> list[tuple[str, str]]:
+    """(label, slug) choices for what a member has typed so far; all platforms A–Z when nothing yet."""
+    if not current.strip():
+        rows = await session.execute(
+            select(Platform.name, Platform.country, Platform.slug).order_by(Platform.name).limit(limit)
+        )
+        return [(f"{name} ({country})", slug) for name, country, slug in rows]
+    directory = await platform_directory(session)
+    matches = directory.match(current, limit=limit, cutoff=45)
+    labels = {
+        platform_id: (name, country, slug)
+        for platform_id, name, country, slug in await session.execute(
+            select(Platform.id, Platform.name, Platform.country, Platform.slug).where(
+                Platform.id.in_([match.platform_id for match in matches])
+            )
+        )
+    }
+    return [
+        (f"{labels[m.platform_id][0]} ({labels[m.platform_id][1]})", labels[m.platform_id][2])
+        for m in matches
+        if m.platform_id in labels
+    ]
+
+
+async def list_platforms(session: AsyncSession, *, country: str | None = None) -> list[Platform]:
+    """All platforms A–Z, or one country's (matched loosely: "norway", "Norwey")."""
+    statement = select(Platform).order_by(Platform.country, Platform.name)
+    if country:
+        resolved = await resolve_country(session, country)
+        statement = statement.where(Platform.country == resolved)
+    return list((await session.scalars(statement)).all())
+
+
+async def list_countries(session: AsyncSession) -> list[tuple[str, int]]:
+    rows = await session.execute(
+        select(Platform.country, func.count()).group_by(Platform.country).order_by(Platform.country)
+    )
+    return [(country, count) for country, count in rows]
+
+
+async def resolve_country(session: AsyncSession, text: str) -> str:
+    """The known country a member means, or NotFoundError listing the known ones."""
+    countries = [country for country, _count in await list_countries(session)]
+    found = process.extractOne(fold(text), [fold(c) for c in countries], scorer=fuzz.WRatio, score_cutoff=80)
+    if found is None:
+        raise NotFoundError(f"No platforms in “{_quote(text)}”. Countries with platforms: {', '.join(countries)}.")
+    return countries[found[2]]
+
+
+async def get_practice(session: AsyncSession, key: str) -> Practice:
+    """A published practice by slug (what autocomplete sends) or, failing that, its best title match."""
+    practice = await session.scalar(
+        select(Practice)
+        .options(selectinload(Practice.platforms))
+        .where(Practice.slug == key.strip(), Practice.status == PUBLISHED)
+    )
+    if practice is not None:
+        return practice
+    hits = await search_documents(session, key, kinds=("practice",), limit=3)
+    if not hits:
+        raise NotFoundError(f"No practice matches “{_quote(key)}”. Try `/practice search`.")
+    practice = await session.scalar(
+        select(Practice).options(selectinload(Practice.platforms)).where(Practice.id == hits[0].ref_id)
+    )
+    assert practice is not None
+    return practice
+
+
+async def autocomplete_practices(session: AsyncSession, current: str, limit: int = 25) -> list[tuple[str, str]]:
+    """(title, slug) choices for a practice title being typed."""
+    if not current.strip():
+        rows = await session.execute(
+            select(Practice.title, Practice.slug)
+            .where(Practice.status == PUBLISHED)
+            .order_by(Practice.title)
+            .limit(limit)
+        )
+        return [(title, slug) for title, slug in rows]
+    hits = await search_documents(session, current, kinds=("practice",), limit=limit)
+    slugs = dict(
+        (
+            await session.execute(select(Practice.id, Practice.slug).where(Practice.id.in_([h.ref_id for h in hits])))
+        ).all()
+    )
+    return [(hit.title, slugs[hit.ref_id]) for hit in hits if hit.ref_id in slugs]
+
+
+@dataclass(frozen=True)
+class PracticeResult:
+    practice: Practice
+    score: float
+
+
+async def search_practices(
+    session: AsyncSession,
+    query: str,
+    *,
+    topic: str | None = None,
+    country: str | None = None,
+    limit: int = 50,
+) -> list[PracticeResult]:
+    """Published practices ranked for a query, best first, optionally within one topic or country."""
+    if country:
+        country = await resolve_country(session, country)
+    hits = await search_documents(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
+    practices = {
+        practice.id: practice
+        for practice in await session.scalars(
+            select(Practice).options(selectinload(Practice.platforms)).where(Practice.id.in_([h.ref_id for h in hits]))
+        )
+    }
+    return [PracticeResult(practices[hit.ref_id], hit.score) for hit in hits if hit.ref_id in practices]
+
+
+async def find_anything(session: AsyncSession, query: str, *, limit: int = 10) -> list[SearchHit]:
+    """Best matches across platforms, practices and events; a platform named outright comes first."""
+    hits = await search_documents(session, query, limit=limit)
+    named = (await platform_directory(session)).match(query, limit=1, cutoff=CONFIDENT_MATCH + 8)
+    if named and named[0].field not in ("country", "region"):
+        platform_id = named[0].platform_id
+        hits = [hit for hit in hits if not (hit.kind == "platform" and hit.ref_id == platform_id)]
+        platform = await session.get(Platform, platform_id)
+        if platform is not None:
+            hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], named[0].score))
+    return hits[:limit]
+
+
+def platform_search_text(platform: Platform) -> str:
+    people = [f"{person.get('name', '')} {person.get('role', '')}" for person in platform.people]
+    parts = [
+        platform.acronym or "",
+        " ".join(platform.aliases),
+        platform.country,
+        platform.region or "",
+        platform.kind,
+        platform.summary,
+        platform.role or "",
+        platform.funding or "",
+        *platform.activities,
+        *platform.impact,
+        *people,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+async def index_platform(session: AsyncSession, platform: Platform) -> None:
+    await upsert_document(
+        session,
+        kind="platform",
+        ref_id=platform.id,
+        title=platform.name,
+        body=platform_search_text(platform),
+        country=platform.country,
+    )
+
+
+async def index_practice(session: AsyncSession, practice: Practice) -> None:
+    platforms = " ".join(f"{p.name} {p.acronym or ''}" for p in practice.platforms)
+    body = "\n".join(
+        part
+        for part in (
+            practice.summary,
+            practice.details,
+            platforms,
+            practice.country or "",
+            practice.submitted_platform or "",
+        )
+        if part
+    )
+    await upsert_document(
+        session,
+        kind="practice",
+        ref_id=practice.id,
+        title=practice.title,
+        body=body,
+        country=practice.country,
+        topics=practice.topics,
+    )
+
+
+# --- Member submissions -------------------------------------------------------------------------------------
+
+TITLE_LIMITS = (5, 120)
+SUMMARY_LIMITS = (10, 500)
+DETAILS_MAX = 3000
+
+
+@dataclass(frozen=True)
+class Submission:
+    title: str
+    summary: str
+    details: str = ""
+    where: str = ""
+    link: str = ""
+
+
+def _check_length(label: str, value: str, low: int, high: int) -> str:
+    value = value.strip()
+    if not low <= len(value) <= high:
+        raise InvalidInputError(f"The {label} must be {low}–{high} characters long (it is {len(value)}).")
+    return value
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80] or "practice"
+
+
+async def submit_practice(session: AsyncSession, *, submission: Submission, submitted_by: int) -> Practice:
+    """Store a member's practice as pending review; the text is kept exactly as written."""
+    title = _check_length("title", submission.title, *TITLE_LIMITS)
+    summary = _check_length("summary", submission.summary, *SUMMARY_LIMITS)
+    details = _check_length("details", submission.details, 0, DETAILS_MAX)
+    link = submission.link.strip() or None
+    if link:
+        parsed = urlparse(link)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 300:
+            raise InvalidInputError("The link must be a full web address starting with https:// (or http://).")
+    pending = await session.scalar(
+        select(func.count())
+        .select_from(Practice)
+        .where(Practice.submitted_by == submitted_by, Practice.status == PENDING)
+    )
+    if pending and pending >= MAX_PENDING_PER_MEMBER:
+        raise LimitError(
+            f"You already have {pending} submissions waiting for review; please wait until moderators have seen them."
+        )
+    duplicate = await session.scalar(
+        select(Practice.id).where(func.lower(Practice.title) == title.lower(), Practice.status != REJECTED)
+    )
+    if duplicate is not None:
+        raise ConflictError("A practice with this title already exists or is waiting for review.")
+    where = submission.where.strip()[:200]
+    platforms: list[Platform] = []
+    country: str | None = None
+    if where:
+        matches = (await platform_directory(session)).match(where, limit=1, cutoff=CONFIDENT_MATCH + 5)
+        if matches:
+            platform = await session.get(Platform, matches[0].platform_id)
+            if platform is not None:
+                country = platform.country
+                if matches[0].field not in ("country", "region"):
+                    platforms.append(platform)
+    practice = Practice(
+        slug=f"{slugify(title)}-{int(datetime.now(UTC).timestamp() * 1000) % 10**8:x}",
+        title=title,
+        summary=summary,
+        details=details,
+        country=country,
+        topics=[],
+        sources=[],
+        link=link,
+        origin=MEMBER,
+        status=PENDING,
+        submitted_by=submitted_by,
+        submitted_platform=where or None,
+        platforms=platforms,
+    )
+    session.add(practice)
+    await session.flush()
+    return practice
+
+
+async def next_pending_practice(session: AsyncSession) -> tuple[Practice | None, int]:
+    """The oldest submission waiting for review, and how many wait in all."""
+    total = await session.scalar(select(func.count()).select_from(Practice).where(Practice.status == PENDING)) or 0
+    practice = await session.scalar(
+        select(Practice)
+        .options(selectinload(Practice.platforms))
+        .where(Practice.status == PENDING)
+        .order_by(Practice.created_at, Practice.id)
+        .limit(1)
+    )
+    return practice, total
+
+
+async def review_practice(session: AsyncSession, *, practice_id: int, moderator_id: int, approve: bool) -> Practice:
+    """Approve (publish and index) or reject a pending submission; reviewing twice is refused."""
+    practice = await session.scalar(
+        select(Practice).options(selectinload(Practice.platforms)).where(Practice.id == practice_id)
+    )
+    if practice is None or practice.origin != MEMBER:
+        raise NotFoundError("That submission no longer exists.")
+    if practice.status != PENDING:
+        raise ConflictError(
+            f"That submission was already {'approved' if practice.status == PUBLISHED else 'rejected'}."
+        )
+    practice.status = PUBLISHED if approve else REJECTED
+    practice.reviewed_by = moderator_id
+    practice.reviewed_at = datetime.now(UTC)
+    await session.flush()
+    if approve:
+        await index_practice(session, practice)
+        await bump_revision(session)
+    return practice
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def platform_by_id(session: AsyncSession, platform_id: int) -> Platform:
+    platform = await session.scalar(
+        select(Platform).options(selectinload(Platform.practices)).where(Platform.id == platform_id)
+    )
+    if platform is None:
+        raise NotFoundError("That platform no longer exists.")
+    return platform
+
+
+async def practice_by_id(session: AsyncSession, practice_id: int) -> Practice:
+    """A published practice by id, for buttons on cards posted earlier."""
+    practice = await session.scalar(
+        select(Practice)
+        .options(selectinload(Practice.platforms))
+        .where(Practice.id == practice_id, Practice.status == PUBLISHED)
+    )
+    if practice is None:
+        raise NotFoundError("That practice is no longer available.")
+    return practice

@@ -1,0 +1,281 @@
+"""Full-text search over platforms, practices and events: BM25 ranking with a typo-correcting fallback.
+
+SQLite uses FTS5 (porter stemming, accents folded); other backends fall back to a portable term match.
+Whatever a member types is reduced to plain word terms and quoted, so no text can reach FTS5's query
+syntax (quotes, AND, NEAR(, *, column filters) and fail.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import KnowledgeRevision, SearchDocument
+
+WORD = re.compile(r"[^\W_]+")
+MAX_TERMS = 16
+MAX_TERM_LENGTH = 40
+TYPO_MIN_SCORE = 75
+# Words so common that matching them alone says nothing; dropped unless the query has nothing else.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+# Title matches count ten times a body match; topic labels in between.
+BM25_WEIGHTS = "10.0, 1.0, 4.0"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    ref_id: int
+    title: str
+    snippet: str
+    score: float
+
+
+def fold(value: str) -> str:
+    """Casefold and strip accents, so "Óbuda" and "obuda" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct word terms of a query, stopwords dropped, bounded in number and length."""
+    words: list[str] = []
+    for word in WORD.findall(fold(query)):
+        word = word[:MAX_TERM_LENGTH]
+        if word not in words:
+            words.append(word)
+        if len(words) >= MAX_TERMS * 2:
+            break
+    meaningful = [word for word in words if word not in STOPWORDS]
+    return (meaningful or words)[:MAX_TERMS]
+
+
+def fts_expression(terms: list[str], *, match_all: bool) -> str:
+    """An FTS5 MATCH expression of quoted terms: quoting makes every term a plain string."""
+    return (" AND " if match_all else " OR ").join(f'"{term}"' for term in terms)
+
+
+def topics_cell(topics: list[str]) -> str:
+    return "|" + "|".join(topics) + "|" if topics else ""
+
+
+async def upsert_document(
+    session: AsyncSession,
+    *,
+    kind: str,
+    ref_id: int,
+    title: str,
+    body: str,
+    country: str | None = None,
+    topics: list[str] | None = None,
+) -> None:
+    """Create or refresh the search document of one platform, practice or event."""
+    document = await session.scalar(
+        select(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id == ref_id)
+    )
+    cell = topics_cell(topics or [])
+    if document is None:
+        session.add(SearchDocument(kind=kind, ref_id=ref_id, title=title, body=body, country=country, topics=cell))
+    elif (document.title, document.body, document.country, document.topics) != (title, body, country, cell):
+        document.title, document.body, document.country, document.topics = title, body, country, cell
+    await session.flush()
+
+
+async def delete_document(session: AsyncSession, *, kind: str, ref_id: int) -> None:
+    await session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id == ref_id))
+
+
+async def search_documents(
+    session: AsyncSession,
+    query: str,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    country: str | None = None,
+    topic: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[SearchHit]:
+    """Rank documents for a query, best first: all terms, else any term, else typo-corrected terms."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    search = _fts_search if session.get_bind().dialect.name == "sqlite" else _portable_search
+    wanted = offset + limit
+    hits = await search(session, terms, True, kinds, country, topic, wanted)
+    if len(hits) < wanted and len(terms) > 1:
+        seen = {(hit.kind, hit.ref_id) for hit in hits}
+        more = await search(session, terms, False, kinds, country, topic, wanted)
+        hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
+    if not hits:
+        corrected = await correct_terms(session, terms)
+        if corrected != terms:
+            hits = await search(session, corrected, False, kinds, country, topic, wanted)
+    return hits[offset:wanted]
+
+
+async def _fts_search(
+    session: AsyncSession,
+    terms: list[str],
+    match_all: bool,
+    kinds: tuple[str, ...] | None,
+    country: str | None,
+    topic: str | None,
+    limit: int,
+) -> list[SearchHit]:
+    filters = []
+    params: dict[str, object] = {"match": fts_expression(terms, match_all=match_all), "limit": limit}
+    if kinds:
+        filters.append("d.kind IN (" + ", ".join(f":kind{i}" for i in range(len(kinds))) + ")")
+        params.update({f"kind{i}": kind for i, kind in enumerate(kinds)})
+    if country:
+        filters.append("lower(d.country) = lower(:country)")
+        params["country"] = country
+    if topic:
+        filters.append("instr(lower(d.topics), lower(:topic)) > 0")
+        params["topic"] = f"|{topic}|"
+    where = "".join(f" AND {condition}" for condition in filters)
+    rows = await session.execute(
+        text(
+            "SELECT d.kind, d.ref_id, d.title, substr(d.body, 1, 240), bm25(search_fts, "
+            + BM25_WEIGHTS
+            + ") AS score FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :match" + where + " ORDER BY score LIMIT :limit"
+        ),
+        params,
+    )
+    return [SearchHit(kind, ref_id, title, snippet, -score) for kind, ref_id, title, snippet, score in rows]
+
+
+async def _portable_search(
+    session: AsyncSession,
+    terms: list[str],
+    match_all: bool,
+    kinds: tuple[str, ...] | None,
+    country: str | None,
+    topic: str | None,
+    limit: int,
+) -> list[SearchHit]:
+    """Term matching for databases without FTS5: matches counted in title (x10) and body."""
+    document = SearchDocument
+    matches = [
+        or_(
+            func.lower(document.title).contains(term, autoescape=True),
+            func.lower(document.body).contains(term, autoescape=True),
+        )
+        for term in terms
+    ]
+    statement = select(document)
+    statement = statement.where(*matches) if match_all else statement.where(or_(*matches))
+    if kinds:
+        statement = statement.where(document.kind.in_(kinds))
+    if country:
+        statement = statement.where(func.lower(document.country) == country.lower())
+    if topic:
+        statement = statement.where(func.lower(document.topics).contains(f"|{topic.lower()}|", autoescape=True))
+    documents = (await session.scalars(statement.limit(2000))).all()
+    scored = []
+    for row in documents:
+        title, body = fold(row.title), fold(row.body)
+        score = sum(10.0 * title.count(term) + body.count(term) for term in terms)
+        scored.append(SearchHit(row.kind, row.ref_id, row.title, row.body[:240], score))
+    scored.sort(key=lambda hit: -hit.score)
+    return scored[:limit]
+
+
+_vocabulary_cache: dict[str, list[str]] = {}
+
+
+async def correct_terms(session: AsyncSession, terms: list[str]) -> list[str]:
+    """Replace each term absent from the index by its closest indexed word, when one is close enough."""
+    vocabulary = await _vocabulary(session)
+    if not vocabulary:
+        return terms
+    known = set(vocabulary)
+    corrected = []
+    for term in terms:
+        if term in known or len(term) < 3:
+            corrected.append(term)
+            continue
+        best = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE)
+        corrected.append(best[0] if best else term)
+    return corrected
+
+
+async def _vocabulary(session: AsyncSession) -> list[str]:
+    stamp = await knowledge_stamp(session)
+    cached = _vocabulary_cache.get(stamp)
+    if cached is not None:
+        return cached
+    if session.get_bind().dialect.name == "sqlite":
+        words = list((await session.scalars(text("SELECT term FROM search_vocab"))).all())
+    else:
+        rows = await session.execute(select(SearchDocument.title, SearchDocument.body))
+        words = sorted({word for title, body in rows for word in WORD.findall(fold(f"{title} {body}"))})
+    _vocabulary_cache.clear()
+    _vocabulary_cache[stamp] = words
+    return words
+
+
+async def knowledge_stamp(session: AsyncSession) -> str:
+    return await session.scalar(select(KnowledgeRevision.stamp).where(KnowledgeRevision.id == 1)) or ""
+
+
+async def bump_revision(session: AsyncSession) -> None:
+    """Mark the knowledge base changed, so every process reloads its caches on next use."""
+    revision = await session.get(KnowledgeRevision, 1)
+    if revision is None:
+        session.add(KnowledgeRevision(id=1, stamp=uuid.uuid4().hex))
+    else:
+        revision.stamp = uuid.uuid4().hex
+    await session.flush()
