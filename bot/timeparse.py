@@ -1,0 +1,395 @@
+"""Read what a member types as a time, a duration or reminder offsets, in a given IANA zone.
+
+Pure: no Discord, no database, `now` is always passed in. Every error is a `TimeInputError` whose message
+can be shown to the member as it is.
+
+Phrases understood (case-insensitive; `at` optional; times as 14:00, 14.00, 14h, 2pm, 2:30 pm):
+  2027-03-04 14:00 · 4 March 2027 14:00 · 04/03/2027 14:00 (day first) · 4 March 14:00 (next such date)
+  today 18:00 · tomorrow 9:30 · day after tomorrow 10:00
+  tuesday 15:00 · next tuesday 15:00 (both: the first Tuesday after today) · this tuesday 15:00 (today if Tuesday)
+  in 3 days at 10:00 · in 2 weeks 9:00 · in 90 minutes · in 2 hours · in 1h30m
+
+Wall-clock times at a daylight-saving change: a time that does not exist (clocks jump forward over it) is
+refused with the alternatives; a time that happens twice (clocks go back) is read as the first of the two,
+and the result carries a note saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil import parser as dateutil_parser
+from dateutil import rrule
+
+from db.errors import InvalidInputError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
+UNIT_WORDS = {
+    "minute": "m",
+    "minutes": "m",
+    "min": "m",
+    "mins": "m",
+    "hour": "h",
+    "hours": "h",
+    "day": "d",
+    "days": "d",
+    "week": "w",
+    "weeks": "w",
+}
+# Zones listed first when a member has typed nothing yet: the coalition spans Lisbon to Kyiv.
+COALITION_ZONES = (
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Vienna",
+    "Europe/Prague",
+    "Europe/Warsaw",
+    "Europe/Budapest",
+    "Europe/Stockholm",
+    "Europe/Oslo",
+    "Europe/Copenhagen",
+    "Europe/Helsinki",
+    "Europe/Tallinn",
+    "Europe/Riga",
+    "Europe/Vilnius",
+    "Europe/Athens",
+    "Europe/Bucharest",
+    "Europe/Sofia",
+    "Europe/Kyiv",
+    "Europe/Istanbul",
+    "UTC",
+)
+EXAMPLES = "2027-03-04 14:00, next Tuesday 15:00, tomorrow 9:30 or in 3 days at 10:00"
+
+TIME_OF_DAY = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<ampm>am|pm)?"
+RELATIVE_DAY = re.compile(rf"^(?P<day>today|tomorrow|day after tomorrow)(?:\s+at)?\s+{TIME_OF_DAY}$")
+WEEKDAY = re.compile(rf"^(?:(?P<which>next|this)\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})(?:\s+at)?\s+{TIME_OF_DAY}$")
+IN_AMOUNT = re.compile(rf"^in\s+(?P<amount>.+?)(?:\s+at\s+{TIME_OF_DAY})?$")
+AMOUNT_PART = re.compile(r"(\d+)\s*([a-z]+)")
+OFFSET = re.compile(r"^(?:\d+[wdhm])+$")
+
+
+class TimeInputError(InvalidInputError):
+    """The member's time input cannot be read; the message says why and how to write it."""
+
+
+@dataclass(frozen=True)
+class ParsedTime:
+    """An instant read from member input, with a note when a choice had to be made (repeated wall time)."""
+
+    instant: datetime
+    zone: str
+    note: str | None = None
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone for a name, case-insensitively; TimeInputError suggests how to write it."""
+    wanted = name.strip()
+    canonical = _zone_index().get(wanted.casefold().replace(" ", "_"))
+    try:
+        return ZoneInfo(canonical or wanted)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeInputError(
+            f"“{wanted[:60]}” is not a time zone I know. Use an IANA name like Europe/Brussels, Europe/Lisbon "
+            "or Europe/Kyiv (pick one from the list as you type)."
+        ) from None
+
+
+@cache
+def _zone_index() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in available_timezones()}
+
+
+def suggest_zones(current: str, limit: int = 25) -> list[str]:
+    """Zones matching what a member has typed: city or region, spaces or underscores; coalition zones first."""
+    wanted = current.strip().casefold().replace(" ", "_")
+    if not wanted:
+        return list(COALITION_ZONES[:limit])
+    zones = sorted(_zone_index().values())
+    ranked = [z for z in COALITION_ZONES if wanted in z.casefold()]
+    ranked += [z for z in zones if z.casefold().split("/")[-1].startswith(wanted) and z not in ranked]
+    ranked += [z for z in zones if wanted in z.casefold() and z not in ranked]
+    return ranked[:limit]
+
+
+def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
+    """Turn a wall-clock time in a zone into an instant: refuse a skipped time, take the first of a repeated one."""
+    first = wall.replace(tzinfo=zone, fold=0)
+    second = wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ParsedTime(first.astimezone(UTC), zone.key)
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    when = f"{wall:%H:%M} on {wall:%-d %B %Y}"
+    if round_trip != wall:
+        before, after = first.astimezone(UTC).astimezone(zone), second.astimezone(UTC).astimezone(zone)
+        earlier, later = sorted((before, after))
+        raise TimeInputError(
+            f"{when} does not exist in {zone.key}: the clocks jump forward that night. "
+            f"Did you mean {earlier:%H:%M} ({earlier:%Z}) or {later:%H:%M} ({later:%Z})?"
+        )
+    note = (
+        f"{when} happens twice in {zone.key} (the clocks go back that night); "
+        f"I took the first one, {first:%H:%M %Z} (UTC{_offset(first)}). "
+        f"The second one is an hour later, at {second.astimezone(UTC).astimezone(zone):%H:%M %Z}."
+    )
+    return ParsedTime(first.astimezone(UTC), zone.key, note)
+
+
+def _offset(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def parse_time(text: str, *, zone: ZoneInfo, now: datetime, future: bool = True) -> ParsedTime:
+    """Read a point in time typed by a member, in their zone; with `future`, a past time is an error."""
+    phrase = " ".join(text.strip().casefold().replace(",", " ").split())
+    if not phrase:
+        raise TimeInputError(f"Give a time, e.g. {EXAMPLES}.")
+    parsed = _relative(phrase, zone, now) or _absolute(phrase, zone, now)
+    if future and parsed.instant <= now:
+        shown = parsed.instant.astimezone(zone)
+        raise TimeInputError(
+            f"{shown:%-d %B %Y %H:%M} ({zone.key}) is in the past. Give a time in the future, e.g. {EXAMPLES}."
+        )
+    return parsed
+
+
+def _relative(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
+    today = now.astimezone(zone).date()
+    if match := RELATIVE_DAY.match(phrase):
+        days = {"today": 0, "tomorrow": 1, "day after tomorrow": 2}[match["day"]]
+        return localize(datetime.combine(today + timedelta(days=days), _time_of_day(match)), zone)
+    if match := WEEKDAY.match(phrase):
+        ahead = (WEEKDAYS.index(match["weekday"]) - today.weekday()) % 7
+        if ahead == 0 and match["which"] != "this":
+            ahead = 7
+        return localize(datetime.combine(today + timedelta(days=ahead), _time_of_day(match)), zone)
+    if match := IN_AMOUNT.match(phrase):
+        seconds = _amount_seconds(match["amount"])
+        if match["hour"] is None and seconds % 86400:
+            # Minutes and hours are elapsed time: no wall clock involved.
+            return ParsedTime((now + timedelta(seconds=seconds)).replace(second=0, microsecond=0), zone.key)
+        local_now = now.astimezone(zone)
+        day = local_now.date() + timedelta(days=seconds // 86400)
+        at = _time_of_day(match) if match["hour"] is not None else local_now.time().replace(second=0, microsecond=0)
+        return localize(datetime.combine(day, at), zone)
+    return None
+
+
+def _time_of_day(match: re.Match[str]) -> time:
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise TimeInputError(f"{hour} {match['ampm']} is not a time; use 1–12 with am/pm, or 0–23 without.")
+        hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise TimeInputError(f"{match['hour']}:{match['minute'] or '00'} is not a time of day; use 00:00–23:59.")
+    return time(hour, minute)
+
+
+def _amount_seconds(amount: str) -> int:
+    compact = amount.replace(" and ", " ")
+    parts = AMOUNT_PART.findall(compact)
+    if not parts or AMOUNT_PART.sub("", compact).strip():
+        raise TimeInputError(f"“in {amount}” is not an amount of time; write e.g. in 3 days, in 2 hours or in 1h30m.")
+    total = 0
+    for number, unit in parts:
+        letter = UNIT_WORDS.get(unit, unit if unit in UNIT_SECONDS else None)
+        if letter is None:
+            raise TimeInputError(f"“{unit}” is not a unit of time; use minutes, hours, days or weeks.")
+        total += int(number) * UNIT_SECONDS[letter]
+    return total
+
+
+def _absolute(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime:
+    cleaned = re.sub(r"\bat\b", " ", phrase)
+    # Parsing twice with different defaults reveals which parts the member left out.
+    defaults = (datetime(2000, 1, 1, 0, 0), datetime(2001, 2, 2, 1, 1))
+    # Europeans write the day first (04/03 is 4 March), but an ISO date (2027-03-04) is year-month-day.
+    day_first = not re.match(r"^\d{4}", cleaned)
+    try:
+        first, second = (dateutil_parser.parse(cleaned, default=d, dayfirst=day_first) for d in defaults)
+    except (ValueError, OverflowError):
+        raise TimeInputError(f"I can't read “{phrase[:60]}” as a time. Try e.g. {EXAMPLES}.") from None
+    if first.tzinfo is not None:
+        raise TimeInputError("Leave out the UTC offset or zone from the time; pick the zone in the timezone option.")
+    if first.hour != second.hour:
+        raise TimeInputError(f"Add a time of day to “{phrase[:60]}”, e.g. {first:%Y-%m-%d} 14:00.")
+    if (first.month, first.day) != (second.month, second.day):
+        raise TimeInputError(f"Add a day to “{phrase[:60]}”, e.g. today {first:%H:%M} or tomorrow {first:%H:%M}.")
+    # "2pm" names the hour only: the minutes come from the defaults, and differ.
+    wall = first.replace(minute=first.minute if first.minute == second.minute else 0, second=0, microsecond=0)
+    if first.year != second.year:
+        # No year given: the next such date, this year or next.
+        local_now = now.astimezone(zone).replace(tzinfo=None)
+        wall = wall.replace(year=local_now.year)
+        if wall <= local_now:
+            wall = _same_day_next_year(wall)
+    return localize(wall, zone)
+
+
+def _same_day_next_year(wall: datetime) -> datetime:
+    try:
+        return wall.replace(year=wall.year + 1)
+    except ValueError:  # 29 February
+        return wall.replace(year=wall.year + 1, day=28)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read a duration like 90m, 2h, 1h30m, 2 days."""
+    compact = text.strip().casefold()
+    try:
+        seconds = _amount_seconds(compact)
+    except TimeInputError:
+        raise TimeInputError(f"“{text.strip()[:40]}” is not a duration; write e.g. 90m, 2h, 1h30m or 2d.") from None
+    if seconds <= 0:
+        raise TimeInputError("The duration must be longer than zero.")
+    if seconds > 14 * 86400:
+        raise TimeInputError("An event can last at most 14 days; make a recurring event for longer series.")
+    return timedelta(seconds=seconds)
+
+
+def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
+    """Read an end time: a bare time of day means that time on the start's day (or the next day, if earlier)."""
+    phrase = " ".join(text.strip().casefold().split())
+    match = re.fullmatch(TIME_OF_DAY, phrase)
+    if match:
+        local_start = start.astimezone(zone)
+        end = localize(datetime.combine(local_start.date(), _time_of_day(match)), zone)
+        if end.instant <= start:
+            end = localize(datetime.combine(local_start.date() + timedelta(days=1), _time_of_day(match)), zone)
+        return end
+    return parse_time(text, zone=zone, now=start, future=False)
+
+
+def parse_offsets(text: str, *, limit: int = 6, longest: timedelta = timedelta(days=60)) -> list[int]:
+    """Read reminder offsets like `30d,7d,1d` or `1h,10m` into seconds before the start, longest first."""
+    pieces = [piece for piece in re.split(r"[,\s;]+", text.strip().casefold()) if piece]
+    if not pieces:
+        raise TimeInputError("Give at least one reminder offset, e.g. 1d,1h — or `none` for no reminders.")
+    if pieces == ["none"]:
+        return []
+    offsets: set[int] = set()
+    for piece in pieces:
+        if not OFFSET.match(piece):
+            raise TimeInputError(
+                f"“{piece[:20]}” is not a reminder offset. Use numbers with w, d, h or m before the start, "
+                "e.g. 30d,7d,1d or 1h,10m."
+            )
+        seconds = sum(int(n) * UNIT_SECONDS[u] for n, u in re.findall(r"(\d+)([wdhm])", piece))
+        if seconds < 60:
+            raise TimeInputError(f"“{piece}” is too short: a reminder needs at least 1m before the start.")
+        if seconds > longest.total_seconds():
+            raise TimeInputError(f"“{piece}” is too long: reminders can be at most {longest.days}d before the start.")
+        offsets.add(seconds)
+    if len(offsets) > limit:
+        raise TimeInputError(f"At most {limit} reminders per event, please.")
+    return sorted(offsets, reverse=True)
+
+
+def format_offset(seconds: int) -> str:
+    """Write an offset the way members type it: 30d, 1h30m, 10m."""
+    parts = []
+    for unit in ("d", "h", "m"):
+        amount, seconds = divmod(seconds, UNIT_SECONDS[unit])
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return "".join(parts) or "0m"
+
+
+def format_offsets(offsets: list[int]) -> str:
+    return ",".join(format_offset(offset) for offset in offsets) or "none"
+
+
+# Members may not schedule more often than daily: a reminder bot must never become a spam bot.
+ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+REPEAT_SHORTHANDS = {"none": None, "": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY"}
+
+
+def parse_repeat(text: str | None, *, start: datetime, zone: ZoneInfo) -> str | None:
+    """Read `none`, `weekly`, `monthly` or an RRULE into a canonical RRULE (UNTIL in UTC), or None."""
+    raw = (text or "").strip()
+    if raw.casefold() in REPEAT_SHORTHANDS:
+        return REPEAT_SHORTHANDS[raw.casefold()]
+    body = raw.removeprefix("RRULE:").removeprefix("rrule:").strip()
+    parts: dict[str, str] = {}
+    for piece in body.upper().split(";"):
+        key, equals, value = piece.partition("=")
+        if not equals or not key or not value:
+            raise TimeInputError(
+                f"“{raw[:60]}” is not a repeat rule. Use none, weekly, monthly or an RRULE such as "
+                "FREQ=WEEKLY;BYDAY=TU;COUNT=10."
+            )
+        parts[key.strip()] = value.strip()
+    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
+        raise TimeInputError("The RRULE needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (nothing more frequent).")
+    if "DTSTART" in parts:
+        raise TimeInputError("Leave DTSTART out of the RRULE: the event's start is the first occurrence.")
+    if "UNTIL" in parts:
+        parts["UNTIL"] = _until_in_utc(parts["UNTIL"], zone)
+    rule = ";".join(f"{key}={value}" for key, value in parts.items())
+    try:
+        first = rrule.rrulestr(rule, dtstart=start.astimezone(zone))
+        first.after(start.astimezone(zone) - timedelta(seconds=1), inc=True)
+    except (ValueError, TypeError) as error:
+        raise TimeInputError(f"The RRULE “{raw[:60]}” is not valid ({error}).") from None
+    return rule
+
+
+def _until_in_utc(value: str, zone: ZoneInfo) -> str:
+    """UNTIL as UTC (RFC 5545 wants that with a zoned DTSTART); a local date means the end of that day."""
+    try:
+        if value.endswith("Z"):
+            moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        elif "T" in value:
+            moment = localize(datetime.strptime(value, "%Y%m%dT%H%M%S"), zone).instant
+        else:
+            moment = localize(datetime.strptime(value, "%Y%m%d").replace(hour=23, minute=59, second=59), zone).instant
+    except ValueError:
+        raise TimeInputError(f"UNTIL={value[:30]} is not a date; write it like UNTIL=20271231.") from None
+    return f"{moment:%Y%m%dT%H%M%SZ}"
+
+
+def occurrences(
+    start: datetime, *, zone: str, rule: str | None, after: datetime, before: datetime, limit: int = 100
+) -> list[datetime]:
+    """Starts (UTC) in [after, before): the rule is expanded on the wall clock of the event's zone."""
+    if rule is None:
+        return [start] if after <= start < before else []
+    local_zone = ZoneInfo(zone)
+    # dateutil keeps the wall-clock time of an aware DTSTART for every occurrence; zoneinfo then gives
+    # each date its own UTC offset, so 14:00 stays 14:00 across daylight-saving changes.
+    expanded = rrule.rrulestr(rule, dtstart=start.astimezone(local_zone))
+    found: list[datetime] = []
+    for occurrence in expanded.xafter(after.astimezone(local_zone) - timedelta(microseconds=1), inc=True):
+        instant = occurrence.astimezone(UTC)
+        if instant >= before or len(found) >= limit:
+            break
+        if instant >= after:
+            found.append(instant)
+    return found
+
+
+def last_occurrence(start: datetime, *, zone: str, rule: str | None) -> datetime | None:
+    """The start of the last occurrence, or None when the series never ends."""
+    if rule is None:
+        return start
+    if "COUNT=" not in rule and "UNTIL=" not in rule:
+        return None
+    last = None
+    for last in rrule.rrulestr(rule, dtstart=start.astimezone(ZoneInfo(zone))):  # noqa: B007 - keep the last
+        pass
+    return last.astimezone(UTC) if last is not None else None

@@ -1,0 +1,107 @@
+"""Events: coalition meetings, who is coming, and the reminders planned and delivered for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.models.base import Base, utcnow
+from db.models.knowledge import Platform
+
+
+class Event(Base):
+    """One meeting or a recurring series; times are UTC, `timezone` is the zone its wall clock lives in."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_status_series_ends_at", "status", "series_ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(500))
+    host_platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="SET NULL"))
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # RFC 5545 RRULE body (no "RRULE:"), UNTIL in UTC; None for a one-off event.
+    rrule: Mapped[str | None] = mapped_column(String(300))
+    # End of the last occurrence; None while a series runs on forever. Lets "upcoming" be one indexed query.
+    series_ends_at: Mapped[datetime | None]
+    reminder_offsets: Mapped[list[int]] = mapped_column(JSON, default=list)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    ping_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    announcement_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    announcement_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    discord_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None]
+    # Reminders due up to this instant have been planned; the planner extends it as time passes.
+    planned_until: Mapped[datetime | None]
+
+    host: Mapped[Platform | None] = relationship(lazy="raise")
+
+
+class EventAttendee(Base):
+    """A member's answer to an event and whether they want its reminders by DM."""
+
+    __tablename__ = "event_attendees"
+    __table_args__ = (Index("ix_event_attendees_event_id_reminders", "event_id", "reminders"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rsvp: Mapped[str | None] = mapped_column(String(12))
+    reminders: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Reminder(Base):
+    """One reminder of one occurrence; the unique key makes planning the same reminder twice impossible."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("event_id", "occurrence_start", "offset_seconds", name="uq_reminders_occurrence_offset"),
+        Index("ix_reminders_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    occurrence_start: Mapped[datetime]
+    offset_seconds: Mapped[int]
+    due_at: Mapped[datetime]
+    # pending → sending (claimed, recipients fixed) → sent | failed; or skipped | cancelled without sending.
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    finished_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderDelivery(Base):
+    """One message of a reminder to one place: the event's channel or one member's DMs."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "target", "recipient_id", name="uq_reminder_deliveries_recipient"),
+        Index("ix_reminder_deliveries_reminder_id_status", "reminder_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(8))  # "channel" or "dm"
+    recipient_id: Mapped[int] = mapped_column(BigInteger)
+    # pending → sending (claimed) → sent | skipped | failed | unconfirmed (claimed, outcome never recorded).
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,20 @@
+"""Per-member preferences the bot needs to read their input the way they mean it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, utcnow
+
+
+class MemberPreference(Base):
+    """A member's own IANA time zone, used to read the times they type."""
+
+    __tablename__ = "member_preferences"
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
