@@ -8,12 +8,13 @@ import discord
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.knowledge",)
+EXTENSIONS = ("cogs.knowledge", "cogs.events")
 
 
 class CoalitionBot(commands.Bot):
@@ -32,11 +33,23 @@ class CoalitionBot(commands.Bot):
         )
         self.settings = settings
         self.sessions = sessions
+        self.reminders = ReminderScheduler(
+            sessions=sessions,
+            sender=DiscordReminderSender(self),
+            ready=self.wait_until_ready,
+            fallback_channel_id=settings.announce_channel_id,
+        )
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+        # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
+        await self.reminders.start()
+
+    async def close(self) -> None:
+        await self.reminders.stop()
+        await super().close()
 
     async def sync_commands(self) -> None:
         """Sync to GUILD_ID when set (instant), else globally (Discord may take up to an hour)."""

@@ -357,7 +357,7 @@ async def rsvp_counts(session: AsyncSession, *, event_ids: list[int]) -> dict[in
             .where(EventAttendee.event_id.in_(event_ids), EventAttendee.rsvp.is_not(None))
             .group_by(EventAttendee.event_id, EventAttendee.rsvp)
         )
-        for event_id, rsvp, count in rows.tuples():
+        for event_id, rsvp, count in rows:
             if rsvp is not None:
                 counts[event_id][rsvp] = count
     return counts

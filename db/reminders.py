@@ -193,14 +193,14 @@ async def schedulable_reminders(session: AsyncSession, *, until: datetime, now: 
         .where(Reminder.status == PENDING, Reminder.due_at <= until)
         .order_by(Reminder.due_at, Reminder.id)
     )
-    found = [ScheduledReminder(reminder_id, max(due_at, now)) for reminder_id, due_at in due.tuples()]
+    found = [ScheduledReminder(reminder_id, max(due_at, now)) for reminder_id, due_at in due]
     resumed = await session.execute(
         select(Reminder.id, func.min(ReminderDelivery.next_attempt_at))
         .join(ReminderDelivery, ReminderDelivery.reminder_id == Reminder.id)
         .where(Reminder.status == SENDING, ReminderDelivery.status.in_((PENDING, SENDING)))
         .group_by(Reminder.id)
     )
-    found += [ScheduledReminder(reminder_id, max(retry_at or now, now)) for reminder_id, retry_at in resumed.tuples()]
+    found += [ScheduledReminder(reminder_id, max(retry_at or now, now)) for reminder_id, retry_at in resumed]
     return found
 
 
@@ -489,7 +489,7 @@ async def reminder_statuses(session: AsyncSession, *, event_id: int, limit: int 
             .where(ReminderDelivery.reminder_id.in_([r.id for r in reminders]))
             .group_by(ReminderDelivery.reminder_id, ReminderDelivery.status)
         )
-        for reminder_id, status, count in rows.tuples():
+        for reminder_id, status, count in rows:
             counts.setdefault(reminder_id, {})[status] = count
     return [
         ReminderStatus(r.due_at, r.occurrence_start, r.offset_seconds, r.status, r.note, counts.get(r.id, {}))

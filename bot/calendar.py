@@ -1,0 +1,71 @@
+"""iCalendar (RFC 5545) files for events: zoned times with VTIMEZONE, RRULE for series, VALARM per reminder.
+
+Pure: events in, bytes out. Calendars then keep a series at the same local time across daylight-saving
+changes, exactly as the bot's own reminders do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, vRecur
+from icalendar import Event as CalendarEvent
+
+from db.events import KINDS
+from db.models import Event
+
+PRODUCT_ID = "-//EU STEM Coalition//coalition-bot//EN"
+UID_DOMAIN = "coalition-bot.eu-stem-coalition"
+ENDLESS_SPAN = timedelta(days=3653)
+
+
+def build_calendar(events: list[Event], *, now: datetime, name: str = "EU STEM Coalition events") -> bytes:
+    """One VCALENDAR holding the events, with the VTIMEZONE definitions their times refer to."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(_component(event, now))
+    # Zone definitions only need to span the events (an endless series: a decade ahead), which keeps files small.
+    first = min([event.starts_at for event in events], default=now) - timedelta(days=366)
+    last = max([event.series_ends_at or now + ENDLESS_SPAN for event in events], default=now) + timedelta(days=366)
+    calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
+    return calendar.to_ical()
+
+
+def _component(event: Event, now: datetime) -> CalendarEvent:
+    zone = ZoneInfo(event.timezone)
+    component = CalendarEvent()
+    component.add("uid", f"event-{event.id}@{UID_DOMAIN}")
+    component.add("dtstamp", now)
+    component.add("last-modified", event.updated_at)
+    component.add("summary", event.title)
+    component.add("dtstart", event.starts_at.astimezone(zone))
+    component.add("dtend", event.ends_at.astimezone(zone))
+    if event.rrule:
+        component.add("rrule", vRecur.from_ical(event.rrule))
+    component.add("categories", [KINDS.get(event.kind, event.kind)])
+    component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    if event.location:
+        component.add("location", event.location)
+    if event.url:
+        component.add("url", event.url)
+    description = [event.description] if event.description else []
+    if event.host is not None:
+        description.append(f"Host: {event.host.name}, {event.host.country}")
+    if event.url:
+        description.append(f"Link: {event.url}")
+    if description:
+        component.add("description", "\n\n".join(description))
+    if event.status != "cancelled":
+        for offset in event.reminder_offsets:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Reminder: {event.title}")
+            alarm.add("trigger", timedelta(seconds=-offset))
+            component.add_component(alarm)
+    return component

@@ -1,0 +1,232 @@
+"""The reminder timer: APScheduler jobs rebuilt from the reminders table, and the delivery job they run.
+
+The tables are the truth; APScheduler's in-memory store only says *when* to look. Jobs are module-level
+coroutines taking ids (`reminder:{id}`), so nothing but ids is ever held in the timer. The timer holds the
+reminders due within `window`; a planner tick every `tick` extends series, expires dead claims and loads
+what comes into the window, so memory stays bounded however many reminders are planned.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import aiohttp
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cogs.events._embeds import reminder_text
+from db.models.base import utcnow
+from db.reminders import (
+    CHANNEL,
+    DeliveryClaim,
+    DeliveryOutcome,
+    ScheduledReminder,
+    claim_delivery,
+    extend_reminder_plans,
+    record_delivery,
+    schedulable_reminders,
+    settle_reminder,
+    start_reminder,
+    sweep_stale_deliveries,
+)
+
+log = logging.getLogger(__name__)
+
+TIMER_WINDOW = timedelta(hours=6)
+PLANNER_TICK = timedelta(minutes=5)
+PLANNER_JOB_ID = "reminders:planner"
+
+
+class Sender(Protocol):
+    """Sends one claimed delivery and says how it went; never raises for Discord's answers."""
+
+    async def send(self, claim: DeliveryClaim) -> DeliveryOutcome: ...
+
+
+@dataclass
+class _Runtime:
+    """What the module-level jobs need: set when a scheduler starts, cleared when it stops."""
+
+    timer: ReminderScheduler
+
+
+_runtime: _Runtime | None = None
+
+
+async def run_reminder(reminder_id: int) -> None:
+    """Job: claim a due reminder, then claim, send and confirm each of its deliveries in turn."""
+    if _runtime is None:
+        log.warning("Reminder %s fired with no scheduler running", reminder_id)
+        return
+    await _runtime.timer.deliver(reminder_id)
+
+
+async def run_planner() -> None:
+    """Job: extend series, expire dead claims and put what comes into the window on the timer."""
+    if _runtime is not None:
+        await _runtime.timer.refill()
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        sender: Sender,
+        ready: Callable[[], Awaitable[object]],
+        fallback_channel_id: int | None,
+        clock: Callable[[], datetime] = utcnow,
+        window: timedelta = TIMER_WINDOW,
+        tick: timedelta = PLANNER_TICK,
+    ) -> None:
+        self.sessions = sessions
+        self.sender = sender
+        self.ready = ready
+        self.fallback_channel_id = fallback_channel_id
+        self.clock = clock
+        self.window = window
+        self.tick = tick
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # Late is better than never: a reminder fires however late the loop gets to it (the delivery job
+        # decides whether it is still worth sending).
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 3}
+        )
+
+    async def start(self) -> int:
+        """Rebuild the timer from the tables and start it; return how many reminders it holds."""
+        global _runtime
+        if _runtime is not None and _runtime.timer is not self:
+            raise RuntimeError("another reminder scheduler is already running in this process")
+        _runtime = _Runtime(self)
+        count = await self.refill()
+        self.scheduler.add_job(
+            run_planner, IntervalTrigger(seconds=self.tick.total_seconds()), id=PLANNER_JOB_ID, replace_existing=True
+        )
+        self.scheduler.start()
+        log.info("Reminder timer started with %d reminder(s) due within %s", count, self.window)
+        return count
+
+    async def stop(self) -> None:
+        global _runtime
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if _runtime is not None and _runtime.timer is self:
+            _runtime = None
+
+    async def refill(self) -> int:
+        """Plan what the tables are missing, then hold every reminder due within the window."""
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            await extend_reminder_plans(session, now=now)
+            await sweep_stale_deliveries(session, now=now)
+            due = await schedulable_reminders(session, until=now + self.window, now=now)
+        return self.schedule(due, only_new=True)
+
+    def schedule(self, reminders: Iterable[ScheduledReminder], *, only_new: bool = False) -> int:
+        """Put reminders on the timer (after the commit that planned them); later ones wait for the planner."""
+        horizon = self.clock() + self.window
+        count = 0
+        for reminder in reminders:
+            job_id = f"reminder:{reminder.id}"
+            if reminder.run_at > horizon or (only_new and self.scheduler.get_job(job_id) is not None):
+                continue
+            self.scheduler.add_job(
+                run_reminder, DateTrigger(reminder.run_at), args=[reminder.id], id=job_id, replace_existing=True
+            )
+            count += 1
+        return count
+
+    def unschedule(self, reminder_ids: Iterable[int]) -> None:
+        """Take reminders off the timer; a job that fires anyway finds the row no longer pending."""
+        for reminder_id in reminder_ids:
+            job = self.scheduler.get_job(f"reminder:{reminder_id}")
+            if job is not None:
+                job.remove()
+
+    def pending_jobs(self) -> int:
+        return len(self.scheduler.get_jobs()) - (self.scheduler.get_job(PLANNER_JOB_ID) is not None)
+
+    async def deliver(self, reminder_id: int) -> None:
+        """Claim the reminder, then each delivery: claimed and committed before its message goes out."""
+        await self.ready()
+        async with self.sessions.begin() as session:
+            delivery_ids = await start_reminder(
+                session,
+                reminder_id=reminder_id,
+                now=self.clock(),
+                instance=self.instance,
+                fallback_channel_id=self.fallback_channel_id,
+            )
+        for delivery_id in delivery_ids:
+            await self._deliver_one(delivery_id)
+        async with self.sessions.begin() as session:
+            retry_at = await settle_reminder(session, reminder_id=reminder_id, now=self.clock())
+        if retry_at is not None:
+            self.schedule([ScheduledReminder(reminder_id, retry_at)])
+
+    async def _deliver_one(self, delivery_id: int) -> None:
+        async with self.sessions.begin() as session:
+            claim = await claim_delivery(session, delivery_id=delivery_id, now=self.clock())
+        if claim is None:
+            return
+        try:
+            outcome = await self.sender.send(claim)
+        except Exception as error:
+            # One broken delivery must not stop the others; an unknown error is not retried (at most once).
+            log.exception("Reminder delivery %s failed unexpectedly", delivery_id)
+            outcome = DeliveryOutcome("failed", f"unexpected error: {type(error).__name__}")
+        async with self.sessions.begin() as session:
+            await record_delivery(session, delivery_id=delivery_id, outcome=outcome, now=self.clock())
+        if outcome.status != "sent":
+            log.info("Reminder delivery %s (%s %s): %s", delivery_id, claim.target, claim.recipient_id, outcome)
+
+
+class DiscordReminderSender:
+    """Posts reminders in the event's channel (pinging only its role) and by DM."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def send(self, claim: DeliveryClaim) -> DeliveryOutcome:
+        text = reminder_text(claim.notice, now=datetime.now(UTC), in_channel=claim.target == CHANNEL)
+        try:
+            if claim.target == CHANNEL:
+                channel = self.client.get_channel(claim.recipient_id) or await self.client.fetch_channel(
+                    claim.recipient_id
+                )
+                role = claim.notice.ping_role_id
+                mentions = discord.AllowedMentions(
+                    everyone=False, users=False, roles=[discord.Object(role)] if role else False
+                )
+                await channel.send(text, allowed_mentions=mentions)  # type: ignore[union-attr]
+            else:
+                user = self.client.get_user(claim.recipient_id) or await self.client.fetch_user(claim.recipient_id)
+                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden as error:
+            if claim.target == CHANNEL:
+                return DeliveryOutcome("failed", f"no permission to post in the channel ({error.text})")
+            return DeliveryOutcome("skipped", "the member's DMs are closed")
+        except discord.NotFound as error:
+            return DeliveryOutcome("failed", f"not found ({error.text})")
+        except discord.HTTPException as error:
+            if error.status == 429 or error.status >= 500:
+                retry_after = getattr(error, "retry_after", None)
+                return DeliveryOutcome("retry", f"Discord answered {error.status}", retry_after)
+            return DeliveryOutcome("failed", f"Discord answered {error.status}: {error.text}")
+        except aiohttp.ClientConnectorError as error:
+            return DeliveryOutcome("retry", f"could not reach Discord ({error})")
+        except (aiohttp.ClientError, TimeoutError) as error:
+            # The request may have reached Discord: sending again could make a duplicate.
+            return DeliveryOutcome("unconfirmed", f"connection lost mid-request ({type(error).__name__})")
+        return DeliveryOutcome("sent")

@@ -1,0 +1,487 @@
+"""Events: /event create, edit, cancel, list, show, remind, ics, calendar and /timezone set, show."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.text import inert, trim
+from bot.timeparse import suggest_zones, zone_named
+from cogs._checks import member_is_moderator, moderator_only
+from cogs._pagination import Paginator
+from cogs.events._embeds import (
+    cancellation_dm,
+    event_card,
+    event_details_card,
+    event_list_pages,
+    stamp,
+)
+from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
+from db.events import (
+    KINDS,
+    EventInput,
+    SavedEvent,
+    cancel_event,
+    create_event,
+    describe_reminders,
+    edit_event,
+    event_details,
+    find_event,
+    list_upcoming_events,
+    next_occurrence,
+    record_announcement,
+    set_reminder_opt_in,
+)
+from db.events import autocomplete_events as event_choices
+from db.knowledge import autocomplete_platforms
+from db.members import member_timezone, set_member_timezone
+from db.models import Event
+from db.models.base import utcnow
+from db.reminders import reminder_statuses
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+log = logging.getLogger(__name__)
+
+Choices = list[app_commands.Choice[str]]
+KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in KINDS.items()]
+REPEAT_SUGGESTIONS = [
+    ("No repeat", "none"),
+    ("Every week", "weekly"),
+    ("Every month", "monthly"),
+    ("Every 2 weeks (RRULE)", "FREQ=WEEKLY;INTERVAL=2"),
+    ("First Tuesday of each month (RRULE)", "FREQ=MONTHLY;BYDAY=1TU"),
+]
+# Discord's limits for native scheduled events.
+MIRROR_NAME_MAX, MIRROR_LOCATION_MAX, MIRROR_DESCRIPTION_MAX = 100, 100, 1000
+
+
+def choices(pairs: list[tuple[str, str]]) -> Choices:
+    return [app_commands.Choice(name=trim(label, 100), value=value[:100]) for label, value in pairs[:25]]
+
+
+class Events(commands.Cog):
+    event = app_commands.Group(
+        name="event", description="Coalition meetings: announcements, RSVPs, reminders", guild_only=True
+    )
+    zone = app_commands.Group(name="timezone", description="Your own time zone, used to read the times you type")
+
+    def __init__(self, bot: CoalitionBot) -> None:
+        self.bot = bot
+
+    # --- autocomplete -------------------------------------------------------------------------------------
+
+    async def zones(self, _interaction: discord.Interaction, current: str) -> Choices:
+        return choices([(zone.replace("_", " "), zone) for zone in suggest_zones(current)])
+
+    async def platforms(self, _interaction: discord.Interaction, current: str) -> Choices:
+        async with self.bot.sessions.begin() as session:
+            return choices(await autocomplete_platforms(session, current))
+
+    async def repeats(self, _interaction: discord.Interaction, current: str) -> Choices:
+        typed = [(f"Custom: {current}", current)] if current and "=" in current else []
+        wanted = current.casefold()
+        return choices(typed + [(label, value) for label, value in REPEAT_SUGGESTIONS if wanted in label.casefold()])
+
+    async def open_events(self, _interaction: discord.Interaction, current: str) -> Choices:
+        async with self.bot.sessions.begin() as session:
+            return choices(await event_choices(session, current, now=utcnow(), scheduled_only=True))
+
+    async def any_events(self, _interaction: discord.Interaction, current: str) -> Choices:
+        async with self.bot.sessions.begin() as session:
+            return choices(await event_choices(session, current, now=utcnow(), scheduled_only=False))
+
+    # --- moderators: create, edit, cancel -------------------------------------------------------------------
+
+    @event.command(name="create")
+    @moderator_only()
+    @app_commands.describe(
+        title="What it is called, e.g. General Assembly Oslo 2027",
+        kind="What sort of meeting",
+        start="When: 2027-03-04 14:00, next Tuesday 15:00, in 3 days at 10:00",
+        timezone="Zone the start is written in (default: yours from /timezone set, else the server's)",
+        duration="How long, e.g. 90m, 2h, 2d (General Assembly default: until 18:00 on day two; others 1h)",
+        end="Or when it ends, e.g. 16:30 or 2027-03-05 17:00",
+        location="Where: a place, or Online",
+        host="The platform hosting it",
+        url="A link: registration, video call or agenda",
+        description="What it is about",
+        repeat="none, weekly, monthly, or an RRULE such as FREQ=WEEKLY;BYDAY=TU;COUNT=10",
+        reminders="Before the start, e.g. 30d,7d,1d or 1h,10m (none for no reminders)",
+        channel="Where to announce it and post its reminders (default: the announcements channel)",
+        ping_role="A role to ping in the channel reminders",
+    )
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(timezone=zones, host=platforms, repeat=repeats)
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        kind: app_commands.Choice[str],
+        start: str,
+        timezone: str | None = None,
+        duration: str | None = None,
+        end: str | None = None,
+        location: str | None = None,
+        host: str | None = None,
+        url: str | None = None,
+        description: str | None = None,
+        repeat: str | None = None,
+        reminders: str | None = None,
+        channel: discord.TextChannel | None = None,
+        ping_role: discord.Role | None = None,
+    ) -> None:
+        """Create an event: announce it with RSVP buttons and plan its reminders (moderators only)."""
+        fields = EventInput(
+            title=title,
+            kind=kind.value,
+            start=start,
+            timezone=timezone,
+            duration=duration,
+            end=end,
+            location=location,
+            host=host,
+            url=url,
+            description=description,
+            repeat=repeat,
+            reminders=reminders,
+            channel_id=channel.id if channel else None,
+            ping_role_id=ping_role.id if ping_role else None,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions.begin() as session:
+            saved = await create_event(
+                session,
+                guild_id=interaction.guild_id,
+                author_id=interaction.user.id,
+                fields=fields,
+                default_zone=self.bot.settings.default_timezone,
+                now=utcnow(),
+            )
+        self.bot.reminders.schedule(saved.plan.added)
+        notes = await self.publish(interaction, saved.event)
+        await interaction.followup.send(saved_reply(saved, "Created", notes), ephemeral=True)
+
+    @event.command(name="edit")
+    @moderator_only()
+    @app_commands.describe(
+        event="The event to change",
+        title="New title",
+        kind="New kind",
+        start="New start (read in the event's zone unless you give one)",
+        timezone="Zone of the new start; alone, it keeps the instant and changes the series' wall clock",
+        duration="New duration, e.g. 2h",
+        end="New end, e.g. 16:30",
+        location="New place (none clears it)",
+        host="New host platform (none clears it)",
+        url="New link (none clears it)",
+        description="New description (none clears it)",
+        repeat="none, weekly, monthly or an RRULE",
+        reminders="New offsets, e.g. 1d,1h (none: no reminders)",
+        channel="New channel for reminders",
+        ping_role="New role to ping in channel reminders",
+    )
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(event=open_events, timezone=zones, host=platforms, repeat=repeats)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        event: str,
+        title: str | None = None,
+        kind: app_commands.Choice[str] | None = None,
+        start: str | None = None,
+        timezone: str | None = None,
+        duration: str | None = None,
+        end: str | None = None,
+        location: str | None = None,
+        host: str | None = None,
+        url: str | None = None,
+        description: str | None = None,
+        repeat: str | None = None,
+        reminders: str | None = None,
+        channel: discord.TextChannel | None = None,
+        ping_role: discord.Role | None = None,
+    ) -> None:
+        """Change an event; its reminders are rescheduled and its announcement updated (moderators only)."""
+        fields = EventInput(
+            title=title,
+            kind=kind.value if kind else None,
+            start=start,
+            timezone=timezone,
+            duration=duration,
+            end=end,
+            location=location,
+            host=host,
+            url=url,
+            description=description,
+            repeat=repeat,
+            reminders=reminders,
+            channel_id=channel.id if channel else None,
+            ping_role_id=ping_role.id if ping_role else None,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.sessions.begin() as session:
+            found = await find_event(session, event)
+            saved = await edit_event(session, event_id=found.id, fields=fields, now=utcnow())
+        self.bot.reminders.unschedule(saved.plan.removed)
+        self.bot.reminders.schedule(saved.plan.added)
+        notes = await self.publish(interaction, saved.event)
+        await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
+
+    @event.command(name="cancel")
+    @moderator_only()
+    @app_commands.describe(event="The event to cancel", reason="Told to everyone who answered Going or Maybe")
+    @app_commands.autocomplete(event=open_events)
+    async def cancel(self, interaction: discord.Interaction, event: str, reason: str | None = None) -> None:
+        """Cancel an event: reminders stop, the announcement says so, attendees get a DM (moderators only)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = utcnow()
+        async with self.bot.sessions.begin() as session:
+            found = await find_event(session, event)
+            starts_at = next_occurrence(found, now) or found.starts_at
+            cancelled = await cancel_event(session, event_id=found.id, reason=reason, now=now)
+        self.bot.reminders.unschedule(cancelled.removed_reminders)
+        notes = await self.publish(interaction, cancelled.event)
+        told, unreachable = await self.tell_members(
+            cancelled.tell, cancellation_dm(cancelled.event, starts_at=starts_at)
+        )
+        lines = [f"Cancelled **{inert(cancelled.event.title)}** (event #{cancelled.event.id}); its reminders stop."]
+        if cancelled.tell:
+            lines.append(f"Told {told} member(s) by DM" + (f"; {unreachable} have DMs closed." if unreachable else "."))
+        await interaction.followup.send("\n".join(lines + notes), ephemeral=True)
+
+    # --- everyone -------------------------------------------------------------------------------------------
+
+    @event.command(name="list")
+    @app_commands.describe(kind="Only this kind of meeting")
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def list_events(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None) -> None:
+        """Upcoming events, soonest first, in your own local time."""
+        async with self.bot.sessions.begin() as session:
+            upcoming = await list_upcoming_events(session, now=utcnow(), kind=kind.value if kind else None)
+        await Paginator.send(interaction, event_list_pages(upcoming, kind=kind.value if kind else None))
+
+    @event.command(name="show")
+    @app_commands.describe(event="The event (start typing its name)")
+    @app_commands.autocomplete(event=any_events)
+    async def show(self, interaction: discord.Interaction, event: str) -> None:
+        """One event in full, with your answer; moderators also see how its reminders went."""
+        moderator = member_is_moderator(interaction)
+        async with self.bot.sessions.begin() as session:
+            found = await find_event(session, event)
+            details = await event_details(session, event_id=found.id, member_id=interaction.user.id, now=utcnow())
+            statuses = await reminder_statuses(session, event_id=found.id) if moderator else None
+        card = event_details_card(details, reminders=statuses)
+        view = event_view(found.id, details.counts) if details.next_start else discord.utils.MISSING
+        await interaction.response.send_message(embed=card, view=view, ephemeral=True)
+
+    @event.command(name="remind")
+    @app_commands.describe(event="The event", on="True: DM me its reminders · False: stop them")
+    @app_commands.autocomplete(event=open_events)
+    async def remind(self, interaction: discord.Interaction, event: str, on: bool) -> None:
+        """Get an event's reminders by DM, or stop them."""
+        async with self.bot.sessions.begin() as session:
+            found = await find_event(session, event)
+            await set_reminder_opt_in(session, event_id=found.id, member_id=interaction.user.id, on=on, now=utcnow())
+        title = inert(found.title)
+        message = (
+            f"You'll get the reminders of **{title}** by DM ({describe_reminders(found.reminder_offsets)}). "
+            "Make sure DMs from server members are allowed."
+            if on
+            else f"You won't get DM reminders for **{title}** any more."
+        )
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @event.command(name="ics")
+    @app_commands.describe(event="The event to add to your calendar")
+    @app_commands.autocomplete(event=any_events)
+    async def ics(self, interaction: discord.Interaction, event: str) -> None:
+        """The event as an .ics file for your calendar, with its reminders."""
+        async with self.bot.sessions.begin() as session:
+            found = await find_event(session, event)
+        await interaction.response.send_message(
+            f"**{inert(found.title)}** for your calendar (open the file to import it).",
+            file=calendar_file([found], f"event-{found.id}.ics"),
+            ephemeral=True,
+        )
+
+    @event.command(name="calendar")
+    async def calendar(self, interaction: discord.Interaction) -> None:
+        """All upcoming events in one .ics file for your calendar."""
+        async with self.bot.sessions.begin() as session:
+            upcoming = await list_upcoming_events(session, now=utcnow(), limit=500)
+        if not upcoming:
+            await interaction.response.send_message("No upcoming events yet.", ephemeral=True)
+            return
+        await interaction.response.send_message(
+            f"{len(upcoming)} upcoming event(s) for your calendar (open the file to import them).",
+            file=calendar_file([item.event for item in upcoming], "coalition-events.ics"),
+            ephemeral=True,
+        )
+
+    # --- /timezone ----------------------------------------------------------------------------------------
+
+    @zone.command(name="set")
+    @app_commands.describe(zone="Your IANA zone, e.g. Europe/Lisbon or Europe/Kyiv (start typing your city)")
+    @app_commands.autocomplete(zone=zones)
+    async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
+        """Set your time zone: the times you type are read in it."""
+        async with self.bot.sessions.begin() as session:
+            saved = await set_member_timezone(session, member_id=interaction.user.id, zone=zone)
+        local = utcnow().astimezone(ZoneInfo(saved))
+        await interaction.response.send_message(
+            f"Your time zone is now **{saved}** (it is {local:%H:%M} there). Times you type are read in it.",
+            ephemeral=True,
+        )
+
+    @zone.command(name="show")
+    async def timezone_show(self, interaction: discord.Interaction) -> None:
+        """Show the time zone your typed times are read in."""
+        async with self.bot.sessions.begin() as session:
+            own = await member_timezone(session, member_id=interaction.user.id)
+        zone = own or self.bot.settings.default_timezone
+        local = utcnow().astimezone(zone_named(zone))
+        how = "you set it with `/timezone set`" if own else "the server default; set your own with `/timezone set`"
+        await interaction.response.send_message(
+            f"Your times are read in **{zone}** ({how}). It is {local:%H:%M} there now.", ephemeral=True
+        )
+
+    # --- Discord side of an event ----------------------------------------------------------------------------
+
+    async def publish(self, interaction: discord.Interaction, event: Event) -> list[str]:
+        """Post or update the announcement and the native scheduled event; return notes for the reply."""
+        notes = []
+        if event.announcement_message_id:
+            if not await refresh_announcement(self.bot, event):
+                notes.append("⚠️ I could not update the announcement message (deleted, or I lost access).")
+        elif event.status == "scheduled":
+            notes.append(await self.announce(event))
+        notes += await self.mirror(interaction, event)
+        return [note for note in notes if note]
+
+    async def announce(self, event: Event) -> str:
+        channel_id = event.channel_id or self.bot.settings.announce_channel_id
+        if not channel_id:
+            return "⚠️ Not announced: pick a channel, or set ANNOUNCE_CHANNEL_ID."
+        counts = dict.fromkeys(("going", "maybe", "not_going"), 0)
+        card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()))
+        try:
+            message = await self.bot.get_partial_messageable(channel_id).send(
+                embed=card, view=event_view(event.id, counts)
+            )
+        except discord.HTTPException as error:
+            log.warning("Could not announce event %s in %s: %s", event.id, channel_id, error)
+            return f"⚠️ Not announced: I can't post in <#{channel_id}> (I need Send Messages and Embed Links there)."
+        async with self.bot.sessions.begin() as session:
+            await record_announcement(session, event_id=event.id, channel_id=channel_id, message_id=message.id)
+        event.announcement_channel_id, event.announcement_message_id = channel_id, message.id
+        return f"📣 Announced in <#{channel_id}>."
+
+    async def mirror(self, interaction: discord.Interaction, event: Event) -> list[str]:
+        """Keep Discord's own Events tab in step; without Manage Events, everything else still works."""
+        guild = interaction.guild
+        if guild is None:
+            return []
+        if not interaction.app_permissions.manage_events:
+            if event.discord_event_id or event.status == "cancelled":
+                return []
+            return ["ℹ️ Not listed in the server's Events tab: I need the Manage Events permission for that."]
+        start = next_occurrence(event, utcnow())
+        try:
+            existing = await guild.fetch_scheduled_event(event.discord_event_id) if event.discord_event_id else None
+            if event.status == "cancelled" or start is None:
+                if existing is not None and existing.status == discord.EventStatus.scheduled:
+                    await existing.cancel(reason="event cancelled")
+                return []
+            mirrored = mirror_values(event, start)
+            if existing is not None:
+                await existing.edit(
+                    name=mirrored.name,
+                    start_time=mirrored.start_time,
+                    end_time=mirrored.end_time,
+                    entity_type=discord.EntityType.external,
+                    privacy_level=discord.PrivacyLevel.guild_only,
+                    location=mirrored.location,
+                    description=mirrored.description,
+                )
+                return []
+            created = await guild.create_scheduled_event(
+                name=mirrored.name,
+                start_time=mirrored.start_time,
+                end_time=mirrored.end_time,
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                location=mirrored.location,
+                description=mirrored.description,
+            )
+        except discord.HTTPException as error:
+            log.warning("Could not mirror event %s as a scheduled event: %s", event.id, error)
+            return [f"⚠️ The server's Events tab could not be updated (Discord said {error.status})."]
+        async with self.bot.sessions.begin() as session:
+            await record_announcement(session, event_id=event.id, discord_event_id=created.id)
+        return ["📅 Listed in the server's Events tab."]
+
+    async def tell_members(self, member_ids: list[int], text: str) -> tuple[int, int]:
+        """DM each member; a closed DM is counted, never an error."""
+        told = unreachable = 0
+        for member_id in member_ids:
+            try:
+                user = self.bot.get_user(member_id) or await self.bot.fetch_user(member_id)
+                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+                told += 1
+            except discord.HTTPException as error:
+                log.info("Could not DM member %s: %s", member_id, error)
+                unreachable += 1
+        return told, unreachable
+
+
+@dataclass(frozen=True)
+class MirrorValues:
+    name: str
+    start_time: datetime
+    end_time: datetime
+    location: str
+    description: str
+
+
+def mirror_values(event: Event, start: datetime) -> MirrorValues:
+    """A native scheduled event for the next occurrence: external, with a location and an end, as Discord asks."""
+    place = event.location or event.url or "See the announcement"
+    return MirrorValues(
+        name=trim(event.title, MIRROR_NAME_MAX),
+        start_time=start,
+        end_time=start + (event.ends_at - event.starts_at),
+        location=trim(place, MIRROR_LOCATION_MAX),
+        description=trim(event.description or KINDS.get(event.kind, event.kind), MIRROR_DESCRIPTION_MAX),
+    )
+
+
+def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
+    """Echo what was understood, so a misread time is caught before anyone is reminded of it."""
+    event = saved.event
+    local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+    changed = f" ({', '.join(saved.changed)})" if saved.changed else ""
+    lines = [
+        f"✅ {verb} **{inert(event.title)}** (event #{event.id}){changed}.",
+        f"🗓️ Starts {stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}), read as "
+        f"{local:%A %-d %B %Y %H:%M} {local:%Z} in {event.timezone}.",
+        f"⏰ Reminders: {describe_reminders(event.reminder_offsets)}"
+        + (f" ({len(saved.plan.added)} newly planned)." if saved.plan.added else "."),
+    ]
+    lines += [f"⚠️ {note}" for note in saved.notes]
+    lines += notes
+    lines.append(f"-# Wrong? Fix it with `/event edit event:{event.id}`.")
+    return "\n".join(lines)
+
+
+async def setup(bot: CoalitionBot) -> None:
+    bot.add_dynamic_items(RsvpButton, CalendarButton)
+    await bot.add_cog(Events(bot))

@@ -1,0 +1,197 @@
+"""Pure renderers for events: cards, lists, reminders and replies, readable on a phone.
+
+Times are Discord timestamps (`<t:unix:F>`), so every reader sees their own local time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import discord
+
+from bot.text import bullets, inert, trim
+from bot.timeparse import format_offset, format_offsets
+from db.events import KINDS, EventDetails, UpcomingEvent
+from db.models import Event
+from db.reminders import ReminderNotice, ReminderStatus
+
+EVENT_COLOUR = discord.Colour.from_rgb(38, 110, 190)
+CANCELLED_COLOUR = discord.Colour.dark_grey()
+PAGE_SIZE = 6
+KIND_EMOJI = {
+    "general_assembly": "🏛️",
+    "webinar": "💻",
+    "open_meeting": "🤝",
+    "taskforce": "🛠️",
+    "roundtable": "🗣️",
+    "conference": "🎤",
+    "working_group": "🧩",
+    "peer_learning": "🔁",
+    "panel": "🎙️",
+    "other": "📅",
+}
+RSVP_LABELS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not_going": "❌ Not going"}
+STATUS_LABELS = {
+    "pending": "⏳ planned",
+    "sending": "📤 sending",
+    "sent": "✅ sent",
+    "failed": "⚠️ failed",
+    "skipped": "⏭️ skipped",
+    "cancelled": "✖️ cancelled",
+}
+
+
+def stamp(moment: datetime, style: str = "F") -> str:
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def kind_label(kind: str) -> str:
+    return f"{KIND_EMOJI.get(kind, '📅')} {KINDS.get(kind, kind)}"
+
+
+def when_text(start: datetime, end: datetime) -> str:
+    """Start in full and relative, then the end: only the time when it ends within a day."""
+    until = stamp(end, "t") if end - start < timedelta(days=1) else stamp(end, "F")
+    return f"{stamp(start)} ({stamp(start, 'R')})\nuntil {until}"
+
+
+def repeat_text(rule: str | None, zone: str) -> str | None:
+    if not rule:
+        return None
+    simple = {"FREQ=WEEKLY": "Every week", "FREQ=MONTHLY": "Every month", "FREQ=DAILY": "Every day"}
+    return f"{simple.get(rule, f'`RRULE:{rule}`')}, at the same local time in {zone}"
+
+
+def where_text(event: Event) -> str | None:
+    parts = []
+    if event.location:
+        parts.append(trim(inert(event.location), 300))
+    if event.url:
+        parts.append(event.url)
+    return "\n".join(parts) or None
+
+
+def host_text(event: Event) -> str | None:
+    host = event.host
+    if host is None:
+        return None
+    acronym = f" ({host.acronym})" if host.acronym and host.acronym not in host.name else ""
+    return f"{host.name}{acronym}, {host.country}"
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return " · ".join(f"{RSVP_LABELS[choice]} **{counts.get(choice, 0)}**" for choice in RSVP_LABELS)
+
+
+def event_card(event: Event, *, counts: dict[str, int], next_start: datetime | None) -> discord.Embed:
+    """The announcement: what, when, where, who hosts, who's coming; greyed out once cancelled."""
+    cancelled = event.status == "cancelled"
+    title = f"{KIND_EMOJI.get(event.kind, '📅')} {event.title}"
+    embed = discord.Embed(
+        title=trim(("CANCELLED — " if cancelled else "") + title, 256),
+        description=trim(inert(event.description), 1000) or None,
+        colour=CANCELLED_COLOUR if cancelled else EVENT_COLOUR,
+    )
+    start = next_start or event.starts_at
+    embed.add_field(name="When", value=when_text(start, start + (event.ends_at - event.starts_at)), inline=False)
+    repeats = repeat_text(event.rrule, event.timezone)
+    if repeats:
+        embed.add_field(name="Repeats", value=repeats, inline=False)
+    where = where_text(event)
+    if where:
+        embed.add_field(name="Where", value=where, inline=False)
+    host = host_text(event)
+    if host:
+        embed.add_field(name="Host", value=trim(host, 200), inline=True)
+    embed.add_field(name="Kind", value=kind_label(event.kind), inline=True)
+    if cancelled:
+        reason = inert(event.cancel_reason) if event.cancel_reason else "No reason given."
+        embed.add_field(name="Cancelled", value=trim(reason, 500), inline=False)
+    else:
+        embed.add_field(name="Who's coming", value=counts_text(counts), inline=False)
+    footer = f"Event #{event.id} · times are shown in your own time zone"
+    embed.set_footer(text=footer if cancelled else footer + " · reminders: /event remind")
+    return embed
+
+
+def event_details_card(details: EventDetails, *, reminders: list[ReminderStatus] | None) -> discord.Embed:
+    """/event show: the card, what this member answered, and for moderators the reminders' state."""
+    event = details.event
+    embed = event_card(event, counts=details.counts, next_start=details.next_start)
+    attendee = details.attendee
+    answer = RSVP_LABELS[attendee.rsvp] if attendee and attendee.rsvp else "No answer yet"
+    dms = "on" if attendee and attendee.reminders else "off"
+    if event.status == "scheduled":
+        embed.add_field(name="You", value=f"{answer} · DM reminders {dms}", inline=False)
+    if reminders is not None:
+        embed.add_field(name="Reminders (moderators)", value=reminder_status_text(event, reminders), inline=False)
+    return embed
+
+
+def reminder_status_text(event: Event, reminders: list[ReminderStatus]) -> str:
+    lines = [f"Offsets: {format_offsets(event.reminder_offsets)}"]
+    for reminder in reminders:
+        counts = ", ".join(f"{count} {status}" for status, count in sorted(reminder.deliveries.items()))
+        line = (
+            f"{format_offset(reminder.offset_seconds)} before {stamp(reminder.occurrence_start, 'd')}: "
+            f"{STATUS_LABELS.get(reminder.status, reminder.status)} {stamp(reminder.due_at, 'R')}"
+        )
+        line += f" ({counts})" if counts else ""
+        line += f" — {trim(reminder.note, 80)}" if reminder.note and reminder.status != "pending" else ""
+        lines.append(line)
+    if len(lines) == 1:
+        lines.append("None planned (all past, or none set).")
+    return bullets(lines, 1000)
+
+
+def event_list_pages(upcoming: list[UpcomingEvent], *, kind: str | None) -> list[discord.Embed]:
+    heading = f"Upcoming: {KINDS[kind]}" if kind else "Upcoming events"
+    if not upcoming:
+        return [discord.Embed(title=heading, description="Nothing planned yet.", colour=EVENT_COLOUR)]
+    pages = []
+    for first in range(0, len(upcoming), PAGE_SIZE):
+        embed = discord.Embed(title=f"{heading} ({len(upcoming)})", colour=EVENT_COLOUR)
+        for item in upcoming[first : first + PAGE_SIZE]:
+            event = item.event
+            lines = [f"{stamp(item.starts_at)} ({stamp(item.starts_at, 'R')})"]
+            where = where_text(event)
+            if where:
+                lines.append("📍 " + where.replace("\n", " · "))
+            host = host_text(event)
+            if host:
+                lines.append(f"Host: {host}")
+            lines.append(counts_text(item.counts))
+            embed.add_field(
+                name=trim(f"{KIND_EMOJI.get(event.kind, '📅')} {event.title} (#{event.id})", 256),
+                value=trim("\n".join(lines), 1000),
+                inline=False,
+            )
+        embed.set_footer(text="Details: /event show · calendar file: /event calendar")
+        pages.append(embed)
+    return pages
+
+
+def reminder_text(notice: ReminderNotice, *, now: datetime, in_channel: bool) -> str:
+    """A reminder written at the moment it is sent, so "starts in …" is true however late it goes out."""
+    starts = stamp(notice.starts_at, "R") if notice.starts_at > now else "now"
+    lines = [
+        f"⏰ **{inert(notice.title)}** ({KINDS.get(notice.kind, notice.kind)}) starts {starts}",
+        f"🗓️ {stamp(notice.starts_at)} – {stamp(notice.ends_at, 't')}",
+    ]
+    if notice.location:
+        lines.append(f"📍 {trim(inert(notice.location), 300)}")
+    if notice.url:
+        lines.append(f"🔗 {notice.url}")
+    if in_channel and notice.ping_role_id:
+        lines.insert(0, f"<@&{notice.ping_role_id}>")
+    if not in_channel:
+        lines.append("-# You get this because you're going or asked for reminders · stop: `/event remind on:False`")
+    return "\n".join(lines)
+
+
+def cancellation_dm(event: Event, *, starts_at: datetime) -> str:
+    reason = f"\nReason: {trim(inert(event.cancel_reason), 300)}" if event.cancel_reason else ""
+    return (
+        f"❌ **{inert(event.title)}** on {stamp(starts_at)} has been cancelled.{reason}\n"
+        "-# You get this because you answered Going or Maybe."
+    )
