@@ -28,6 +28,7 @@ from cogs.events._embeds import reminder_text
 from db.models.base import utcnow
 from db.reminders import (
     CHANNEL,
+    STALE_CLAIM,
     DeliveryClaim,
     DeliveryOutcome,
     ScheduledReminder,
@@ -88,6 +89,7 @@ class ReminderScheduler:
         clock: Callable[[], datetime] = utcnow,
         window: timedelta = TIMER_WINDOW,
         tick: timedelta = PLANNER_TICK,
+        stale_after: timedelta = STALE_CLAIM,
     ) -> None:
         self.sessions = sessions
         self.sender = sender
@@ -96,6 +98,7 @@ class ReminderScheduler:
         self.clock = clock
         self.window = window
         self.tick = tick
+        self.stale_after = stale_after
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Late is better than never: a reminder fires however late the loop gets to it (the delivery job
         # decides whether it is still worth sending).
@@ -129,7 +132,7 @@ class ReminderScheduler:
         now = self.clock()
         async with self.sessions.begin() as session:
             await extend_reminder_plans(session, now=now)
-            await sweep_stale_deliveries(session, now=now)
+            await sweep_stale_deliveries(session, now=now, stale_after=self.stale_after)
             due = await schedulable_reminders(session, until=now + self.window, now=now)
         return self.schedule(due, only_new=True)
 
@@ -167,6 +170,7 @@ class ReminderScheduler:
                 now=self.clock(),
                 instance=self.instance,
                 fallback_channel_id=self.fallback_channel_id,
+                stale_after=self.stale_after,
             )
         for delivery_id in delivery_ids:
             await self._deliver_one(delivery_id)

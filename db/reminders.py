@@ -230,7 +230,13 @@ class DeliveryClaim:
 
 
 async def start_reminder(
-    session: AsyncSession, *, reminder_id: int, now: datetime, instance: str, fallback_channel_id: int | None
+    session: AsyncSession,
+    *,
+    reminder_id: int,
+    now: datetime,
+    instance: str,
+    fallback_channel_id: int | None,
+    stale_after: timedelta = STALE_CLAIM,
 ) -> list[int]:
     """Claim a due reminder and fix its recipients (or resume one left mid-sending); return deliveries to try.
 
@@ -258,7 +264,7 @@ async def start_reminder(
         assert event is not None
         await _fan_out(session, reminder.id, event, fallback_channel_id, now)
     else:
-        await _expire_stale_claims(session, reminder.id, now)
+        await _expire_stale_claims(session, reminder.id, claimed_before=now - stale_after, now=now)
     rows = await session.scalars(
         select(ReminderDelivery.id)
         .where(
@@ -412,16 +418,22 @@ async def _settle(session: AsyncSession, reminder_id: int, now: datetime) -> dat
     return None
 
 
-async def _expire_stale_claims(session: AsyncSession, reminder_id: int, now: datetime) -> None:
+async def _expire_stale_claims(
+    session: AsyncSession, reminder_id: int, *, claimed_before: datetime, now: datetime
+) -> None:
     """At most once: a delivery claimed by a process that died mid-send is never sent again."""
     await session.execute(
         update(ReminderDelivery)
         .where(
             ReminderDelivery.reminder_id == reminder_id,
             ReminderDelivery.status == SENDING,
-            ReminderDelivery.claimed_at < now - STALE_CLAIM,
+            ReminderDelivery.claimed_at <= claimed_before,
         )
-        .values(status=UNCONFIRMED, finished_at=now, error="claimed, then the bot stopped before recording the outcome")
+        .values(
+            status=UNCONFIRMED,
+            finished_at=now,
+            error="claimed, then the bot stopped before recording the outcome",
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -445,17 +457,19 @@ async def _finish_unsent(session: AsyncSession, reminder_id: int, now: datetime,
     )
 
 
-async def sweep_stale_deliveries(session: AsyncSession, *, now: datetime) -> list[int]:
+async def sweep_stale_deliveries(
+    session: AsyncSession, *, now: datetime, stale_after: timedelta = STALE_CLAIM
+) -> list[int]:
     """Expire claims of dead processes everywhere; return reminders that can now be settled or resumed."""
     stale = (
         await session.scalars(
             select(ReminderDelivery.reminder_id)
-            .where(ReminderDelivery.status == SENDING, ReminderDelivery.claimed_at < now - STALE_CLAIM)
+            .where(ReminderDelivery.status == SENDING, ReminderDelivery.claimed_at <= now - stale_after)
             .distinct()
         )
     ).all()
     for reminder_id in stale:
-        await _expire_stale_claims(session, reminder_id, now)
+        await _expire_stale_claims(session, reminder_id, claimed_before=now - stale_after, now=now)
         await _settle(session, reminder_id, now)
     return list(stale)
 
