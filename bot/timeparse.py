@@ -75,7 +75,12 @@ EXAMPLES = "2027-03-04 14:00, next Tuesday 15:00, tomorrow 9:30 or in 3 days at 
 TIME_OF_DAY = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<ampm>am|pm)?"
 RELATIVE_DAY = re.compile(rf"^(?P<day>today|tomorrow|day after tomorrow)(?:\s+at)?\s+{TIME_OF_DAY}$")
 WEEKDAY = re.compile(rf"^(?:(?P<which>next|this)\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})(?:\s+at)?\s+{TIME_OF_DAY}$")
-IN_AMOUNT = re.compile(rf"^in\s+(?P<amount>.+?)(?:\s+at\s+{TIME_OF_DAY})?$")
+# "in 3 days at 10:00", "in 2 weeks 9:00" (a bare time needs a colon, h or am/pm), "in 90 minutes".
+IN_AMOUNT = (
+    re.compile(rf"^in\s+(?P<amount>.+?)\s+at\s+{TIME_OF_DAY}$"),
+    re.compile(rf"^in\s+(?P<amount>.+?)\s+(?=\d{{1,2}}(?:[:.]\d{{2}}|h|\s*[ap]m)){TIME_OF_DAY}$"),
+    re.compile(r"^in\s+(?P<amount>.+?)(?P<hour>)$"),
+)
 AMOUNT_PART = re.compile(r"(\d+)\s*([a-z]+)")
 OFFSET = re.compile(r"^(?:\d+[wdhm])+$")
 
@@ -177,14 +182,15 @@ def _relative(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
         if ahead == 0 and match["which"] != "this":
             ahead = 7
         return localize(datetime.combine(today + timedelta(days=ahead), _time_of_day(match)), zone)
-    if match := IN_AMOUNT.match(phrase):
+    match = next((found for pattern in IN_AMOUNT if (found := pattern.match(phrase))), None)
+    if match:
         seconds = _amount_seconds(match["amount"])
-        if match["hour"] is None and seconds % 86400:
+        if not match["hour"] and seconds % 86400:
             # Minutes and hours are elapsed time: no wall clock involved.
             return ParsedTime((now + timedelta(seconds=seconds)).replace(second=0, microsecond=0), zone.key)
         local_now = now.astimezone(zone)
         day = local_now.date() + timedelta(days=seconds // 86400)
-        at = _time_of_day(match) if match["hour"] is not None else local_now.time().replace(second=0, microsecond=0)
+        at = _time_of_day(match) if match["hour"] else local_now.time().replace(second=0, microsecond=0)
         return localize(datetime.combine(day, at), zone)
     return None
 
