@@ -649,16 +649,35 @@ class Driver:
             opener, definition = modal.record, modal.modal
         else:
             opener, definition = self.last_modal(modal)
-        inputs = {c["custom_id"]: c for c in iter_components(definition.get("components") or []) if c.get("type") == 4}
-        unknown = sorted(set(values) - set(inputs))
-        assert not unknown, f"modal {definition.get('custom_id')!r} has no field(s) {unknown}; fields: {sorted(inputs)}"
+        inputs: dict[str, dict[str, Any]] = {}
+        labels: dict[str, str] = {}  # what the member reads above a field -> its custom_id
+        for component in definition.get("components") or []:
+            for child in iter_components([component]):
+                if child.get("type") == 4:
+                    inputs[child["custom_id"]] = child
+                    label = child.get("label") or (component.get("label") if component.get("type") == 18 else None)
+                    if label:
+                        labels[label.casefold()] = child["custom_id"]
+        by_id: dict[str, str] = {}
+        for key, value in values.items():
+            custom_id = key if key in inputs else labels.get(key.casefold())
+            assert custom_id is not None, (
+                f"modal {definition.get('custom_id')!r} has no field {key!r}; "
+                f"fields (label: custom_id): {[(lbl, cid) for lbl, cid in labels.items()]}"
+            )
+            by_id[custom_id] = value
+        values = by_id
         for custom_id, text_input in inputs.items():
             value = values.get(custom_id, text_input.get("value") or "")
             if text_input.get("required", True):
-                assert value, f"modal field {custom_id!r} is required"
+                assert value, f"modal field {text_input.get('label') or custom_id!r} is required"
             if value:
-                assert len(value) >= (text_input.get("min_length") or 0), f"{custom_id!r} shorter than min_length"
-                assert len(value) <= (text_input.get("max_length") or 4000), f"{custom_id!r} longer than max_length"
+                assert len(value) >= (text_input.get("min_length") or 0), (
+                    f"{text_input.get('label') or custom_id!r}: {value!r} is shorter than {text_input.get('min_length')}"
+                )
+                assert len(value) <= (text_input.get("max_length") or 4000), (
+                    f"{text_input.get('label') or custom_id!r} is longer than {text_input.get('max_length')}"
+                )
 
         def answer(component: dict[str, Any]) -> dict[str, Any]:
             if component.get("type") == 1:
