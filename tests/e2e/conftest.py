@@ -10,8 +10,9 @@ asked for appended to its report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,12 +55,11 @@ def driver(fake: FakeDiscord, bot: BotProcess) -> Driver:
     return Driver(fake, bot)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
     if not report.failed or report.when not in ("setup", "call"):
-        return
+        return report
     funcargs = getattr(item, "funcargs", {})
     bot = funcargs.get("bot")
     fake = funcargs.get("fake")
@@ -70,3 +70,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         lines += [f"unknown route: {r.method} {r.path}" for r in fake.unknown_since(0)]
         lines += [f"request: {r!r}" for r in fake.requests[-25:]]
         report.sections.append(("fake Discord", "\n".join(lines)))
+    return report

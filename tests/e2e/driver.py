@@ -631,9 +631,9 @@ class Driver:
     def last_modal(self, custom_id: str | None = None) -> tuple[InteractionRecord, dict[str, Any]]:
         with self.fake.lock:
             records = [r for r in self.fake.interactions.values() if r.callback_type == 9]
-        records = [r for r in records if custom_id is None or r.callback["data"].get("custom_id") == custom_id]
+        records = [r for r in records if custom_id is None or (r.callback or {})["data"].get("custom_id") == custom_id]
         assert records, f"the bot never opened a modal{'' if custom_id is None else ' ' + repr(custom_id)}"
-        return records[-1], records[-1].callback["data"]
+        return records[-1], (records[-1].callback or {})["data"]
 
     async def submit_modal(
         self,
@@ -673,7 +673,8 @@ class Driver:
                 assert value, f"modal field {text_input.get('label') or custom_id!r} is required"
             if value:
                 assert len(value) >= (text_input.get("min_length") or 0), (
-                    f"{text_input.get('label') or custom_id!r}: {value!r} is shorter than {text_input.get('min_length')}"
+                    f"{text_input.get('label') or custom_id!r}: {value!r} is shorter than "
+                    f"{text_input.get('min_length')}"
                 )
                 assert len(value) <= (text_input.get("max_length") or 4000), (
                     f"{text_input.get('label') or custom_id!r} is longer than {text_input.get('max_length')}"

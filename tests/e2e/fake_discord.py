@@ -711,9 +711,8 @@ def validate_components(components: Any, problems: dict[str, str], *, v2: bool) 
             if component.get("style") == 5:
                 if not component.get("url") or custom_id:
                     problems[f"components.{i}"] = "a link button needs a url and no custom_id"
-            elif component.get("style") != 6:
-                if not custom_id:
-                    problems[f"components.{i}.custom_id"] = "a button needs a custom_id"
+            elif component.get("style") != 6 and not custom_id:
+                problems[f"components.{i}.custom_id"] = "a button needs a custom_id"
         if ctype in (3, 5, 6, 7, 8):
             if not custom_id:
                 problems[f"components.{i}.custom_id"] = "a select needs a custom_id"
@@ -1279,15 +1278,17 @@ class FakeDiscord:
                 part = await reader.next()
                 if part is None:
                     break
-                data = await part.read(decode=False)  # type: ignore[union-attr]
-                if part.name == "payload_json":  # type: ignore[union-attr]
+                if not isinstance(part, aiohttp.BodyPartReader):
+                    continue
+                data = await part.read(decode=False)
+                if part.name == "payload_json":
                     payload = json.loads(data.decode())
                 else:
                     files.append(
                         {
-                            "field": part.name,  # type: ignore[union-attr]
-                            "filename": part.filename,  # type: ignore[union-attr]
-                            "content_type": part.headers.get("Content-Type", "application/octet-stream"),  # type: ignore[union-attr]
+                            "field": part.name,
+                            "filename": part.filename,
+                            "content_type": part.headers.get("Content-Type", "application/octet-stream"),
                             "data": bytes(data),
                         }
                     )
@@ -2056,6 +2057,7 @@ class FakeDiscord:
             # an expired session.
             await session.send_op(9, False)
         elif op == 8:
+            d = d or {}
             if not session.identified:
                 await session.close(4003, "Not authenticated.")
                 return

@@ -8,9 +8,16 @@ from .driver import Driver, InteractionResult, Message
 from .fake_discord import Member
 
 
-async def submit_practice(driver: Driver, member: Member, *, title: str,
-                          summary: str = "Pupils build and program robots with local engineers every week.",
-                          details: str = "", where: str = "Belgium", link: str = "") -> tuple[InteractionResult, int]:
+async def submit_practice(
+    driver: Driver,
+    member: Member,
+    *,
+    title: str,
+    summary: str = "Pupils build and program robots with local engineers every week.",
+    details: str = "",
+    where: str = "Belgium",
+    link: str = "",
+) -> tuple[InteractionResult, int]:
     """/practice submit, fill in the modal, submit. Returns the answer and the submission number."""
     opened = await driver.slash("practice submit", user=member)
     assert opened.callback_type == 9, f"/practice submit should open a modal, got callback {opened.callback_type}"

@@ -11,6 +11,13 @@ from .driver import Driver, Message
 pytestmark = pytest.mark.timeout(60)
 
 
+def number(pattern: str, text: str) -> int:
+    """The number captured by ``pattern`` in ``text`` (e.g. the count in a title)."""
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not found in {text!r}"
+    return int(match[1])
+
+
 def fields(message: Message, page: int = 0) -> list[str]:
     return [f["name"] for f in message.embeds[page].get("fields") or []]
 
@@ -120,7 +127,7 @@ async def test_platform_list_pages_through_every_platform(driver: Driver) -> Non
     result = await driver.slash("platform list", user=driver.alice)
     listing = result.message
     assert not listing.ephemeral
-    total = int(re.search(r"\((\d+)\)", listing.embed["title"])[1])
+    total = number(r"\((\d+)\)", listing.embed["title"])
     current, pages = position(listing)
     assert (current, pages) == (1, -(-total // len(fields(listing))))
     assert pages > 1
@@ -148,7 +155,7 @@ async def test_platform_list_for_one_country(driver: Driver) -> None:
     assert [c["value"] for c in choices] == ["Norway"]
     result = await driver.slash("platform list", country=choices[0]["value"])
     listing = result.message
-    count = int(re.search(r"\((\d+)\)", listing.embed["title"])[1])
+    count = number(r"\((\d+)\)", listing.embed["title"])
     assert "Norway" in listing.embed["title"]
     assert count == len(fields(listing)) >= 2
     assert all(name.endswith("Norway") for name in fields(listing))
@@ -166,7 +173,7 @@ async def test_practice_search_ranks_and_paginates(driver: Driver) -> None:
     assert "teacher training" in page.embed["title"]
     names = fields(page)
     assert names and all(name.startswith(f"{rank}. ") for rank, name in enumerate(names, start=1))
-    total = int(re.search(r"(\d+) result", page.embed["footer"]["text"])[1])
+    total = number(r"(\d+) result", page.embed["footer"]["text"])
     assert total >= len(names)
     if total > len(names):
         flipped = await driver.click(page, button_id(page, "Next"), user=driver.alice)
@@ -183,8 +190,8 @@ async def test_practice_search_filters_by_topic_and_country(driver: Driver) -> N
     in_finland = await driver.slash("practice search", query="strategy", country="Finland")
     filtered = in_finland.message
     assert "Finland" in filtered.embed["title"]
-    total_all = int(re.search(r"(\d+) result", everything.message.embed["footer"]["text"])[1])
-    total_fi = int(re.search(r"(\d+) result", filtered.embed["footer"]["text"])[1])
+    total_all = number(r"(\d+) result", everything.message.embed["footer"]["text"])
+    total_fi = number(r"(\d+) result", filtered.embed["footer"]["text"])
     assert 1 <= total_fi < total_all
 
     on_topic = await driver.slash("practice search", query="teachers", topic="teacher training")

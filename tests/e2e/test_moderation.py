@@ -35,8 +35,13 @@ async def test_submit_opens_a_modal_and_keeps_the_practice_pending(driver: Drive
 
 
 async def test_review_is_refused_to_plain_members_and_works_for_moderators(driver: Driver) -> None:
-    _answer, number = await submit_practice(driver, driver.bob, title="Walrus welding workshops for girls",
-                                            where="Norway", link="https://example.org/walrus")
+    _answer, number = await submit_practice(
+        driver,
+        driver.bob,
+        title="Walrus welding workshops for girls",
+        where="Norway",
+        link="https://example.org/walrus",
+    )
 
     for plain in (driver.alice, driver.chen):
         refused = await driver.slash("practice review", user=plain)

@@ -12,8 +12,9 @@ from .flows import is_searchable, open_review, submit_practice
 pytestmark = pytest.mark.timeout(90)
 
 
-async def test_approve_button_posted_before_a_kill_9_still_works(fake: FakeDiscord, bot: BotProcess,
-                                                                 driver: Driver) -> None:
+async def test_approve_button_posted_before_a_kill_9_still_works(
+    fake: FakeDiscord, bot: BotProcess, driver: Driver
+) -> None:
     title = "Narwhal night school for maths teachers"
     _receipt, number = await submit_practice(driver, driver.alice, title=title, where="Denmark")
     card = await open_review(driver, driver.moderator)

@@ -33,8 +33,9 @@ async def test_bot_starts_syncs_to_the_guild_and_answers(fake: FakeDiscord, bot:
     assert not errors, "errors in the bot log:\n" + "\n".join(errors)
 
 
-async def test_gateway_reconnects_after_a_dropped_connection(fake: FakeDiscord, bot: BotProcess,
-                                                             driver: Driver) -> None:
+async def test_gateway_reconnects_after_a_dropped_connection(
+    fake: FakeDiscord, bot: BotProcess, driver: Driver
+) -> None:
     """Discord drops gateway connections; the bot reconnects (RESUME is refused, so it re-IDENTIFYs)."""
     identified = fake.identify_count()
     await fake.acall(fake.drop_gateway(4000))
