@@ -84,3 +84,24 @@ async def test_gateway_speaks_zlib_stream_and_checks_the_token(fake: FakeDiscord
         closed = await ws.receive(timeout=5)
         assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
         assert ws.close_code == 4004
+
+
+async def test_multipart_uploads_are_stored_and_served(fake: FakeDiscord) -> None:
+    """The shape discord.py sends: payload_json plus files[n], attachments referring to them by id."""
+    general = fake.world.guild.channel_named("general").id
+    form = aiohttp.FormData(quote_fields=False)
+    payload = {"content": "the agenda", "attachments": [{"id": 0, "filename": "agenda.ics"}]}
+    form.add_field("payload_json", json.dumps(payload), content_type="application/json")
+    form.add_field(
+        "files[0]", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", filename="agenda.ics", content_type="text/calendar"
+    )
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{fake.api_base}/channels/{general}/messages", headers=auth(fake), data=form) as response:
+            assert response.status == 200
+            message = await response.json()
+        attachment = message["attachments"][0]
+        assert attachment["filename"] == "agenda.ics" and attachment["content_type"] == "text/calendar"
+        async with http.get(attachment["url"]) as response:
+            assert await response.read() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    stored = fake.messages[message["id"]]
+    assert stored.data["content"] == "the agenda" and fake.files[attachment["id"]].startswith(b"BEGIN")
