@@ -16,6 +16,7 @@ unknown command or option, a missing required option or a value of the wrong typ
 from __future__ import annotations
 
 import asyncio
+import itertools
 import secrets
 import time
 from collections.abc import Callable
@@ -680,20 +681,24 @@ class Driver:
                     f"{text_input.get('label') or custom_id!r} is longer than {text_input.get('max_length')}"
                 )
 
+        auto_ids = itertools.count(1)
+
         def answer(component: dict[str, Any]) -> dict[str, Any]:
+            # Discord numbers components the bot left without an id, depth first.
+            number = component.get("id") or next(auto_ids)
             if component.get("type") == 1:
                 return {
                     "type": 1,
-                    "id": component.get("id"),
+                    "id": number,
                     "components": [answer(c) for c in component["components"]],
                 }
             if component.get("type") == 18:
-                return {"type": 18, "id": component.get("id"), "component": answer(component["component"])}
+                return {"type": 18, "id": number, "component": answer(component["component"])}
             if component.get("type") == 4:
                 cid = component["custom_id"]
                 return {
                     "type": 4,
-                    "id": component.get("id"),
+                    "id": number,
                     "custom_id": cid,
                     "value": values.get(cid, component.get("value") or ""),
                 }
