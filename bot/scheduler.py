@@ -8,11 +8,13 @@ what comes into the window, so memory stays bounded however many reminders are p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -46,6 +48,9 @@ log = logging.getLogger(__name__)
 TIMER_WINDOW = timedelta(hours=6)
 PLANNER_TICK = timedelta(minutes=5)
 PLANNER_JOB_ID = "reminders:planner"
+REFILL_JOB_ID = "reminders:refill"
+# Most reminders the timer holds at once: bounds memory and start time however full the table is.
+TIMER_CAPACITY = 10_000
 
 
 class Sender(Protocol):
@@ -90,6 +95,7 @@ class ReminderScheduler:
         window: timedelta = TIMER_WINDOW,
         tick: timedelta = PLANNER_TICK,
         stale_after: timedelta = STALE_CLAIM,
+        capacity: int = TIMER_CAPACITY,
     ) -> None:
         self.sessions = sessions
         self.sender = sender
@@ -99,6 +105,11 @@ class ReminderScheduler:
         self.window = window
         self.tick = tick
         self.stale_after = stale_after
+        self.capacity = capacity
+        # The timer holds every pending reminder due up to here; later ones are loaded by the planner.
+        self.horizon = clock() + window
+        self._writer = asyncio.Lock()
+        self._active: set[asyncio.Task[object]] = set()
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Late is better than never: a reminder fires however late the loop gets to it (the delivery job
         # decides whether it is still worth sending).
@@ -120,29 +131,38 @@ class ReminderScheduler:
         log.info("Reminder timer started with %d reminder(s) due within %s", count, self.window)
         return count
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop firing; let deliveries under way finish (up to `grace` seconds) so none is left claimed."""
         global _runtime
         if self.scheduler.running:
+            self.scheduler.pause()
+            if self._active:
+                await asyncio.wait(set(self._active), timeout=grace)
             self.scheduler.shutdown(wait=False)
         if _runtime is not None and _runtime.timer is self:
             _runtime = None
 
     async def refill(self) -> int:
-        """Plan what the tables are missing, then hold every reminder due within the window."""
+        """Plan what the tables are missing, then hold the reminders due within the window (at most `capacity`)."""
         now = self.clock()
         async with self.sessions.begin() as session:
             await extend_reminder_plans(session, now=now)
             await sweep_stale_deliveries(session, now=now, stale_after=self.stale_after)
-            due = await schedulable_reminders(session, until=now + self.window, now=now)
+            due, self.horizon = await schedulable_reminders(
+                session, until=now + self.window, now=now, limit=self.capacity
+            )
+        if self.horizon < now + self.window:
+            # More are due within the window than the timer holds: look again when it has worked through these.
+            self.scheduler.add_job(run_planner, DateTrigger(self.horizon), id=REFILL_JOB_ID, replace_existing=True)
         return self.schedule(due, only_new=True)
 
     def schedule(self, reminders: Iterable[ScheduledReminder], *, only_new: bool = False) -> int:
         """Put reminders on the timer (after the commit that planned them); later ones wait for the planner."""
-        horizon = self.clock() + self.window
+        held = {job.id for job in self.scheduler.get_jobs()} if only_new else set()
         count = 0
         for reminder in reminders:
             job_id = f"reminder:{reminder.id}"
-            if reminder.run_at > horizon or (only_new and self.scheduler.get_job(job_id) is not None):
+            if reminder.run_at > self.horizon or job_id in held:
                 continue
             self.scheduler.add_job(
                 run_reminder, DateTrigger(reminder.run_at), args=[reminder.id], id=job_id, replace_existing=True
@@ -158,13 +178,21 @@ class ReminderScheduler:
                 job.remove()
 
     def pending_jobs(self) -> int:
-        return len(self.scheduler.get_jobs()) - (self.scheduler.get_job(PLANNER_JOB_ID) is not None)
+        return sum(job.id.startswith("reminder:") for job in self.scheduler.get_jobs())
 
     async def deliver(self, reminder_id: int) -> None:
-        """Claim the reminder, then each delivery: claimed and committed before its message goes out."""
+        """Claim the reminder, then each delivery: claimed and committed before its message goes out.
+
+        Recording one delivery and claiming the next share a transaction, so a reminder to n recipients
+        costs n + 1 commits; a crash between claim and send still leaves that one delivery claimed.
+        """
+        task = asyncio.current_task()
+        if task is not None:
+            self._active.add(task)
+            task.add_done_callback(self._active.discard)
         await self.ready()
-        async with self.sessions.begin() as session:
-            delivery_ids = await start_reminder(
+        async with self._transaction() as session:
+            waiting = await start_reminder(
                 session,
                 reminder_id=reminder_id,
                 now=self.clock(),
@@ -172,28 +200,42 @@ class ReminderScheduler:
                 fallback_channel_id=self.fallback_channel_id,
                 stale_after=self.stale_after,
             )
-        for delivery_id in delivery_ids:
-            await self._deliver_one(delivery_id)
-        async with self.sessions.begin() as session:
-            retry_at = await settle_reminder(session, reminder_id=reminder_id, now=self.clock())
+            claim, retry_at = await self._claim_next(session, reminder_id, waiting)
+        while claim is not None:
+            outcome = await self._send(claim)
+            async with self._transaction() as session:
+                await record_delivery(session, claim=claim, outcome=outcome, now=self.clock())
+                claim, retry_at = await self._claim_next(session, reminder_id, waiting)
         if retry_at is not None:
             self.schedule([ScheduledReminder(reminder_id, retry_at)])
 
-    async def _deliver_one(self, delivery_id: int) -> None:
-        async with self.sessions.begin() as session:
-            claim = await claim_delivery(session, delivery_id=delivery_id, now=self.clock())
-        if claim is None:
-            return
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        # One delivery transaction at a time in this process: tasks queue here in order instead of
+        # polling SQLite's busy handler, which backs off up to 100 ms per try under contention.
+        async with self._writer, self.sessions.begin() as session:
+            yield session
+
+    async def _claim_next(
+        self, session: AsyncSession, reminder_id: int, waiting: list[int]
+    ) -> tuple[DeliveryClaim | None, datetime | None]:
+        """Claim the next delivery still wanted; when none is left, settle the reminder (maybe a retry time)."""
+        while waiting:
+            claim = await claim_delivery(session, delivery_id=waiting.pop(0), now=self.clock())
+            if claim is not None:
+                return claim, None
+        return None, await settle_reminder(session, reminder_id=reminder_id, now=self.clock())
+
+    async def _send(self, claim: DeliveryClaim) -> DeliveryOutcome:
         try:
             outcome = await self.sender.send(claim)
         except Exception as error:
             # One broken delivery must not stop the others; an unknown error is not retried (at most once).
-            log.exception("Reminder delivery %s failed unexpectedly", delivery_id)
+            log.exception("Reminder delivery %s failed unexpectedly", claim.id)
             outcome = DeliveryOutcome("failed", f"unexpected error: {type(error).__name__}")
-        async with self.sessions.begin() as session:
-            await record_delivery(session, delivery_id=delivery_id, outcome=outcome, now=self.clock())
         if outcome.status != "sent":
-            log.info("Reminder delivery %s (%s %s): %s", delivery_id, claim.target, claim.recipient_id, outcome)
+            log.info("Reminder delivery %s (%s %s): %s", claim.id, claim.target, claim.recipient_id, outcome)
+        return outcome
 
 
 class DiscordReminderSender:

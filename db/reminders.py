@@ -186,13 +186,22 @@ async def drop_event_reminders(session: AsyncSession, *, event_id: int, now: dat
     return pending
 
 
-async def schedulable_reminders(session: AsyncSession, *, until: datetime, now: datetime) -> list[ScheduledReminder]:
-    """Every reminder the timer must hold: pending ones due before `until`, and ones left mid-sending."""
-    due = await session.execute(
-        select(Reminder.id, Reminder.due_at)
-        .where(Reminder.status == PENDING, Reminder.due_at <= until)
-        .order_by(Reminder.due_at, Reminder.id)
-    )
+async def schedulable_reminders(
+    session: AsyncSession, *, until: datetime, now: datetime, limit: int
+) -> tuple[list[ScheduledReminder], datetime]:
+    """What the timer must hold: the first `limit` pending reminders due by `until`, and ones left mid-sending.
+
+    Also returns how far that reaches: `until`, or the due time of the last one when `limit` cut the list.
+    """
+    due = (
+        await session.execute(
+            select(Reminder.id, Reminder.due_at)
+            .where(Reminder.status == PENDING, Reminder.due_at <= until)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+        )
+    ).all()
+    reach = due[-1][1] if len(due) == limit else until
     found = [ScheduledReminder(reminder_id, max(due_at, now)) for reminder_id, due_at in due]
     resumed = await session.execute(
         select(Reminder.id, func.min(ReminderDelivery.next_attempt_at))
@@ -201,7 +210,7 @@ async def schedulable_reminders(session: AsyncSession, *, until: datetime, now: 
         .group_by(Reminder.id)
     )
     found += [ScheduledReminder(reminder_id, max(retry_at or now, now)) for reminder_id, retry_at in resumed]
-    return found
+    return found, reach
 
 
 @dataclass(frozen=True)
@@ -227,6 +236,7 @@ class DeliveryClaim:
     target: str
     recipient_id: int
     notice: ReminderNotice
+    attempt: int = 1
 
 
 async def start_reminder(
@@ -319,13 +329,18 @@ async def _fan_out(
 
 async def claim_delivery(session: AsyncSession, *, delivery_id: int, now: datetime) -> DeliveryClaim | None:
     """Claim one delivery for sending; None when another process has it or it is no longer wanted."""
-    delivery = await session.get(ReminderDelivery, delivery_id)
-    if delivery is None:
+    row = (
+        await session.execute(
+            select(ReminderDelivery, Reminder, Event)
+            .join(Reminder, Reminder.id == ReminderDelivery.reminder_id)
+            .join(Event, Event.id == Reminder.event_id)
+            .where(ReminderDelivery.id == delivery_id)
+        )
+    ).one_or_none()
+    if row is None:
         return None
-    reminder = await session.get(Reminder, delivery.reminder_id)
-    assert reminder is not None
-    event = await session.get(Event, reminder.event_id)
-    if event is None or event.status != "scheduled" or reminder.occurrence_start <= now:
+    delivery, reminder, event = row
+    if event.status != "scheduled" or reminder.occurrence_start <= now:
         await _skip_remaining(session, reminder.id, now, "the event started or was cancelled before it could be sent")
         return None
     claimed = await session.execute(
@@ -350,7 +365,9 @@ async def claim_delivery(session: AsyncSession, *, delivery_id: int, now: dateti
         url=event.url,
         ping_role_id=event.ping_role_id,
     )
-    return DeliveryClaim(delivery.id, reminder.id, delivery.target, delivery.recipient_id, notice)
+    return DeliveryClaim(
+        delivery.id, reminder.id, delivery.target, delivery.recipient_id, notice, attempt=delivery.attempts + 1
+    )
 
 
 @dataclass(frozen=True)
@@ -363,15 +380,12 @@ class DeliveryOutcome:
 
 
 async def record_delivery(
-    session: AsyncSession, *, delivery_id: int, outcome: DeliveryOutcome, now: datetime
+    session: AsyncSession, *, claim: DeliveryClaim, outcome: DeliveryOutcome, now: datetime
 ) -> datetime | None:
     """Record how a claimed delivery went; return when to try again, if it should be."""
-    delivery = await session.get(ReminderDelivery, delivery_id)
-    if delivery is None or delivery.status != SENDING:
-        return None
     retry_at = None
-    if outcome.status == "retry" and delivery.attempts < MAX_ATTEMPTS:
-        backoff = min(FIRST_RETRY * 2 ** (delivery.attempts - 1), LONGEST_RETRY)
+    if outcome.status == "retry" and claim.attempt < MAX_ATTEMPTS:
+        backoff = min(FIRST_RETRY * 2 ** (claim.attempt - 1), LONGEST_RETRY)
         retry_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))
         values: dict[str, object] = {"status": PENDING, "next_attempt_at": retry_at, "error": outcome.error}
     else:
@@ -379,7 +393,7 @@ async def record_delivery(
         values = {"status": status, "finished_at": now, "error": outcome.error}
     await session.execute(
         update(ReminderDelivery)
-        .where(ReminderDelivery.id == delivery_id, ReminderDelivery.status == SENDING)
+        .where(ReminderDelivery.id == claim.id, ReminderDelivery.status == SENDING)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
