@@ -168,8 +168,6 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
         if value is not None:
             setattr(event, name, clean(None if value.strip().casefold() == CLEAR else value))
             changed.append(name)
-    if event.description is None:
-        event.description = ""
     if fields.host is not None:
         event.host_platform_id = None if fields.host.strip().casefold() == CLEAR else await _host(session, fields.host)
         changed.append("host")

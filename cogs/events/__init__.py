@@ -140,9 +140,11 @@ class Events(commands.Cog):
         ping_role: discord.Role | None = None,
     ) -> None:
         """Create an event: announce it with RSVP buttons and plan its reminders (moderators only)."""
-        fields = EventInput(
+        fields = event_input(
+            kind=kind,
+            channel=channel,
+            ping_role=ping_role,
             title=title,
-            kind=kind.value,
             start=start,
             timezone=timezone,
             duration=duration,
@@ -153,8 +155,6 @@ class Events(commands.Cog):
             description=description,
             repeat=repeat,
             reminders=reminders,
-            channel_id=channel.id if channel else None,
-            ping_role_id=ping_role.id if ping_role else None,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.bot.sessions.begin() as session:
@@ -211,9 +211,11 @@ class Events(commands.Cog):
         ping_role: discord.Role | None = None,
     ) -> None:
         """Change an event; its reminders are rescheduled and its announcement updated (moderators only)."""
-        fields = EventInput(
+        fields = event_input(
+            kind=kind,
+            channel=channel,
+            ping_role=ping_role,
             title=title,
-            kind=kind.value if kind else None,
             start=start,
             timezone=timezone,
             duration=duration,
@@ -224,8 +226,6 @@ class Events(commands.Cog):
             description=description,
             repeat=repeat,
             reminders=reminders,
-            channel_id=channel.id if channel else None,
-            ping_role_id=ping_role.id if ping_role else None,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.bot.sessions.begin() as session:
@@ -441,6 +441,22 @@ class Events(commands.Cog):
                 log.info("Could not DM member %s: %s", member_id, error)
                 unreachable += 1
         return told, unreachable
+
+
+def event_input(
+    *,
+    kind: app_commands.Choice[str] | None,
+    channel: discord.TextChannel | None,
+    ping_role: discord.Role | None,
+    **typed: str | None,
+) -> EventInput:
+    """What the moderator typed, with Discord objects reduced to the ids the services take."""
+    return EventInput(
+        kind=kind.value if kind else None,
+        channel_id=channel.id if channel else None,
+        ping_role_id=ping_role.id if ping_role else None,
+        **typed,
+    )
 
 
 @dataclass(frozen=True)
