@@ -24,6 +24,7 @@ from cogs.events._embeds import (
     stamp,
 )
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
+from cogs.knowledge import Choices, choices
 from db.events import (
     KINDS,
     EventInput,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Choices = list[app_commands.Choice[str]]
 KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in KINDS.items()]
 REPEAT_SUGGESTIONS = [
     ("No repeat", "none"),
@@ -62,10 +62,6 @@ REPEAT_SUGGESTIONS = [
 ]
 # Discord's limits for native scheduled events.
 MIRROR_NAME_MAX, MIRROR_LOCATION_MAX, MIRROR_DESCRIPTION_MAX = 100, 100, 1000
-
-
-def choices(pairs: list[tuple[str, str]]) -> Choices:
-    return [app_commands.Choice(name=trim(label, 100), value=value[:100]) for label, value in pairs[:25]]
 
 
 class Events(commands.Cog):
