@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,10 @@ def start_in_at_least(seconds: int) -> datetime:
     """The first whole minute at least `seconds` from now (members type minutes, not seconds)."""
     moment = datetime.now(UTC) + timedelta(seconds=seconds)
     return (moment + timedelta(minutes=1)).replace(second=0, microsecond=0) if moment.second else moment
+
+
+def announcing(title: str) -> Callable[[Message], bool]:
+    return lambda message: bool(message.embeds) and title in message.embeds[0].get("title", "")
 
 
 def reminders_of(driver: Driver, title: str) -> list[Message]:
@@ -43,7 +48,7 @@ async def test_reminder_planned_before_a_kill_9_is_delivered_once_after_restart(
     )
     reply = created.message
     assert reply.ephemeral and f"<t:{int(start.timestamp())}:F>" in reply.content, reply.content
-    announcement = await driver.wait_for_message(driver.announcements, lambda m: title in m.embed.get("title", ""))
+    announcement = await driver.wait_for_message(driver.announcements, announcing(title))
     assert [b["label"] for b in announcement.buttons][:3] == ["Going · 0", "Maybe · 0", "Not going · 0"]
     assert [e["name"] for e in fake.world.guild.scheduled_events.values()] == [title]
 
@@ -97,7 +102,7 @@ async def test_plain_member_cannot_create_and_bad_input_changes_nothing(driver: 
 async def test_cancel_marks_announcement_and_tells_attendees(fake: FakeDiscord, driver: Driver) -> None:
     title = "Taskforce on evaluation"
     await driver.slash("event create", user=driver.moderator, title=title, kind="taskforce", start="in 3 days at 10:00")
-    announcement = await driver.wait_for_message(driver.announcements, lambda m: title in m.embed.get("title", ""))
+    announcement = await driver.wait_for_message(driver.announcements, announcing(title))
     await driver.click(announcement, announcement.button(startswith="event:rsvp:maybe")["custom_id"], user=driver.bob)
     choices = await driver.autocomplete("event cancel", "event", "evaluation", user=driver.moderator)
     event_id = choices[0]["value"]
