@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
@@ -32,6 +33,7 @@ REJECTED = "rejected"
 CONFIDENT_MATCH = 82
 SUGGESTION_MATCH = 55
 MAX_PENDING_PER_MEMBER = 5
+MAX_OTHERS_SHOWN = 20
 # Field order breaks ties between equally good matches: a name beats an alias beats a country.
 FIELD_PRIORITY = {"slug": 0, "name": 0, "acronym": 1, "alias": 2, "person": 2, "country": 3, "region": 3}
 KIND_PRIORITY = {"national platform": 0, "regional platform": 1}
@@ -58,42 +60,69 @@ PlatformNames = tuple[int, str, str, str | None, list[str], str, str | None, str
 
 @dataclass
 class PlatformDirectory:
-    """Every name, acronym, alias and country of every platform, folded for typo-tolerant matching."""
+    """Every name, acronym, alias, person and country of every platform, folded for typo-tolerant matching.
+
+    Identical folded texts (a country shared by many platforms) are stored once, so fuzzy passes stay
+    proportional to the distinct names; prefixes are found by bisection rather than a fuzzy pass.
+    """
 
     keys: list[NameKey]
-    folded: list[str]
-    exact: dict[str, list[int]] = field(default_factory=dict)
+    texts: list[str]
+    owners: list[list[int]]
+    exact: dict[str, int]
+    words: list[tuple[str, int]]
+    slugs: dict[str, int] = field(default_factory=dict)
+    labels: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, rows: list[PlatformNames]) -> PlatformDirectory:
         keys: list[NameKey] = []
-        exact: dict[str, list[int]] = {}
+        texts: list[str] = []
+        owners: list[list[int]] = []
+        exact: dict[str, int] = {}
+        slugs: dict[str, int] = {}
+        labels: dict[int, tuple[str, str, str]] = {}
+
+        def add(text: str, key: NameKey) -> None:
+            keys.append(key)
+            position = exact.get(text)
+            if position is None:
+                position = exact[text] = len(texts)
+                texts.append(text)
+                owners.append([])
+            owners[position].append(len(keys) - 1)
+
         for platform_id, slug, name, acronym, aliases, country, region, kind, people in rows:
             rank = KIND_PRIORITY.get(kind, 2)
+            labels[platform_id] = (name, country, slug)
             # The slug is what autocomplete sends back: matched exactly, never fuzzily.
-            exact.setdefault(slug, []).append(len(keys))
+            slugs[slug] = len(keys)
             keys.append(NameKey(platform_id, name, "slug", rank))
-            labels = [(name, "name"), (country, "country")]
-            labels += [(acronym, "acronym")] if acronym else []
-            labels += [(alias, "alias") for alias in aliases]
-            labels += [(region, "region")] if region else []
-            labels += [(person["name"], "person") for person in people if person.get("name")]
-            keys += [NameKey(platform_id, label, field, rank) for label, field in labels]
-        folded = [fold(key.label) if key.field != "slug" else "" for key in keys]
-        for index, text in enumerate(folded):
-            if text:
-                exact.setdefault(text, []).append(index)
-        return cls(keys=keys, folded=folded, exact=exact)
+            named = [(name, "name"), (country, "country")]
+            named += [(acronym, "acronym")] if acronym else []
+            named += [(alias, "alias") for alias in aliases]
+            named += [(region, "region")] if region else []
+            named += [(person["name"], "person") for person in people if person.get("name")]
+            for label, kind_of_key in named:
+                add(fold(label), NameKey(platform_id, label, kind_of_key, rank))
+        words = sorted(
+            (word, position) for position, text in enumerate(texts) for word in set(text.replace("-", " ").split())
+        )
+        return cls(keys=keys, texts=texts, owners=owners, exact=exact, words=words, slugs=slugs, labels=labels)
 
     def match(self, query: str, limit: int = 10, cutoff: float = SUGGESTION_MATCH) -> list[NameMatch]:
         """The best platforms for a query, one entry per platform, best first."""
         needle = fold(query).strip()
         if not needle:
             return []
-        indexes = self.exact.get(needle) or self.exact.get(query.strip())
-        scores = {index: 100.0 for index in indexes} if indexes else self._fuzzy_scores(needle, cutoff)
+        slug_key = self.slugs.get(query.strip())
+        if slug_key is not None:
+            key = self.keys[slug_key]
+            return [NameMatch(key.platform_id, key.label, "slug", 100.0)]
+        position = self.exact.get(needle)
+        scores = {position: 100.0} if position is not None else self._fuzzy_scores(needle, cutoff, limit)
         candidates = sorted(
-            scores.items(),
+            ((index, score) for position, score in scores.items() for index in self.owners[position]),
             key=lambda item: (-item[1], FIELD_PRIORITY[self.keys[item[0]].field], self.keys[item[0]].kind_rank),
         )
         best: dict[int, NameMatch] = {}
@@ -101,24 +130,33 @@ class PlatformDirectory:
             key = self.keys[index]
             if key.platform_id not in best:
                 best[key.platform_id] = NameMatch(key.platform_id, key.label, key.field, score)
-        return list(best.values())[:limit]
+                if len(best) == limit:
+                    break
+        return list(best.values())
 
-    def _fuzzy_scores(self, needle: str, cutoff: float) -> dict[int, float]:
-        """Best of three C++ scorers: whole-string typos, word-set overlap, and a typed fragment of a name."""
+    def _fuzzy_scores(self, needle: str, cutoff: float, limit: int) -> dict[int, float]:
+        """Whole-string typos and word-set overlap (rapidfuzz, C++), plus names a typed fragment begins."""
         scores: dict[int, float] = {}
-
-        def keep(scorer: Any, weight: float, accept: Any = None) -> None:
-            for _text, score, index in process.extract(
-                needle, self.folded, scorer=scorer, processor=None, limit=None, score_cutoff=cutoff / weight
+        # A fragment counts when a name, or one of its words, begins with it ("tekn", "vernetzt"); a short
+        # name merely sitting inside what was typed does not ("univERCity" is not the ERC).
+        if len(needle) >= 3:
+            start = bisect.bisect_left(self.words, (needle, -1))
+            for word, position in itertools.islice(self.words, start, start + limit * 8):
+                if not word.startswith(needle):
+                    break
+                scores[position] = 90.0 if self.texts[position].startswith(needle) else 86.0
+        if len({self.keys[self.owners[position][0]].platform_id for position in scores}) >= limit:
+            return scores
+        scorers = [(fuzz.ratio, 1.0)] + ([(fuzz.token_set_ratio, 0.95)] if " " in needle else [])
+        needle_words = len(needle.split())
+        for scorer, weight in scorers:
+            for text, score, position in process.extract(
+                needle, self.texts, scorer=scorer, processor=None, limit=limit * 4, score_cutoff=cutoff / weight
             ):
-                if accept is None or accept(index):
-                    scores[index] = max(scores.get(index, 0.0), score * weight)
-
-        keep(fuzz.ratio, 1.0)
-        keep(fuzz.token_set_ratio, 0.95)
-        # A fragment counts only when the member typed part of a longer name, not when a short
-        # name happens to sit inside what they typed ("univERCity" is not the ERC).
-        keep(fuzz.partial_ratio, 0.9, lambda index: len(self.folded[index]) >= len(needle))
+                # A word-set match covers only the words the name has: "Uni of Norway Tromso" contains
+                # "Norway" but means more than the country, so shorter names score in proportion.
+                coverage = min(1.0, len(text.split()) / needle_words) ** 0.5 if scorer is not fuzz.ratio else 1.0
+                scores[position] = max(scores.get(position, 0.0), score * weight * coverage)
         return scores
 
 
@@ -162,7 +200,7 @@ async def find_platform(session: AsyncSession, query: str) -> PlatformLookup:
     matches = directory.match(query, limit=10)
     if not matches or matches[0].score < CONFIDENT_MATCH:
         names = await _names(session, [match.platform_id for match in matches[:3]])
-        hint = f" Did you mean: {', '.join(names)}?" if names else " Try `/platform list` to see them all."
+        hint = f" Did you mean: {' · '.join(names)}?" if names else " Try `/platform list` to see them all."
         raise NotFoundError(f"No platform matches “{_quote(query)}”.{hint}")
     best = matches[0]
     platform = await session.scalar(
@@ -177,6 +215,7 @@ async def find_platform(session: AsyncSession, query: str) -> PlatformLookup:
                     select(Platform)
                     .where(func.lower(Platform.country) == platform.country.lower(), Platform.id != platform.id)
                     .order_by(Platform.name)
+                    .limit(MAX_OTHERS_SHOWN)
                 )
             ).all()
         )
@@ -199,19 +238,8 @@ async def autocomplete_platforms(session: AsyncSession, current: str, limit: int
         return [(f"{name} ({country})", slug) for name, country, slug in rows]
     directory = await platform_directory(session)
     matches = directory.match(current, limit=limit, cutoff=45)
-    labels = {
-        platform_id: (name, country, slug)
-        for platform_id, name, country, slug in await session.execute(
-            select(Platform.id, Platform.name, Platform.country, Platform.slug).where(
-                Platform.id.in_([match.platform_id for match in matches])
-            )
-        )
-    }
-    return [
-        (f"{labels[m.platform_id][0]} ({labels[m.platform_id][1]})", labels[m.platform_id][2])
-        for m in matches
-        if m.platform_id in labels
-    ]
+    labels = [directory.labels[match.platform_id] for match in matches]
+    return [(f"{name} ({country})", slug) for name, country, slug in labels]
 
 
 async def list_platforms(session: AsyncSession, *, country: str | None = None) -> list[Platform]:
@@ -248,9 +276,11 @@ async def get_practice(session: AsyncSession, key: str) -> Practice:
     )
     if practice is not None:
         return practice
-    hits = await search_documents(session, key, kinds=("practice",), limit=3)
+    hits = await search_documents(session, key, kinds=("practice",), limit=1, match_any=False)
     if not hits:
-        raise NotFoundError(f"No practice matches “{_quote(key)}”. Try `/practice search`.")
+        nearby = await search_documents(session, key, kinds=("practice",), limit=3)
+        hint = f" Did you mean: {' · '.join(hit.title for hit in nearby)}?" if nearby else " Try `/practice search`."
+        raise NotFoundError(f"No practice matches “{_quote(key)}”.{hint}")
     practice = await session.scalar(
         select(Practice).options(selectinload(Practice.platforms)).where(Practice.id == hits[0].ref_id)
     )

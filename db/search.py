@@ -71,6 +71,11 @@ STOPWORDS = frozenset(
 )
 # Title matches count ten times a body match; topic labels in between.
 BM25_WEIGHTS = "10.0, 1.0, 4.0"
+# Ranking scores each matching document, so its cost grows with the matches: at most this many (the
+# first by insertion order; shipped data first) are ranked, bounding latency whatever the corpus size.
+RANKED_CANDIDATES = 4000
+# Fall back to matching any term only when all terms together fill less than a page.
+FALLBACK_BELOW = 8
 
 
 @dataclass(frozen=True)
@@ -145,22 +150,26 @@ async def search_documents(
     topic: str | None = None,
     limit: int = 10,
     offset: int = 0,
+    match_any: bool = True,
 ) -> list[SearchHit]:
-    """Rank documents for a query, best first: all terms, else any term, else typo-corrected terms."""
+    """Rank documents for a query, best first: all terms, else any term, else typo-corrected terms.
+
+    With `match_any=False` every term (or its typo correction) must match: for naming one thing exactly.
+    """
     terms = query_terms(query)
     if not terms:
         return []
     search = _fts_search if session.get_bind().dialect.name == "sqlite" else _portable_search
     wanted = offset + limit
     hits = await search(session, terms, True, kinds, country, topic, wanted)
-    if len(hits) < wanted and len(terms) > 1:
+    if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
         seen = {(hit.kind, hit.ref_id) for hit in hits}
         more = await search(session, terms, False, kinds, country, topic, wanted)
         hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
     if not hits:
         corrected = await correct_terms(session, terms)
         if corrected != terms:
-            hits = await search(session, corrected, False, kinds, country, topic, wanted)
+            hits = await search(session, corrected, not match_any, kinds, country, topic, wanted)
     return hits[offset:wanted]
 
 
@@ -185,12 +194,16 @@ async def _fts_search(
         filters.append("instr(lower(d.topics), lower(:topic)) > 0")
         params["topic"] = f"|{topic}|"
     where = "".join(f" AND {condition}" for condition in filters)
+    params["candidates"] = RANKED_CANDIDATES
     rows = await session.execute(
         text(
-            "SELECT d.kind, d.ref_id, d.title, substr(d.body, 1, 240), bm25(search_fts, "
-            + BM25_WEIGHTS
-            + ") AS score FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
-            "WHERE search_fts MATCH :match" + where + " ORDER BY score LIMIT :limit"
+            "SELECT kind, ref_id, title, substr(body, 1, 240), score FROM ("
+            "SELECT d.kind, d.ref_id, d.title, d.body, bm25(search_fts, " + BM25_WEIGHTS + ") AS score "
+            # CROSS JOIN keeps the full-text match as the outer loop: the planner may otherwise walk
+            # every document and probe the index once per row.
+            "FROM search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :match" + where + " LIMIT :candidates"
+            ") ORDER BY score LIMIT :limit"
         ),
         params,
     )

@@ -279,3 +279,21 @@ async def test_submission_limits_duplicates_and_pending_cap(sessions: async_sess
         await _submit(sessions, f"Another practice number {number}")
     with pytest.raises(LimitError):
         await _submit(sessions, "One too many")
+
+
+async def test_find_platform_long_query_prefers_full_name_over_country_word(session: AsyncSession) -> None:
+    # Containing the word "Norway" must not make the country (and so NCSR) the answer.
+    with pytest.raises(NotFoundError) as raised:
+        await find_platform(session, "Uni of Norway Tromso")
+    assert raised.value.user_message.split("Did you mean: ")[1].startswith("The Arctic University of Norway")
+    found = await find_platform(session, "Arctic University Norway Tromso")
+    assert found.platform.slug == "arctic-university-of-norway"
+
+
+async def test_get_practice_unrelated_title_is_not_found_with_suggestions(session: AsyncSession) -> None:
+    for title in ("how to bake bread", "nonexistent thing qq"):
+        with pytest.raises(NotFoundError):
+            await get_practice(session, title)
+    with pytest.raises(NotFoundError) as raised:
+        await get_practice(session, "teacher training bread")
+    assert "Did you mean" in raised.value.user_message

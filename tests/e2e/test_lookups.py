@@ -229,11 +229,6 @@ async def test_practice_show_from_autocomplete_and_by_pasted_title(driver: Drive
     driver.assert_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug: get_practice falls back to the best full-text hit with no confidence threshold, "
-    "so an unrelated title publicly shows an unrelated practice card",
-)
 async def test_practice_show_with_an_unrelated_title_shows_no_card(driver: Driver) -> None:
     result = await driver.slash("practice show", title="how to bake bread")
     assert result.ephemeral and "No practice matches" in result.message.content, result.message.text[:200]

@@ -1,0 +1,61 @@
+"""The entry point as an admin uses it: clear one-line failures, and commands that work without Discord."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), **env}
+    environment.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,  # no .env there: only what the test passes counts
+        env={**environment, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": "abc"}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": TOKEN, "GUILD_ID": "my server"}, "GUILD_ID"),
+        ({"DISCORD_TOKEN": TOKEN, "DEFAULT_TIMEZONE": "Europe/Atlantis"}, "DEFAULT_TIMEZONE"),
+        ({"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "sqlite+aiosqlite:////proc/forbidden/x.db"}, "DATABASE_URL"),
+        (
+            {"DISCORD_TOKEN": TOKEN, "DATABASE_URL": "postgresql+asyncpg://u:p@127.0.0.1:9/none"},
+            "DATABASE_URL",
+        ),
+    ],
+)
+def test_cli_bad_setting_one_clear_line_nonzero_no_traceback(tmp_path: Path, env: dict[str, str], setting: str) -> None:
+    result = run_cli(tmp_path, **env)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {setting}: "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_data_check_passes_on_shipped_data(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "data", "check")
+    assert result.returncode == 0 and "shipped data: OK" in result.stdout
+
+
+def test_cli_db_upgrade_then_find_answers_from_the_terminal(tmp_path: Path) -> None:
+    upgraded = run_cli(tmp_path, "db", "upgrade")
+    assert upgraded.returncode == 0 and "database revision:" in upgraded.stdout
+    found = run_cli(tmp_path, "find", "quality", "criteria")
+    assert found.returncode == 0
+    assert found.stdout.splitlines()[0].startswith("[practice] Teknikcollege")
