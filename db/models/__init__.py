@@ -2,5 +2,17 @@
 
 from db.models.base import Base
 from db.models.knowledge import KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
+from db.models.panels import Panel, Panelist, Question, Vote
 
-__all__ = ["Base", "KnowledgeRevision", "Platform", "Practice", "SearchDocument", "practice_platforms"]
+__all__ = [
+    "Base",
+    "KnowledgeRevision",
+    "Panel",
+    "Panelist",
+    "Platform",
+    "Practice",
+    "Question",
+    "SearchDocument",
+    "Vote",
+    "practice_platforms",
+]
