@@ -13,7 +13,7 @@ from bot.tree import CoalitionTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.knowledge",)
+EXTENSIONS = ("cogs.knowledge", "cogs.panels")
 
 
 class CoalitionBot(commands.Bot):

@@ -119,7 +119,7 @@ def normalise_question(text: str) -> str:
     words = []
     for word in WORD.findall(fold(text)):
         word = NUMBER_WORDS.get(word, word)
-        if len(word) < 2 or word in STOPWORDS or word in FILLER_WORDS:
+        if (len(word) < 2 and not word.isdigit()) or word in STOPWORDS or word in FILLER_WORDS:
             continue
         if len(word) > 4 and word.endswith("ies"):
             word = word[:-3] + "y"
@@ -298,6 +298,14 @@ async def set_panel_message(session: AsyncSession, *, panel_id: int, message_id:
 async def panel_by_id(session: AsyncSession, panel_id: int) -> Panel:
     panel = await session.scalar(_with_panelists(select(Panel).where(Panel.id == panel_id)))
     if panel is None:
+        raise NotFoundError("That panel no longer exists.")
+    return panel
+
+
+async def guild_panel(session: AsyncSession, *, panel_id: int, guild_id: int) -> Panel:
+    """A panel picked by id (autocomplete), refused when it belongs to another server."""
+    panel = await panel_by_id(session, panel_id)
+    if panel.guild_id != guild_id:
         raise NotFoundError("That panel no longer exists.")
     return panel
 
