@@ -178,7 +178,7 @@ async def run_find(settings: Settings, args: argparse.Namespace) -> int:
     if not hits:
         print("no matches")
     for hit in hits:
-        print(f"[{hit.kind}] {hit.title} — {hit.snippet}")
+        print(f"[{hit.kind}] {hit.title} — {' '.join(hit.snippet.split())[:160]}")
     return 0
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 import discord
+import yarl
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
@@ -34,9 +36,17 @@ class CoalitionBot(commands.Bot):
         self.sessions = sessions
 
     async def setup_hook(self) -> None:
+        if self.settings.discord_api_base:
+            await self._use_api_gateway()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+
+    async def _use_api_gateway(self) -> None:
+        """Connect to the gateway the configured API names (discord.py otherwise dials Discord's own)."""
+        _shards, url, _limit = await self.http.get_bot_gateway()
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.info("Using the gateway of DISCORD_API_BASE: %s", url)
 
     async def sync_commands(self) -> None:
         """Sync to GUILD_ID when set (instant), else globally (Discord may take up to an hour)."""

@@ -16,3 +16,4 @@ def configure_logging(level: str) -> None:
         logging.getLogger("discord.client").setLevel(logging.INFO)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

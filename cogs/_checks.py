@@ -24,13 +24,15 @@ def coalition_bot(interaction: discord.Interaction) -> CoalitionBot:
 
 def member_is_moderator(interaction: discord.Interaction) -> bool:
     """Whether the member behind this interaction may run moderator-only actions."""
-    member = interaction.user
-    if not isinstance(member, discord.Member):
+    # Only guild members carry roles and permissions; a user in DMs is never a moderator.
+    roles = getattr(interaction.user, "roles", None)
+    permissions = getattr(interaction.user, "guild_permissions", None)
+    if roles is None or permissions is None:
         return False
     return is_moderator(
         configured_role=coalition_bot(interaction).settings.moderator_role,
-        roles=[RoleRef(id=role.id, name=role.name) for role in member.roles],
-        manage_guild=member.guild_permissions.manage_guild,
+        roles=[RoleRef(id=role.id, name=role.name) for role in roles],
+        manage_guild=permissions.manage_guild,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
@@ -32,7 +33,7 @@ CONFIDENT_MATCH = 82
 SUGGESTION_MATCH = 55
 MAX_PENDING_PER_MEMBER = 5
 # Field order breaks ties between equally good matches: a name beats an alias beats a country.
-FIELD_PRIORITY = {"slug": 0, "name": 0, "acronym": 1, "alias": 2, "country": 3, "region": 3}
+FIELD_PRIORITY = {"slug": 0, "name": 0, "acronym": 1, "alias": 2, "person": 2, "country": 3, "region": 3}
 KIND_PRIORITY = {"national platform": 0, "regional platform": 1}
 
 
@@ -52,6 +53,9 @@ class NameMatch:
     score: float
 
 
+PlatformNames = tuple[int, str, str, str | None, list[str], str, str | None, str, list[dict[str, str]]]
+
+
 @dataclass
 class PlatformDirectory:
     """Every name, acronym, alias and country of every platform, folded for typo-tolerant matching."""
@@ -61,19 +65,24 @@ class PlatformDirectory:
     exact: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, rows: list[tuple[int, str, str, str | None, list[str], str, str | None, str]]) -> PlatformDirectory:
+    def build(cls, rows: list[PlatformNames]) -> PlatformDirectory:
         keys: list[NameKey] = []
-        for platform_id, slug, name, acronym, aliases, country, region, kind in rows:
+        exact: dict[str, list[int]] = {}
+        for platform_id, slug, name, acronym, aliases, country, region, kind, people in rows:
             rank = KIND_PRIORITY.get(kind, 2)
-            labels = [(slug, "slug"), (name, "name"), (country, "country")]
+            # The slug is what autocomplete sends back: matched exactly, never fuzzily.
+            exact.setdefault(slug, []).append(len(keys))
+            keys.append(NameKey(platform_id, name, "slug", rank))
+            labels = [(name, "name"), (country, "country")]
             labels += [(acronym, "acronym")] if acronym else []
             labels += [(alias, "alias") for alias in aliases]
             labels += [(region, "region")] if region else []
-            keys += [NameKey(platform_id, label, kind_field, rank) for label, kind_field in labels]
-        folded = [fold(key.label) for key in keys]
-        exact: dict[str, list[int]] = {}
+            labels += [(person["name"], "person") for person in people if person.get("name")]
+            keys += [NameKey(platform_id, label, field, rank) for label, field in labels]
+        folded = [fold(key.label) if key.field != "slug" else "" for key in keys]
         for index, text in enumerate(folded):
-            exact.setdefault(text, []).append(index)
+            if text:
+                exact.setdefault(text, []).append(index)
         return cls(keys=keys, folded=folded, exact=exact)
 
     def match(self, query: str, limit: int = 10, cutoff: float = SUGGESTION_MATCH) -> list[NameMatch]:
@@ -81,20 +90,11 @@ class PlatformDirectory:
         needle = fold(query).strip()
         if not needle:
             return []
-        indexes = self.exact.get(needle)
-        if indexes:
-            candidates = [(index, 100.0) for index in indexes]
-        else:
-            found = process.extract(
-                needle, self.folded, scorer=fuzz.WRatio, processor=None, limit=limit * 4, score_cutoff=cutoff
-            )
-            candidates = [(index, score) for _text, score, index in found]
-        candidates.sort(
-            key=lambda item: (
-                -item[1],
-                FIELD_PRIORITY[self.keys[item[0]].field],
-                self.keys[item[0]].kind_rank,
-            )
+        indexes = self.exact.get(needle) or self.exact.get(query.strip())
+        scores = {index: 100.0 for index in indexes} if indexes else self._fuzzy_scores(needle, cutoff)
+        candidates = sorted(
+            scores.items(),
+            key=lambda item: (-item[1], FIELD_PRIORITY[self.keys[item[0]].field], self.keys[item[0]].kind_rank),
         )
         best: dict[int, NameMatch] = {}
         for index, score in candidates:
@@ -102,6 +102,24 @@ class PlatformDirectory:
             if key.platform_id not in best:
                 best[key.platform_id] = NameMatch(key.platform_id, key.label, key.field, score)
         return list(best.values())[:limit]
+
+    def _fuzzy_scores(self, needle: str, cutoff: float) -> dict[int, float]:
+        """Best of three C++ scorers: whole-string typos, word-set overlap, and a typed fragment of a name."""
+        scores: dict[int, float] = {}
+
+        def keep(scorer: Any, weight: float, accept: Any = None) -> None:
+            for _text, score, index in process.extract(
+                needle, self.folded, scorer=scorer, processor=None, limit=None, score_cutoff=cutoff / weight
+            ):
+                if accept is None or accept(index):
+                    scores[index] = max(scores.get(index, 0.0), score * weight)
+
+        keep(fuzz.ratio, 1.0)
+        keep(fuzz.token_set_ratio, 0.95)
+        # A fragment counts only when the member typed part of a longer name, not when a short
+        # name happens to sit inside what they typed ("univERCity" is not the ERC).
+        keep(fuzz.partial_ratio, 0.9, lambda index: len(self.folded[index]) >= len(needle))
+        return scores
 
 
 _directory_cache: dict[str, PlatformDirectory] = {}
@@ -122,6 +140,7 @@ async def platform_directory(session: AsyncSession) -> PlatformDirectory:
                 Platform.country,
                 Platform.region,
                 Platform.kind,
+                Platform.people,
             )
         )
         directory = PlatformDirectory.build([tuple(row) for row in rows])  # type: ignore[misc]
@@ -301,12 +320,12 @@ async def find_anything(session: AsyncSession, query: str, *, limit: int = 10) -
 def platform_search_text(platform: Platform) -> str:
     people = [f"{person.get('name', '')} {person.get('role', '')}" for person in platform.people]
     parts = [
+        platform.summary,
         platform.acronym or "",
         " ".join(platform.aliases),
         platform.country,
         platform.region or "",
         platform.kind,
-        platform.summary,
         platform.role or "",
         platform.funding or "",
         *platform.activities,

@@ -1,0 +1,221 @@
+"""The knowledge cog's commands, buttons and modal, with fake interactions over a real database."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cogs.knowledge import Knowledge
+from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal
+from db.models import Practice
+from tests.cogs.conftest import invoke
+from tests.cogs.fakes import FakeBot, FakeInteraction, member, moderator
+
+
+@pytest.fixture
+def cog(fake_bot: FakeBot) -> Knowledge:
+    return Knowledge(fake_bot)  # type: ignore[arg-type]
+
+
+async def test_platform_show_answers_with_a_card_and_full_text_button(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.platform_show, cog, interaction, name="teknikolege")
+    reply = interaction.last
+    assert not reply.ephemeral
+    assert (reply.embeds[0].title or "").startswith("Teknikcollege")
+    assert "3000 companies" in reply.text
+    assert "Source:" in reply.embeds[0].footer.text
+    assert reply.custom_ids() == [f"kb:full:platform:{reply.custom_ids()[0].rsplit(':', 1)[1]}"]
+
+
+async def test_platform_show_country_lists_other_platforms(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.platform_show, cog, interaction, name="Norway")
+    assert "Also in Norway" in interaction.last.text
+
+
+async def test_platform_show_unknown_is_ephemeral_did_you_mean(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.platform_show, cog, interaction, name="Lumaa Centre Finlund Helsinky")
+    assert interaction.last.ephemeral
+    assert "Did you mean" in (interaction.last.content or "")
+
+
+async def test_platform_card_fields_fit_discord_limits(cog: Knowledge, fake_bot: FakeBot) -> None:
+    for name in ("eu-stem-coalition", "luma-centre-finland", "ucl-engineering", "valnalon"):
+        interaction = FakeInteraction(fake_bot, member())
+        await invoke(cog.platform_show, cog, interaction, name=name)
+        embed = interaction.last.embeds[0]
+        assert len(embed) <= 6000
+        assert all(len(field.value or "") <= 1024 for field in embed.fields)
+
+
+async def test_platform_list_paginates_with_buttons(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.platform_list, cog, interaction)
+    reply = interaction.sent[0]
+    assert reply.view is not None and "(25)" in (reply.embeds[0].title or "")
+    next_button = reply.view.children[2]
+    click = FakeInteraction(fake_bot, interaction.user)
+    await next_button.callback(click)  # type: ignore[call-arg]
+    assert click.last.kind == "edit" and click.last.embeds[0].fields[0].name != reply.embeds[0].fields[0].name
+
+
+async def test_platform_list_pages_refuse_other_members(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.platform_list, cog, interaction)
+    view = interaction.sent[0].view
+    assert view is not None
+    stranger = FakeInteraction(fake_bot, member(900000000000000077, "Other"))
+    assert not await view.interaction_check(stranger)  # type: ignore[arg-type]
+    assert stranger.last.ephemeral
+
+
+async def test_platform_list_one_country(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.platform_list, cog, interaction, country="germany")
+    assert "Platforms in Germany" in (interaction.last.embeds[0].title or "")
+    assert "MINTvernetzt" in interaction.last.text
+
+
+async def test_practice_search_ranked_results(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_search, cog, interaction, query="quality criteria")
+    assert "1. Teknikcollege" in interaction.sent[0].text
+
+
+async def test_practice_search_hostile_text_gets_a_polite_answer(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_search, cog, interaction, query='NEAR( " * AND @everyone')
+    assert interaction.last.kind == "response"
+    assert "Sorry, something went wrong" not in interaction.last.text
+
+
+async def test_practice_search_unknown_topic_is_refused(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_search, cog, interaction, query="teachers", topic="astrology")
+    assert interaction.last.ephemeral and "not a topic" in (interaction.last.content or "")
+
+
+async def test_practice_show_and_full_text_button(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_show, cog, interaction, title="teknikcollege-eight-quality-criteria")
+    reply = interaction.last
+    assert "Teknikcollege" in (reply.embeds[0].title or "") and "Source:" in reply.text
+    kind, ref_id = reply.custom_ids()[0].split(":")[2:]
+    click = FakeInteraction(fake_bot, member())
+    await FullTextButton(kind, int(ref_id)).callback(click)  # type: ignore[arg-type]
+    assert click.last.ephemeral and "Quality assured processes" in click.last.text
+
+
+async def test_find_labels_each_hit(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.find, cog, interaction, query="role models")
+    names = [field.name for field in interaction.last.embeds[0].fields]
+    assert names and all(name.startswith(("🏛️ Platform", "💡 Practice")) for name in names)
+
+
+async def test_autocomplete_callbacks_return_choices(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    platforms = await cog.platform_names(interaction, "obuda")  # type: ignore[arg-type]
+    assert platforms[0].value == "obuda-university"
+    countries = await cog.countries(interaction, "nor")  # type: ignore[arg-type]
+    assert [c.value for c in countries] == ["Norway"]
+    topics = await cog.topics(interaction, "role")  # type: ignore[arg-type]
+    assert [t.value for t in topics] == ["role models"]
+    titles = await cog.practice_titles(interaction, "pledges")  # type: ignore[arg-type]
+    assert titles and all(len(choice.name) <= 100 for choice in titles)
+
+
+async def test_practice_review_refuses_a_plain_member(
+    cog: Knowledge, fake_bot: FakeBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    interaction = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_review, cog, interaction)
+    assert interaction.last.ephemeral and "only moderators" in (interaction.last.content or "")
+
+
+async def _submit_via_modal(fake_bot: FakeBot, user: discord.abc.Snowflake, title: str) -> FakeInteraction:
+    modal = SubmitPracticeModal()
+    values = {
+        modal.practice_title: title,
+        modal.summary: "Engineers visit classrooms every month @everyone",
+        modal.details: "",
+        modal.where: "Norway",
+        modal.link: "",
+    }
+    for field, value in values.items():
+        field._value = value
+    interaction = FakeInteraction(fake_bot, user)  # type: ignore[arg-type]
+    await modal.on_submit(interaction)  # type: ignore[arg-type]
+    return interaction
+
+
+async def test_submit_review_approve_notifies_submitter(
+    cog: Knowledge, fake_bot: FakeBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    opener = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_submit, cog, opener)
+    assert opener.last.kind == "modal"
+
+    submitter = member(900000000000000055, "Submitter")
+    submitted = await _submit_via_modal(fake_bot, submitter, "Classroom engineer visits")  # type: ignore[arg-type]
+    assert submitted.last.ephemeral and "waits for a moderator" in (submitted.last.content or "")
+
+    review = FakeInteraction(fake_bot, moderator())
+    await invoke(cog.practice_review, cog, review)
+    card = review.last
+    assert card.ephemeral and "Classroom engineer visits" in card.text
+    assert "@\u200beveryone" in card.text, "member text must be made inert"
+    approve_id = next(custom_id for custom_id in card.custom_ids() if ":approve:" in custom_id)
+    practice_id = int(approve_id.rsplit(":", 1)[1])
+
+    stranger = FakeInteraction(fake_bot, member(900000000000000066, "Stranger"))
+    await ReviewButton("approve", practice_id).callback(stranger)  # type: ignore[arg-type]
+    assert stranger.last.ephemeral and "only moderators" in (stranger.last.content or "")
+    async with sessions.begin() as session:
+        assert (await session.get(Practice, practice_id)).status == "pending"  # type: ignore[union-attr]
+
+    click = FakeInteraction(fake_bot, moderator())
+    await ReviewButton("approve", practice_id).callback(click)  # type: ignore[arg-type]
+    assert click.sent[0].kind == "edit" and click.sent[0].view is None
+    assert "approved" in click.sent[1].content  # type: ignore[operator]
+    assert submitter.dms and "approved" in (submitter.dms[0].content or "")
+
+    again = FakeInteraction(fake_bot, moderator())
+    await ReviewButton("reject", practice_id).callback(again)  # type: ignore[arg-type]
+    assert again.last.ephemeral and "already approved" in (again.last.content or "")
+
+    search = FakeInteraction(fake_bot, member())
+    await invoke(cog.practice_search, cog, search, query="classroom engineer visits")
+    assert "Classroom engineer visits" in search.sent[0].text
+
+
+async def test_submit_invalid_link_is_refused_and_nothing_stored(
+    fake_bot: FakeBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    modal = SubmitPracticeModal()
+    for field, value in {
+        modal.practice_title: "Valid title here",
+        modal.summary: "A summary long enough",
+        modal.details: "",
+        modal.where: "",
+        modal.link: "not a link",
+    }.items():
+        field._value = value
+    interaction = FakeInteraction(fake_bot, member())
+    try:
+        await modal.on_submit(interaction)  # type: ignore[arg-type]
+    except Exception as error:
+        await modal.on_error(interaction, error)  # type: ignore[arg-type]
+    assert interaction.last.ephemeral and "https://" in (interaction.last.content or "")
+    async with sessions.begin() as session:
+        assert (await session.scalar(select(Practice).where(Practice.title == "Valid title here"))) is None
+
+
+async def test_review_with_nothing_pending(cog: Knowledge, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, moderator())
+    await invoke(cog.practice_review, cog, interaction)
+    assert interaction.last.ephemeral and "Nothing is waiting" in (interaction.last.content or "")

@@ -1,0 +1,281 @@
+"""Knowledge services on a real SQLite file with the shipped data loaded."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from db.knowledge import (
+    Submission,
+    autocomplete_platforms,
+    autocomplete_practices,
+    find_anything,
+    find_platform,
+    get_practice,
+    list_platforms,
+    next_pending_practice,
+    review_practice,
+    search_practices,
+    submit_practice,
+)
+from db.models import Platform, Practice
+from db.search import fold
+from db.shipped import read_shipped_data
+
+SHIPPED = read_shipped_data()
+
+
+@pytest.mark.parametrize("entry", SHIPPED.platforms, ids=lambda entry: entry["slug"])
+async def test_find_platform_every_shipped_platform_by_name_acronym_and_alias(
+    session: AsyncSession, entry: dict
+) -> None:
+    for key in [entry["name"], entry["acronym"], *entry["aliases"]]:
+        if not key:
+            continue
+        found = await find_platform(session, key)
+        # An alias shared by two platforms may pick the other; the name itself must be unique.
+        if key == entry["name"] or key == entry["acronym"]:
+            assert found.platform.slug == entry["slug"], key
+
+
+@pytest.mark.parametrize("entry", SHIPPED.platforms, ids=lambda entry: entry["slug"])
+async def test_find_platform_every_shipped_platform_by_its_country(session: AsyncSession, entry: dict) -> None:
+    found = await find_platform(session, entry["country"])
+    in_country = {found.platform.slug} | {other.slug for other in found.others_in_country}
+    assert entry["slug"] in in_country
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("obuda", "obuda-university"),
+        ("teknikolege", "teknikcollege"),
+        ("LUMA", "luma-centre-finland"),
+        ("astra", "astra"),
+        ("mint vernetzt", "mintvernetzt"),
+        ("valnalon", "valnalon"),
+        ("platform beta techniek", "platform-beta-techniek"),
+        ("ETAG", "estonian-research-council"),
+    ],
+)
+async def test_find_platform_typos_and_missing_accents_still_match(
+    session: AsyncSession, typed: str, slug: str
+) -> None:
+    assert (await find_platform(session, typed)).platform.slug == slug
+
+
+async def test_find_platform_country_with_several_lists_the_others(session: AsyncSession) -> None:
+    found = await find_platform(session, "Norway")
+    assert found.platform.kind == "national platform"
+    assert found.platform.country == "Norway"
+    assert len(found.others_in_country) >= 1
+    assert all(other.country == "Norway" for other in found.others_in_country)
+
+
+async def test_find_platform_nonsense_suggests_at_most_three(session: AsyncSession) -> None:
+    with pytest.raises(NotFoundError) as raised:
+        await find_platform(session, "Lumaa Centre Finlund Helsinky")
+    message = raised.value.user_message
+    assert "Did you mean" in message and "LUMA" in message
+    assert message.count(",") <= 2
+
+    with pytest.raises(NotFoundError) as raised:
+        await find_platform(session, "zzzzqqqq")
+    assert "/platform list" in raised.value.user_message
+
+
+async def test_autocomplete_platforms_returns_slugs_for_partial_input(session: AsyncSession) -> None:
+    choices = await autocomplete_platforms(session, "tekn")
+    assert choices and choices[0][1] == "teknikcollege"
+    everything = await autocomplete_platforms(session, "")
+    assert len(everything) == min(25, len(SHIPPED.platforms))
+
+
+async def test_list_platforms_by_country_is_loose(session: AsyncSession) -> None:
+    norway = await list_platforms(session, country="norwey")
+    assert norway and {platform.country for platform in norway} == {"Norway"}
+    assert len(await list_platforms(session)) == len(SHIPPED.platforms)
+    with pytest.raises(NotFoundError):
+        await list_platforms(session, country="Atlantis")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_slug_part"),
+    [
+        ("teacher training", "luma"),
+        ("quality criteria", "teknikcollege"),
+        ("role models", "role-model"),
+        ("decision-makers", "decision-makers"),
+        ("one employee per region", "sweden"),
+        ("baseline study", "baseline"),
+        ("50.50 engagement strategy priority areas", "5050"),
+        ("pledges", "code-of-conduct"),
+        ("General Assembly", "general-assembl"),
+        ("triple helix", "triple-helix"),
+    ],
+)
+async def test_search_practices_representative_queries_rank_the_right_practice_high(
+    session: AsyncSession, query: str, expected_slug_part: str
+) -> None:
+    results = await search_practices(session, query)
+    top = [result.practice.slug for result in results[:5]]
+    assert any(expected_slug_part in slug for slug in top), (query, top)
+
+
+async def test_search_practices_typos_fall_back_to_corrected_terms(session: AsyncSession) -> None:
+    results = await search_practices(session, "techer trainnig")
+    assert results, "a misspelled query should still find practices"
+    assert any("teacher" in fold(result.practice.title + result.practice.summary) for result in results[:5])
+
+
+async def test_search_practices_topic_and_country_filters(session: AsyncSession) -> None:
+    results = await search_practices(session, "teachers", topic="teacher training")
+    assert results and all("teacher training" in result.practice.topics for result in results)
+    norway = await search_practices(session, "role models", country="norway")
+    assert norway and all(result.practice.country == "Norway" for result in norway)
+
+
+HOSTILE = [
+    '"',
+    '"unbalanced',
+    "AND",
+    "OR NOT AND",
+    "NEAR(",
+    "NEAR(teacher training, 2",
+    "*",
+    "teach*",
+    "title:teacher",
+    "^teacher",
+    "a' OR 1=1; DROP TABLE practices; --",
+    "🚀🔬 STEM 🧪",
+    "{}[]()<>\\/|",
+    "\x00\x01 control",
+    "",
+    "    ",
+    "x" * 5000,
+    "teacher " * 1000,
+    " ".join(f"word{i}" for i in range(1500)),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+async def test_search_hostile_query_text_never_errors(session: AsyncSession, query: str) -> None:
+    results = await search_practices(session, query)
+    assert isinstance(results, list)
+    assert isinstance(await find_anything(session, query), list)
+    assert await session.scalar(select(func.count()).select_from(Practice)) == len(SHIPPED.practices)
+
+
+async def test_search_hostile_query_with_real_words_still_finds(session: AsyncSession) -> None:
+    results = await search_practices(session, 'NEAR("teacher" AND training*')
+    assert results
+
+
+async def test_find_anything_labels_platforms_and_practices(session: AsyncSession) -> None:
+    hits = await find_anything(session, "Teknikcollege")
+    assert hits[0].kind == "platform" and hits[0].title == "Teknikcollege"
+    assert {hit.kind for hit in hits} >= {"platform", "practice"}
+
+
+async def test_find_anything_finds_the_coalition_itself(session: AsyncSession) -> None:
+    for query in ("triple helix", "General Assembly", "roundtables", "policy briefings", "taskforces"):
+        hits = await find_anything(session, query)
+        assert hits, query
+
+
+async def test_get_practice_by_slug_and_by_title_words(session: AsyncSession) -> None:
+    slug = SHIPPED.practices[0]["slug"]
+    assert (await get_practice(session, slug)).slug == slug
+    by_words = await get_practice(session, "Teknikcollege quality criteria")
+    assert "teknikcollege" in by_words.slug
+    with pytest.raises(NotFoundError):
+        await get_practice(session, "qqqq zzzz")
+
+
+async def test_autocomplete_practices_by_partial_title(session: AsyncSession) -> None:
+    choices = await autocomplete_practices(session, "quality criteria")
+    assert choices and "Teknikcollege" in choices[0][0]
+
+
+async def test_every_shipped_practice_is_linked_and_sourced(session: AsyncSession) -> None:
+    practices = (await session.scalars(select(Practice))).all()
+    assert len(practices) >= 30
+    platforms = (await session.scalars(select(Platform))).all()
+    assert len(platforms) >= 25
+    assert all(practice.sources for practice in practices)
+
+
+async def _submit(sessions: async_sessionmaker[AsyncSession], title: str, member: int = 42) -> Practice:
+    async with sessions.begin() as session:
+        return await submit_practice(
+            session,
+            submission=Submission(
+                title=title,
+                summary="Pupils meet engineers in their own school every month.",
+                details="Run by the regional office.",
+                where="LUMA",
+                link="https://example.org/x",
+            ),
+            submitted_by=member,
+        )
+
+
+async def test_submission_is_pending_until_approved_then_searchable(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    practice = await _submit(sessions, "Monthly engineer visits in Jyväskylä schools")
+    assert practice.status == "pending"
+    async with sessions.begin() as session:
+        found = await search_practices(session, "Jyväskylä engineer visits monthly")
+        assert practice.id not in [result.practice.id for result in found]
+        pending, waiting = await next_pending_practice(session)
+        assert pending is not None and pending.id == practice.id and waiting == 1
+    async with sessions.begin() as session:
+        approved = await review_practice(session, practice_id=practice.id, moderator_id=7, approve=True)
+        assert approved.status == "published" and approved.reviewed_by == 7
+    async with sessions.begin() as session:
+        results = await search_practices(session, "Jyvaskyla engineer visits")
+        assert results and results[0].practice.id == practice.id
+        assert [p.slug for p in results[0].practice.platforms] == ["luma-centre-finland"]
+        with pytest.raises(ConflictError):
+            await review_practice(session, practice_id=practice.id, moderator_id=7, approve=False)
+
+
+async def test_rejected_submission_never_becomes_searchable(sessions: async_sessionmaker[AsyncSession]) -> None:
+    practice = await _submit(sessions, "Rejected idea about zeppelins")
+    async with sessions.begin() as session:
+        await review_practice(session, practice_id=practice.id, moderator_id=7, approve=False)
+    async with sessions.begin() as session:
+        found = await search_practices(session, "Rejected idea about zeppelins")
+        assert practice.id not in [result.practice.id for result in found]
+        assert (await next_pending_practice(session))[0] is None
+
+
+@pytest.mark.parametrize(
+    ("submission", "error"),
+    [
+        (Submission(title="abc", summary="long enough summary"), InvalidInputError),
+        (Submission(title="Valid title", summary="short"), InvalidInputError),
+        (Submission(title="Valid title", summary="long enough summary", link="javascript:alert(1)"), InvalidInputError),
+        (Submission(title="Valid title", summary="long enough summary", details="x" * 3001), InvalidInputError),
+    ],
+)
+async def test_submission_bad_input_is_refused_and_nothing_stored(
+    session: AsyncSession, submission: Submission, error: type[Exception]
+) -> None:
+    before = await session.scalar(select(func.count()).select_from(Practice))
+    with pytest.raises(error):
+        await submit_practice(session, submission=submission, submitted_by=1)
+    assert await session.scalar(select(func.count()).select_from(Practice)) == before
+
+
+async def test_submission_limits_duplicates_and_pending_cap(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await _submit(sessions, "A unique practice title")
+    with pytest.raises(ConflictError):
+        await _submit(sessions, "a unique PRACTICE title", member=43)
+    for number in range(4):
+        await _submit(sessions, f"Another practice number {number}")
+    with pytest.raises(LimitError):
+        await _submit(sessions, "One too many")
