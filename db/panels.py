@@ -281,7 +281,7 @@ async def _platform_slug(session: AsyncSession, organisation: str | None) -> str
         return None
     wanted = fold(organisation)
     for match in (await platform_directory(session)).match(organisation, limit=5, cutoff=SUGGESTION_MATCH):
-        if match.field in ("country", "region"):
+        if match.field in ("country", "region", "person"):
             continue
         label = fold(match.label)
         named = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", wanted) is not None
