@@ -16,11 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.knowledge import SUGGESTION_MATCH, platform_directory
@@ -513,17 +514,20 @@ async def ask_question(
 async def _check_member_limits(
     session: AsyncSession, *, panel_id: int, author_id: int, rules: QuestionRules, now: datetime
 ) -> None:
-    mine = Question.panel_id == panel_id, Question.author_id == author_id
-    last_asked = await session.scalar(select(Question.asked_at).where(*mine).order_by(Question.id.desc()).limit(1))
+    last_asked, waiting = (
+        await session.execute(
+            select(
+                func.max(Question.asked_at),
+                func.count().filter(Question.status.in_((PENDING, OPEN))),
+            ).where(Question.panel_id == panel_id, Question.author_id == author_id)
+        )
+    ).one()
     if last_asked is not None:
         wait = last_asked + timedelta(seconds=rules.cooldown_seconds) - now
         if wait > timedelta(0):
             seconds = max(1, round(wait.total_seconds()))
             raise LimitError(f"You just asked a question. You can ask again in {seconds} s.")
-    waiting = await session.scalar(
-        select(func.count()).select_from(Question).where(*mine, Question.status.in_((PENDING, OPEN)))
-    )
-    if waiting and waiting >= rules.max_open_per_member:
+    if waiting >= rules.max_open_per_member:
         raise LimitError(
             f"You already have {waiting} questions waiting on this panel, the most one member may have. "
             "You can ask again once one is answered."
@@ -535,17 +539,32 @@ async def find_similar_question(session: AsyncSession, *, panel_id: int, text: s
     wanted = normalise_question(text)
     if not wanted:
         return None
-    rows = await session.execute(
-        select(Question.id, Question.number, Question.text).where(
-            Question.panel_id == panel_id, Question.status == OPEN
+    rows = (
+        await session.execute(
+            select(Question.id, Question.number, Question.text).where(
+                Question.panel_id == panel_id, Question.status == OPEN
+            )
         )
+    ).all()
+    # The C++ scorer shortlists by word overlap over all open questions at once; the wording test then
+    # runs only on the few left.
+    shortlist = process.extract(
+        wanted,
+        [normalise_question(text) for _id, _number, text in rows],
+        scorer=fuzz.token_set_ratio,
+        processor=None,
+        score_cutoff=SIMILAR_SET_SCORE,
+        limit=None,
     )
     scored = [
-        (similarity(wanted, normalise_question(other)), SimilarQuestion(question_id, number, other))
-        for question_id, number, other in rows
-        if are_similar(wanted, normalise_question(other))
+        (similarity(wanted, candidate), rows[index])
+        for candidate, _score, index in shortlist
+        if are_similar(wanted, candidate)
     ]
-    return max(scored, key=lambda pair: pair[0])[1] if scored else None
+    if not scored:
+        return None
+    _score, (question_id, number, text) = max(scored, key=lambda pair: pair[0])
+    return SimilarQuestion(question_id, number, text)
 
 
 async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:
@@ -554,7 +573,8 @@ async def set_question_message(session: AsyncSession, *, question_id: int, messa
 
 
 def _loaded(statement: Select[Question]) -> Select[Question]:
-    return statement.options(selectinload(Question.panelist), selectinload(Question.panel))
+    # Many-to-one: joined into the same query, one round trip (this runs inside the write lock).
+    return statement.options(joinedload(Question.panelist), joinedload(Question.panel))
 
 
 async def question_by_id(session: AsyncSession, question_id: int) -> Question:
@@ -592,15 +612,17 @@ async def toggle_vote(session: AsyncSession, *, question_id: int, member_id: int
     }.get(question.status)
     if refusal:
         raise ConflictError(refusal)
-    removed = await session.execute(delete(Vote).where(Vote.question_id == question_id, Vote.member_id == member_id))
-    voted = removed.rowcount == 0  # type: ignore[attr-defined]
-    if voted:
-        try:
-            async with session.begin_nested():
-                session.add(Vote(question_id=question_id, member_id=member_id))
-        except IntegrityError:
-            # A double click raced this one on a backend that does not serialise writers; one vote stands.
-            pass
+    # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
+    # writers finds the vote there instead of failing on the primary key.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    added = await session.execute(
+        dialect.insert(Vote)
+        .values(question_id=question_id, member_id=member_id, voted_at=utcnow())
+        .on_conflict_do_nothing()
+    )
+    voted = added.rowcount == 1  # type: ignore[attr-defined]
+    if not voted:
+        await session.execute(delete(Vote).where(Vote.question_id == question_id, Vote.member_id == member_id))
     return VoteOutcome(question=question, voted=voted, votes=await vote_count(session, question_id))
 
 
