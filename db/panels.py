@@ -12,7 +12,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -780,15 +780,12 @@ async def member_questions(session: AsyncSession, *, member_id: int) -> list[Que
 EXPORT_COLUMNS = ("number", "text", "panelist", "status", "votes", "asked_at", "answered_at", "author")
 
 
-def _export_rows(ranked: list[RankedQuestion], names: Mapping[int, str]) -> list[dict[str, str | int]]:
+def _export_rows(ranked: list[RankedQuestion]) -> list[dict[str, str | int]]:
     rows: list[dict[str, str | int]] = []
     for item in sorted(ranked, key=lambda item: item.question.number):
         question = item.question
-        if question.anonymous:
-            author = "anonymous"
-        else:
-            name = names.get(question.author_id)
-            author = f"{name} ({question.author_id})" if name else str(question.author_id)
+        # The Discord user id, which moderators can look up; an anonymous author stays anonymous here too.
+        author = "anonymous" if question.anonymous else str(question.author_id)
         rows.append(
             {
                 "number": question.number,
@@ -839,15 +836,13 @@ def _render_markdown(panel: Panel, rows: list[dict[str, str | int]]) -> str:
     return "\n".join(lines)
 
 
-async def export_panel(
-    session: AsyncSession, *, panel_id: int, fmt: str, names: Mapping[int, str] | None = None
-) -> ExportFile:
+async def export_panel(session: AsyncSession, *, panel_id: int, fmt: str) -> ExportFile:
     """Every question of a panel as a file; anonymous authors are written as "anonymous", never their id."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInputError(f"Export as {', '.join(EXPORT_FORMATS)}.")
     panel = await panel_by_id(session, panel_id)
     ranked = await list_questions(session, panel_id=panel_id, statuses=(PENDING, OPEN, ANSWERED, HIDDEN))
-    rows = _export_rows(ranked, names or {})
+    rows = _export_rows(ranked)
     if fmt == "csv":
         content, extension = _render_csv(rows), "csv"
     elif fmt == "json":

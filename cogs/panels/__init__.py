@@ -310,10 +310,9 @@ class Panels(commands.Cog):
         self, interaction: discord.Interaction, panel: int, format: Literal["csv", "markdown", "json"] = "csv"
     ) -> None:
         """Download every question of a panel as a file (moderators only)."""
-        names = {member.id: member.display_name for member in interaction.guild.members} if interaction.guild else {}
         async with self.bot.sessions.begin() as session:
             chosen = await guild_panel(session, panel_id=panel, guild_id=_guild_id(interaction))
-            export = await export_panel(session, panel_id=chosen.id, fmt=format, names=names)
+            export = await export_panel(session, panel_id=chosen.id, fmt=format)
         await interaction.response.send_message(
             f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
