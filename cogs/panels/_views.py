@@ -140,7 +140,8 @@ async def show_in_channel(bot: CoalitionBot, question: Question, votes: int) -> 
         if question.status == HIDDEN:
             await message.edit(content=hidden_notice(question), embed=None, view=None, allowed_mentions=NO_MENTIONS)
         else:
-            await message.edit(embed=question_embed(question), view=question_view(question, votes))
+            # content=None clears the "hidden" notice when a hidden question is approved again.
+            await message.edit(content=None, embed=question_embed(question), view=question_view(question, votes))
     except discord.HTTPException as error:
         log.info("Could not update the message of question %s: %s", question.id, error)
 

@@ -254,6 +254,9 @@ async def test_vote_button_on_hidden_question_is_refused(cog: Panels, bot: FakeB
     assert posted.current.content == "*Question #1 was hidden by a moderator.*" and posted.current.embed is None
     refused = await click(bot, posted, vote, BOB)
     assert "hidden by a moderator" in refused.last.content and refused.last.ephemeral
+    restored = await run(cog, bot, "approve", MODERATOR, question=1)
+    assert "#1 is approved and shown" in restored.last.content
+    assert posted.current.content is None and "Buy cheap watches" in posted.current.text()
 
 
 # --- moderation -----------------------------------------------------------------------------------------
