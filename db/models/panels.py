@@ -110,8 +110,6 @@ class Vote(Base):
 
     __tablename__ = "panel_votes"
 
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("panel_questions.id", ondelete="CASCADE"), primary_key=True
-    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("panel_questions.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     voted_at: Mapped[datetime] = mapped_column(default=utcnow)
