@@ -16,7 +16,7 @@ from bot.tree import CoalitionTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.knowledge", "cogs.events")
+EXTENSIONS = ("cogs.knowledge", "cogs.events", "cogs.panels")
 
 
 class CoalitionBot(commands.Bot):

@@ -31,6 +31,11 @@ class Settings:
     default_timezone: str = "Europe/Brussels"
     log_level: str = "INFO"
     discord_api_base: str | None = None
+    moderator_channel_id: int | None = None
+    question_min_length: int = 5
+    question_max_length: int = 500
+    question_cooldown_seconds: int = 15
+    question_max_open_per_member: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_token: bool = True) -> Settings:
@@ -74,6 +79,13 @@ class Settings:
         api_base = value("DISCORD_API_BASE")
         if api_base and not api_base.startswith(("http://", "https://")):
             raise SettingsError("DISCORD_API_BASE", "must be an http(s) URL such as https://discord.com/api/v10.")
+        question_min_length = _integer(env, "QUESTION_MIN_LENGTH", cls.question_min_length, 1, 1000)
+        question_max_length = _integer(env, "QUESTION_MAX_LENGTH", cls.question_max_length, 10, 1000)
+        if question_min_length >= question_max_length:
+            raise SettingsError(
+                "QUESTION_MIN_LENGTH",
+                f"must be below QUESTION_MAX_LENGTH ({question_min_length} is not below {question_max_length}).",
+            )
         return cls(
             discord_token=token,
             database_url=database_url,
@@ -83,6 +95,15 @@ class Settings:
             default_timezone=timezone,
             log_level=log_level,
             discord_api_base=api_base.rstrip("/") if api_base else None,
+            moderator_channel_id=_snowflake(env, "MODERATOR_CHANNEL_ID"),
+            question_min_length=question_min_length,
+            question_max_length=question_max_length,
+            question_cooldown_seconds=_integer(
+                env, "QUESTION_COOLDOWN_SECONDS", cls.question_cooldown_seconds, 0, 3600
+            ),
+            question_max_open_per_member=_integer(
+                env, "QUESTION_MAX_OPEN_PER_MEMBER", cls.question_max_open_per_member, 1, 100
+            ),
         )
 
 
@@ -92,4 +113,13 @@ def _snowflake(env: Mapping[str, str], key: str) -> int | None:
         return None
     if not raw.isdigit() or not 15 <= len(raw) <= 21:
         raise SettingsError(key, f"{raw!r} is not a Discord id. Enable Developer Mode, right-click the item, Copy ID.")
+    return int(raw)
+
+
+def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(key, f"{raw!r} is not a whole number from {low} to {high} (default {default}).")
     return int(raw)

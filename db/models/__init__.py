@@ -4,6 +4,7 @@ from db.models.base import Base
 from db.models.events import Event, EventAttendee, Reminder, ReminderDelivery
 from db.models.knowledge import KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
 from db.models.members import MemberPreference
+from db.models.panels import Panel, Panelist, Question, Vote
 
 __all__ = [
     "Base",
@@ -11,10 +12,14 @@ __all__ = [
     "EventAttendee",
     "KnowledgeRevision",
     "MemberPreference",
+    "Panel",
+    "Panelist",
     "Platform",
     "Practice",
+    "Question",
     "Reminder",
     "ReminderDelivery",
     "SearchDocument",
+    "Vote",
     "practice_platforms",
 ]

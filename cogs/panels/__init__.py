@@ -1,0 +1,325 @@
+"""Panel Q&A: /panel for moderators running a panel, /ask for the audience, upvotes as buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.text import inert, trim
+from cogs._checks import member_is_moderator, moderator_only
+from cogs._pagination import Paginator
+from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
+from cogs.panels._views import (
+    DYNAMIC_ITEMS,
+    answer,
+    moderate,
+    panel_view,
+    post_question,
+    refresh_panel_card,
+    review_view,
+    run_next,
+    show_in_channel,
+    submit_question,
+)
+from db.errors import InvalidInputError
+from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
+from db.panels import (
+    autocomplete_panelists,
+    autocomplete_panels,
+    autocomplete_questions,
+    channel_panel,
+    close_panel,
+    export_panel,
+    guild_panel,
+    list_questions,
+    next_pending_question,
+    open_panel,
+    panel_summary,
+    question_by_number,
+    reopen_panel,
+    set_panel_message,
+    unposted_questions,
+    vote_count,
+)
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+log = logging.getLogger(__name__)
+
+Status = Literal["open", "answered", "pending", "hidden", "all"]
+STATUSES: dict[str, tuple[str, ...]] = {
+    "open": (OPEN,),
+    "answered": (ANSWERED,),
+    "pending": (PENDING,),
+    "hidden": (HIDDEN,),
+    "all": (PENDING, OPEN, ANSWERED, HIDDEN),
+}
+VISIBLE = (OPEN, ANSWERED)
+# Which questions each moderator command can act on, for its autocomplete.
+ACTIONABLE = {"approve": (PENDING, HIDDEN), "hide": (PENDING, OPEN, ANSWERED), "answered": (OPEN,)}
+
+
+def _channel_id(interaction: discord.Interaction) -> int:
+    assert interaction.channel_id is not None
+    return interaction.channel_id
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    assert interaction.guild_id is not None
+    return interaction.guild_id
+
+
+class Panels(commands.Cog):
+    panel = app_commands.Group(name="panel", description="Panel Q&A: audience questions with upvotes", guild_only=True)
+
+    def __init__(self, bot: CoalitionBot) -> None:
+        self.bot = bot
+        self.recovery: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self.recovery = asyncio.create_task(self.post_unposted_questions())
+
+    async def cog_unload(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
+
+    async def post_unposted_questions(self) -> None:
+        """Post questions that were saved but not posted because the bot stopped in between."""
+        await self.bot.wait_until_ready()
+        async with self.bot.sessions.begin() as session:
+            questions = [(q, await vote_count(session, q.id)) for q in await unposted_questions(session)]
+        for question, votes in questions:
+            await post_question(self.bot, question, votes)
+        if questions:
+            log.info("Posted %d question(s) saved before a restart", len(questions))
+
+    # --- autocomplete -------------------------------------------------------------------------------------
+
+    async def panelists(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        async with self.bot.sessions.begin() as session:
+            found = await autocomplete_panelists(session, channel_id=_channel_id(interaction), current=current)
+        return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found[:25]]
+
+    async def panels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        async with self.bot.sessions.begin() as session:
+            found = await autocomplete_panels(session, guild_id=_guild_id(interaction), current=current)
+        return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found]
+
+    async def _questions(
+        self, interaction: discord.Interaction, current: str, action: str
+    ) -> list[app_commands.Choice[int]]:
+        async with self.bot.sessions.begin() as session:
+            found = await autocomplete_questions(
+                session, channel_id=_channel_id(interaction), current=current, statuses=ACTIONABLE[action]
+            )
+        return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found]
+
+    async def approvable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "approve")
+
+    async def hideable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "hide")
+
+    async def answerable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "answered")
+
+    # --- /ask ---------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="ask")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        question="Your question for the panel",
+        to="A panelist the question is for (optional)",
+        anonymous="Hide your name from everyone (if the panel allows it)",
+    )
+    @app_commands.autocomplete(to=panelists)
+    async def ask(
+        self, interaction: discord.Interaction, question: str, to: str | None = None, anonymous: bool = False
+    ) -> None:
+        """Ask the panel in this channel a question; others can upvote it."""
+        await submit_question(interaction, panel_id=None, text=question, to=to, anonymous=anonymous)
+
+    # --- /panel: running a panel --------------------------------------------------------------------------
+
+    @panel.command(name="open")
+    @moderator_only()
+    @app_commands.describe(
+        title="e.g. EU STEM Coalition and STEM platforms across Europe",
+        panelists="Name (Organisation); … — e.g. Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)",
+        topics="Optional: topics separated by ; — e.g. Industry involvement; Urgent challenges",
+        moderated="Questions wait for a moderator's approval before they appear (default: off)",
+        anonymous="Members may ask anonymously (default: yes)",
+        channel="Where the audience asks (default: this channel)",
+        moderator_channel="Where moderators review questions of a moderated panel (default: MODERATOR_CHANNEL_ID)",
+    )
+    async def panel_open(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        panelists: str,
+        topics: str | None = None,
+        moderated: bool = False,
+        anonymous: bool = True,
+        channel: discord.TextChannel | None = None,
+        moderator_channel: discord.TextChannel | None = None,
+    ) -> None:
+        """Open audience questions for a panel and post its card (moderators only)."""
+        channel_id = channel.id if channel else _channel_id(interaction)
+        async with self.bot.sessions.begin() as session:
+            panel = await open_panel(
+                session,
+                guild_id=_guild_id(interaction),
+                channel_id=channel_id,
+                title=title,
+                panelists=panelists,
+                topics=topics,
+                moderated=moderated,
+                anonymous_allowed=anonymous,
+                created_by=interaction.user.id,
+                moderator_channel_id=moderator_channel.id if moderator_channel else None,
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            card = await self.bot.get_partial_messageable(channel_id).send(
+                embed=panel_card(panel), view=panel_view(panel)
+            )
+        except discord.HTTPException:
+            await answer(
+                interaction,
+                f"The panel is open, but I cannot post in <#{channel_id}>. Give me Send Messages and Embed Links "
+                "there; members can already use `/ask`.",
+            )
+            return
+        async with self.bot.sessions.begin() as session:
+            await set_panel_message(session, panel_id=panel.id, message_id=card.id)
+        queue_hint = ""
+        if moderated and not (moderator_channel or self.bot.settings.moderator_channel_id):
+            queue_hint = " Questions wait for approval: review them with `/panel queue`."
+        await answer(interaction, f"Panel “{inert(panel.title)}” is open in <#{channel_id}>.{queue_hint}")
+
+    @panel.command(name="questions")
+    @app_commands.describe(sort="Most upvoted or newest first", status="Which questions to list")
+    async def panel_questions(
+        self, interaction: discord.Interaction, sort: Literal["top", "new"] = "top", status: Status = "open"
+    ) -> None:
+        """List this channel's panel questions, a page at a time."""
+        moderator = member_is_moderator(interaction)
+        if status in ("pending", "hidden") and not moderator:
+            raise InvalidInputError("Only moderators can list pending or hidden questions.")
+        statuses = STATUSES[status] if moderator else tuple(s for s in STATUSES[status] if s in VISIBLE)
+        async with self.bot.sessions.begin() as session:
+            panel = await channel_panel(session, channel_id=_channel_id(interaction))
+            ranked = await list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+        pages = question_pages(ranked, panel=panel, sort=sort, status=status)
+        await Paginator.send(interaction, pages, ephemeral=True)
+
+    @panel.command(name="next")
+    @moderator_only()
+    async def panel_next(self, interaction: discord.Interaction) -> None:
+        """Mark the current question answered and put the most upvoted open one up (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            panel = await channel_panel(session, channel_id=_channel_id(interaction), open_only=True)
+        await run_next(interaction, panel.id)
+
+    async def _moderate_number(self, interaction: discord.Interaction, action: str, number: int) -> None:
+        async with self.bot.sessions.begin() as session:
+            panel = await channel_panel(session, channel_id=_channel_id(interaction))
+            target = await question_by_number(session, panel_id=panel.id, number=number)
+        question, votes = await moderate(
+            self.bot, action=action, question_id=target.id, moderator_id=interaction.user.id
+        )
+        done = {"approve": "approved and shown", "hide": "hidden", "answered": "marked answered"}[action]
+        await answer(interaction, f"Question #{question.number} is {done}.")
+        await show_in_channel(self.bot, question, votes)
+
+    @panel.command(name="answered")
+    @moderator_only()
+    @app_commands.describe(question="The question's number, e.g. 12")
+    @app_commands.autocomplete(question=answerable)
+    async def panel_answered(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Mark a question answered (moderators only)."""
+        await self._moderate_number(interaction, "answered", question)
+
+    @panel.command(name="hide")
+    @moderator_only()
+    @app_commands.describe(question="The question's number, e.g. 12")
+    @app_commands.autocomplete(question=hideable)
+    async def panel_hide(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Hide a question from everyone; it stays in the export (moderators only)."""
+        await self._moderate_number(interaction, "hide", question)
+
+    @panel.command(name="approve")
+    @moderator_only()
+    @app_commands.describe(question="The question's number, e.g. 12")
+    @app_commands.autocomplete(question=approvable)
+    async def panel_approve(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Show a question waiting for approval, or one hidden by mistake (moderators only)."""
+        await self._moderate_number(interaction, "approve", question)
+
+    @panel.command(name="queue")
+    @moderator_only()
+    @app_commands.describe(panel="Which panel (default: the one in this channel)")
+    @app_commands.autocomplete(panel=panels)
+    async def panel_queue(self, interaction: discord.Interaction, panel: int | None = None) -> None:
+        """Review the next question waiting for approval (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            chosen = (
+                await guild_panel(session, panel_id=panel, guild_id=_guild_id(interaction))
+                if panel
+                else await channel_panel(session, channel_id=_channel_id(interaction))
+            )
+            question, waiting = await next_pending_question(session, panel_id=chosen.id)
+        if question is None:
+            await answer(interaction, f"No question of “{inert(chosen.title)}” is waiting for approval. 🎉")
+            return
+        await interaction.response.send_message(
+            embed=queue_embed(question, waiting=waiting), view=review_view(question), ephemeral=True
+        )
+
+    @panel.command(name="close")
+    @moderator_only()
+    async def panel_close(self, interaction: discord.Interaction) -> None:
+        """Stop taking questions and post a summary (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            panel = await close_panel(session, channel_id=_channel_id(interaction))
+            summary = await panel_summary(session, panel_id=panel.id)
+        await interaction.response.send_message(embed=summary_embed(summary))
+        await refresh_panel_card(self.bot, panel)
+
+    @panel.command(name="reopen")
+    @moderator_only()
+    async def panel_reopen(self, interaction: discord.Interaction) -> None:
+        """Take questions again on this channel's last panel (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            panel = await reopen_panel(session, channel_id=_channel_id(interaction))
+        await interaction.response.send_message(f"🔓 Questions are open again for “{inert(panel.title)}”.")
+        await refresh_panel_card(self.bot, panel)
+
+    @panel.command(name="export")
+    @moderator_only()
+    @app_commands.describe(panel="Which panel (start typing its title)", format="File format")
+    @app_commands.autocomplete(panel=panels)
+    async def panel_export(
+        self, interaction: discord.Interaction, panel: int, format: Literal["csv", "markdown", "json"] = "csv"
+    ) -> None:
+        """Download every question of a panel as a file (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            chosen = await guild_panel(session, panel_id=panel, guild_id=_guild_id(interaction))
+            export = await export_panel(session, panel_id=chosen.id, fmt=format)
+        await interaction.response.send_message(
+            f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
+            file=discord.File(io.BytesIO(export.content), filename=export.filename),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: CoalitionBot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    await bot.add_cog(Panels(bot))
