@@ -1,6 +1,7 @@
-"""Full-text search over platforms, practices and events: BM25 ranking with a typo-correcting fallback.
+"""Full-text search over platforms, practices and events: relevance ranking with a typo-correcting fallback.
 
-SQLite uses FTS5 (porter stemming, accents folded); other backends fall back to a portable term match.
+SQLite uses FTS5 (BM25, porter stemming, accents folded); PostgreSQL a generated, weighted tsvector with a
+GIN index (English stemming; accents are reached through the typo fallback, which knows the accented words).
 Whatever a member types is reduced to plain word terms and quoted, so no text can reach FTS5's query
 syntax (quotes, AND, NEAR(, *, column filters) and fail.
 """
@@ -13,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import KnowledgeRevision, SearchDocument
@@ -159,7 +160,7 @@ async def search_documents(
     terms = query_terms(query)
     if not terms:
         return []
-    search = _fts_search if session.get_bind().dialect.name == "sqlite" else _portable_search
+    search = _fts_search if session.get_bind().dialect.name == "sqlite" else _postgres_search
     wanted = offset + limit
     hits = await search(session, terms, True, kinds, country, topic, wanted)
     if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
@@ -210,7 +211,7 @@ async def _fts_search(
     return [SearchHit(kind, ref_id, title, snippet, -score) for kind, ref_id, title, snippet, score in rows]
 
 
-async def _portable_search(
+async def _postgres_search(
     session: AsyncSession,
     terms: list[str],
     match_all: bool,
@@ -219,31 +220,35 @@ async def _portable_search(
     topic: str | None,
     limit: int,
 ) -> list[SearchHit]:
-    """Term matching for databases without FTS5: matches counted in title (x10) and body."""
-    document = SearchDocument
-    matches = [
-        or_(
-            func.lower(document.title).contains(term, autoescape=True),
-            func.lower(document.body).contains(term, autoescape=True),
-        )
-        for term in terms
-    ]
-    statement = select(document)
-    statement = statement.where(*matches) if match_all else statement.where(or_(*matches))
+    """PostgreSQL full text: a weighted, stemmed tsvector (title A, topics B, body D) ranked by ts_rank_cd."""
+    filters = []
+    params: dict[str, object] = {
+        # Terms are plain letters and digits (see WORD), so joining them cannot form tsquery syntax.
+        "query": (" & " if match_all else " | ").join(terms),
+        "limit": limit,
+        "candidates": RANKED_CANDIDATES,
+    }
     if kinds:
-        statement = statement.where(document.kind.in_(kinds))
+        filters.append("kind = ANY(:kinds)")
+        params["kinds"] = list(kinds)
     if country:
-        statement = statement.where(func.lower(document.country) == country.lower())
+        filters.append("lower(country) = lower(:country)")
+        params["country"] = country
     if topic:
-        statement = statement.where(func.lower(document.topics).contains(f"|{topic.lower()}|", autoescape=True))
-    documents = (await session.scalars(statement.limit(2000))).all()
-    scored = []
-    for row in documents:
-        title, body = fold(row.title), fold(row.body)
-        score = sum(10.0 * title.count(term) + body.count(term) for term in terms)
-        scored.append(SearchHit(row.kind, row.ref_id, row.title, row.body[:240], score))
-    scored.sort(key=lambda hit: -hit.score)
-    return scored[:limit]
+        filters.append("strpos(lower(topics), lower(:topic)) > 0")
+        params["topic"] = f"|{topic}|"
+    where = "".join(f" AND {condition}" for condition in filters)
+    rows = await session.execute(
+        text(
+            "SELECT kind, ref_id, title, substr(body, 1, 240), score FROM ("
+            "SELECT kind, ref_id, title, body, ts_rank_cd(search_vector, q) AS score "
+            "FROM search_documents, to_tsquery('english', :query) AS q "
+            "WHERE search_vector @@ q" + where + " LIMIT :candidates"
+            ") AS candidates ORDER BY score DESC LIMIT :limit"
+        ),
+        params,
+    )
+    return [SearchHit(kind, ref_id, title, snippet, float(score)) for kind, ref_id, title, snippet, score in rows]
 
 
 _vocabulary_cache: dict[str, list[str]] = {}
@@ -271,10 +276,10 @@ async def _vocabulary(session: AsyncSession) -> list[str]:
     if cached is not None:
         return cached
     if session.get_bind().dialect.name == "sqlite":
-        words = list((await session.scalars(text("SELECT term FROM search_vocab"))).all())
+        vocabulary_query = "SELECT term FROM search_vocab"
     else:
-        rows = await session.execute(select(SearchDocument.title, SearchDocument.body))
-        words = sorted({word for title, body in rows for word in WORD.findall(fold(f"{title} {body}"))})
+        vocabulary_query = "SELECT word FROM ts_stat('SELECT search_vector FROM search_documents')"
+    words = list((await session.scalars(text(vocabulary_query))).all())
     _vocabulary_cache.clear()
     _vocabulary_cache[stamp] = words
     return words
