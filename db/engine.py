@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_TIMEOUT_S = 30
 
 
 def is_sqlite(url: str) -> bool:
@@ -23,6 +24,11 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True, **kwargs: Any)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # One connection: SQLite has one writer anyway, and waiting for the pool is first come, first served,
+    # while waiting in SQLite's busy handler is by polling and can time out under a burst.
+    kwargs.setdefault("pool_size", 1)
+    kwargs.setdefault("max_overflow", 0)
+    kwargs.setdefault("pool_timeout", SQLITE_POOL_TIMEOUT_S)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     _configure_sqlite(engine, enforce_foreign_keys)
     return engine
