@@ -5,6 +5,7 @@ from db.models.events import Event, EventAttendee, Reminder, ReminderDelivery
 from db.models.knowledge import KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
 from db.models.members import MemberPreference
 from db.models.panels import Panel, Panelist, Question, Vote
+from db.models.screens import PanelScreen
 
 __all__ = [
     "Base",
@@ -13,6 +14,7 @@ __all__ = [
     "KnowledgeRevision",
     "MemberPreference",
     "Panel",
+    "PanelScreen",
     "Panelist",
     "Platform",
     "Practice",
