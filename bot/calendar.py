@@ -18,6 +18,8 @@ from db.models import Event
 PRODUCT_ID = "-//EU STEM Coalition//coalition-bot//EN"
 UID_DOMAIN = "coalition-bot.eu-stem-coalition"
 ENDLESS_SPAN = timedelta(days=3653)
+# How many upcoming events /event calendar and the /calendar.ics feed hold.
+CALENDAR_LIMIT = 500
 
 
 def build_calendar(events: list[Event], *, now: datetime, name: str = "EU STEM Coalition events") -> bytes:

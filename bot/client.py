@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
+from bot.web import ScreenHub, WebServer
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class CoalitionBot(commands.Bot):
             ready=self.wait_until_ready,
             fallback_channel_id=settings.announce_channel_id,
         )
+        self.screens = ScreenHub(sessions)
+        self.web = WebServer(settings, sessions, self.screens)
 
     async def setup_hook(self) -> None:
         if self.settings.discord_api_base:
@@ -50,8 +53,10 @@ class CoalitionBot(commands.Bot):
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()
+        await self.web.start()
 
     async def close(self) -> None:
+        await self.web.stop()
         await self.reminders.stop()
         await super().close()
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/coalition.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+WEB_HOST_PATTERN = re.compile(r"^[A-Za-z0-9.:_-]+$")
 # Three dot-separated base64url segments; the first encodes the bot's user id.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 
@@ -36,6 +38,17 @@ class Settings:
     question_max_length: int = 500
     question_cooldown_seconds: int = 15
     question_max_open_per_member: int = 10
+    web_port: int | None = None
+    web_host: str = "127.0.0.1"
+    public_base_url: str | None = None
+
+    @property
+    def web_base_url(self) -> str | None:
+        """Where browsers reach the web views (links use it); None when the web server is off."""
+        if self.web_port is None:
+            return None
+        host = f"[{self.web_host}]" if ":" in self.web_host else self.web_host
+        return self.public_base_url or f"http://{host}:{self.web_port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_token: bool = True) -> Settings:
@@ -86,6 +99,7 @@ class Settings:
                 "QUESTION_MIN_LENGTH",
                 f"must be below QUESTION_MAX_LENGTH ({question_min_length} is not below {question_max_length}).",
             )
+        web_port, web_host, public_base_url = _web(env)
         return cls(
             discord_token=token,
             database_url=database_url,
@@ -104,7 +118,27 @@ class Settings:
             question_max_open_per_member=_integer(
                 env, "QUESTION_MAX_OPEN_PER_MEMBER", cls.question_max_open_per_member, 1, 100
             ),
+            web_port=web_port,
+            web_host=web_host,
+            public_base_url=public_base_url,
         )
+
+
+def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:
+    """WEB_PORT (empty: the web views are off), WEB_HOST and PUBLIC_BASE_URL."""
+    raw_port = env.get("WEB_PORT", "").strip()
+    if raw_port and not (raw_port.isdigit() and 1 <= int(raw_port) <= 65535):
+        raise SettingsError("WEB_PORT", f"{raw_port!r} is not a port from 1 to 65535; leave it empty to turn web off.")
+    host = env.get("WEB_HOST", "").strip() or Settings.web_host
+    if not WEB_HOST_PATTERN.match(host):
+        raise SettingsError("WEB_HOST", f"{host!r} is not an address to listen on, such as 127.0.0.1 or 0.0.0.0.")
+    base = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    parts = urlsplit(base)
+    if base and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
+        raise SettingsError(
+            "PUBLIC_BASE_URL", f"{base!r} must be the address browsers use, such as https://bot.example.org."
+        )
+    return (int(raw_port) if raw_port else None), host, base or None
 
 
 def _snowflake(env: Mapping[str, str], key: str) -> int | None:

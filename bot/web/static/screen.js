@@ -1,0 +1,84 @@
+// Fills the presenter page from the server's event stream. Member text only ever goes into textContent,
+// so a question such as <script>…</script> is shown as typed and never runs.
+"use strict";
+
+const LONG_QUESTION = 160;
+const VERY_LONG_QUESTION = 320;
+
+function element(id) {
+  return document.getElementById(id);
+}
+
+function make(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function votes(count) {
+  return count === 1 ? "1 vote" : `${count} votes`;
+}
+
+function renderNow(question) {
+  element("now-question").hidden = question === null;
+  element("now-empty").hidden = question !== null;
+  if (question === null) return;
+  element("now-number").textContent = `#${question.number}`;
+  element("now-to").textContent = question.panelist ? `for ${question.panelist}` : "";
+  const text = element("now-text");
+  text.textContent = question.text;
+  const length = question.text.length;
+  text.dataset.length = length > VERY_LONG_QUESTION ? "very-long" : length > LONG_QUESTION ? "long" : "short";
+  element("now-votes").textContent = `👍 ${votes(question.votes)}`;
+}
+
+function renderTop(questions) {
+  const items = questions.map((question) => {
+    const item = make("li");
+    item.append(make("span", "count", String(question.votes)));
+    const body = make("span", "question");
+    body.append(make("span", "number", `#${question.number}`), document.createTextNode(question.text));
+    if (question.panelist) body.append(make("span", "to", ` → ${question.panelist}`));
+    item.append(body);
+    return item;
+  });
+  element("top-list").replaceChildren(...items);
+  element("top-empty").hidden = questions.length > 0;
+}
+
+function render(snapshot) {
+  document.title = `${snapshot.title} · questions`;
+  element("title").textContent = snapshot.title;
+  element("panelists").textContent = snapshot.panelists.join(" · ");
+  document.body.classList.toggle("closed", !snapshot.open);
+  renderNow(snapshot.now_answering);
+  renderTop(snapshot.top);
+  const closed = snapshot.open ? "" : " · questions closed";
+  element("counts").textContent = `${snapshot.asked} asked · ${snapshot.answered} answered${closed}`;
+}
+
+function setStatus(state, text) {
+  const status = element("status");
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function connect() {
+  const stream = new EventSource(`${window.location.pathname.replace(/\/$/, "")}/events`);
+  stream.addEventListener("open", () => setStatus("live", "Live"));
+  stream.addEventListener("snapshot", (event) => render(JSON.parse(event.data)));
+  stream.addEventListener("revoked", () => {
+    stream.close();
+    renderNow(null);
+    renderTop([]);
+    setStatus("ended", "This screen link was revoked.");
+  });
+  // EventSource reconnects by itself (the server asks for 2 s); a 404 (revoked meanwhile) stops it.
+  stream.addEventListener("error", () => {
+    if (stream.readyState === EventSource.CLOSED) setStatus("ended", "This screen link no longer works.");
+    else setStatus("connecting", "Reconnecting…");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", connect);
