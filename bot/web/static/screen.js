@@ -2,8 +2,8 @@
 // so a question such as <script>…</script> is shown as typed and never runs.
 "use strict";
 
-const LONG_QUESTION = 160;
-const VERY_LONG_QUESTION = 320;
+// The question being answered shrinks in steps until it fits its box, but never below this many pixels.
+const SMALLEST_TYPE = 14;
 
 function element(id) {
   return document.getElementById(id);
@@ -26,11 +26,18 @@ function renderNow(question) {
   if (question === null) return;
   element("now-number").textContent = `#${question.number}`;
   element("now-to").textContent = question.panelist ? `for ${question.panelist}` : "";
+  element("now-text").textContent = question.text;
+  element("now-votes").textContent = `▲ ${votes(question.votes)}`;
+}
+
+function fitQuestion() {
   const text = element("now-text");
-  text.textContent = question.text;
-  const length = question.text.length;
-  text.dataset.length = length > VERY_LONG_QUESTION ? "very-long" : length > LONG_QUESTION ? "long" : "short";
-  element("now-votes").textContent = `👍 ${votes(question.votes)}`;
+  text.style.fontSize = "";
+  let size = parseFloat(getComputedStyle(text).fontSize);
+  while (text.scrollHeight > text.clientHeight && size > SMALLEST_TYPE) {
+    size = Math.max(SMALLEST_TYPE, size * 0.9);
+    text.style.fontSize = `${size}px`;
+  }
 }
 
 function renderTop(questions) {
@@ -56,6 +63,8 @@ function render(snapshot) {
   renderTop(snapshot.top);
   const closed = snapshot.open ? "" : " · questions closed";
   element("counts").textContent = `${snapshot.asked} asked · ${snapshot.answered} answered${closed}`;
+  // Last, once everything around it has its final size.
+  fitQuestion();
 }
 
 function setStatus(state, text) {
@@ -82,3 +91,4 @@ function connect() {
 }
 
 document.addEventListener("DOMContentLoaded", connect);
+window.addEventListener("resize", fitQuestion);
