@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.calendar import CALENDAR_LIMIT
 from bot.text import inert, trim
 from bot.timeparse import suggest_zones, zone_named
 from cogs._checks import member_is_moderator, moderator_only
@@ -313,12 +314,18 @@ class Events(commands.Cog):
     async def calendar(self, interaction: discord.Interaction) -> None:
         """All upcoming events in one .ics file for your calendar."""
         async with self.bot.sessions.begin() as session:
-            upcoming = await list_upcoming_events(session, now=utcnow(), limit=500)
+            upcoming = await list_upcoming_events(session, now=utcnow(), limit=CALENDAR_LIMIT)
+        base_url = self.bot.settings.web_base_url
+        subscribe = (
+            f"\nTo have new events appear by themselves, subscribe in your calendar app to <{base_url}/calendar.ics>."
+            if base_url
+            else ""
+        )
         if not upcoming:
-            await interaction.response.send_message("No upcoming events yet.", ephemeral=True)
+            await interaction.response.send_message(f"No upcoming events yet.{subscribe}", ephemeral=True)
             return
         await interaction.response.send_message(
-            f"{len(upcoming)} upcoming event(s) for your calendar (open the file to import them).",
+            f"{len(upcoming)} upcoming event(s) for your calendar (open the file to import them).{subscribe}",
             file=calendar_file([item.event for item in upcoming], "coalition-events.ics"),
             ephemeral=True,
         )

@@ -28,6 +28,7 @@ from cogs.panels._views import (
     submit_question,
 )
 from db.errors import InvalidInputError
+from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
 from db.panels import (
     autocomplete_panelists,
@@ -47,8 +48,11 @@ from db.panels import (
     unposted_questions,
     vote_count,
 )
+from db.screens import open_screen, revoke_screens
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.client import CoalitionBot
 
 log = logging.getLogger(__name__)
@@ -76,8 +80,16 @@ def _guild_id(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
+async def _pick_panel(session: AsyncSession, interaction: discord.Interaction, panel_id: int | None) -> Panel:
+    """The panel a moderator picked (autocomplete), else the channel's."""
+    if panel_id:
+        return await guild_panel(session, panel_id=panel_id, guild_id=_guild_id(interaction))
+    return await channel_panel(session, channel_id=_channel_id(interaction))
+
+
 class Panels(commands.Cog):
     panel = app_commands.Group(name="panel", description="Panel Q&A: audience questions with upvotes", guild_only=True)
+    screen = app_commands.Group(name="screen", description="The panel's questions live on a big screen", parent=panel)
 
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
@@ -270,11 +282,7 @@ class Panels(commands.Cog):
     async def panel_queue(self, interaction: discord.Interaction, panel: int | None = None) -> None:
         """Review the next question waiting for approval (moderators only)."""
         async with self.bot.sessions.begin() as session:
-            chosen = (
-                await guild_panel(session, panel_id=panel, guild_id=_guild_id(interaction))
-                if panel
-                else await channel_panel(session, channel_id=_channel_id(interaction))
-            )
+            chosen = await _pick_panel(session, interaction, panel)
             question, waiting = await next_pending_question(session, panel_id=chosen.id)
         if question is None:
             await answer(interaction, f"No question of “{inert(chosen.title)}” is waiting for approval. 🎉")
@@ -290,6 +298,7 @@ class Panels(commands.Cog):
         async with self.bot.sessions.begin() as session:
             panel = await close_panel(session, channel_id=_channel_id(interaction))
             summary = await panel_summary(session, panel_id=panel.id)
+        self.bot.screens.panel_changed(panel.id)
         await interaction.response.send_message(embed=summary_embed(summary))
         await refresh_panel_card(self.bot, panel)
 
@@ -299,6 +308,7 @@ class Panels(commands.Cog):
         """Take questions again on this channel's last panel (moderators only)."""
         async with self.bot.sessions.begin() as session:
             panel = await reopen_panel(session, channel_id=_channel_id(interaction))
+        self.bot.screens.panel_changed(panel.id)
         await interaction.response.send_message(f"🔓 Questions are open again for “{inert(panel.title)}”.")
         await refresh_panel_card(self.bot, panel)
 
@@ -317,6 +327,45 @@ class Panels(commands.Cog):
             f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
             ephemeral=True,
+        )
+
+    # --- /panel screen: the presenter view ------------------------------------------------------------------
+
+    @screen.command(name="open")
+    @moderator_only()
+    @app_commands.describe(panel="Which panel (default: the one in this channel)")
+    @app_commands.autocomplete(panel=panels)
+    async def screen_open(self, interaction: discord.Interaction, panel: int | None = None) -> None:
+        """A private link that shows the panel's questions live on a projector (moderators only)."""
+        base_url = self.bot.settings.web_base_url
+        if base_url is None:
+            raise InvalidInputError("The web views are off. An admin can turn them on with WEB_PORT (see docs/web.md).")
+        async with self.bot.sessions.begin() as session:
+            chosen = await _pick_panel(session, interaction, panel)
+            token = await open_screen(session, panel_id=chosen.id, created_by=interaction.user.id)
+        await answer(
+            interaction,
+            f"Presenter screen for “{inert(chosen.title)}” — open it on the projector's computer:\n"
+            f"<{base_url}/screen/{token}>\n"
+            "It shows the question being answered and the top questions, live, and never who asked. Anyone with "
+            "the link can watch: keep it private. `/panel screen revoke` turns off every link of this panel.",
+        )
+
+    @screen.command(name="revoke")
+    @moderator_only()
+    @app_commands.describe(panel="Which panel (default: the one in this channel)")
+    @app_commands.autocomplete(panel=panels)
+    async def screen_revoke(self, interaction: discord.Interaction, panel: int | None = None) -> None:
+        """Turn off every presenter link of the panel; open screens go blank (moderators only)."""
+        async with self.bot.sessions.begin() as session:
+            chosen = await _pick_panel(session, interaction, panel)
+            revoked = await revoke_screens(session, panel_id=chosen.id)
+        self.bot.screens.panel_changed(chosen.id)
+        if not revoked:
+            await answer(interaction, f"“{inert(chosen.title)}” had no working screen link.")
+            return
+        await answer(
+            interaction, f"Revoked {revoked} screen link(s) of “{inert(chosen.title)}”; they show nothing now."
         )
 
 

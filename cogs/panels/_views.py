@@ -194,6 +194,7 @@ async def submit_question(
         view = SimilarQuestionView(similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous)
         await answer(interaction, similar_prompt(similar.similar), view=view, replace=replace)
         return
+    bot.screens.panel_changed(question.panel_id)
     pending = question.status == PENDING
     await answer(interaction, confirmation(question, posted_to_queue=pending), replace=replace)
     if pending:
@@ -414,6 +415,7 @@ class VoteButton(
         async with bot.sessions.begin() as session:
             outcome = await toggle_vote(session, question_id=self.question_id, member_id=interaction.user.id)
         question = outcome.question
+        bot.screens.panel_changed(question.panel_id)
         note = (
             f"👍 You upvoted #{question.number}. Click again to take your vote back."
             if outcome.voted
@@ -446,6 +448,7 @@ async def moderate(bot: CoalitionBot, *, action: str, question_id: int, moderato
     async with bot.sessions.begin() as session:
         question = await change(session, question_id=question_id, moderator_id=moderator_id)
         votes = await vote_count(session, question.id)
+    bot.screens.panel_changed(question.panel_id)
     return question, votes
 
 
@@ -551,6 +554,7 @@ async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: 
     bot = coalition_bot(interaction)
     async with bot.sessions.begin() as session:
         advance = await advance_panel(session, panel_id=panel_id, moderator_id=interaction.user.id)
+    bot.screens.panel_changed(panel_id)
     done = f"#{advance.answered.question.number} is marked answered. " if advance.answered else ""
     if advance.answered:
         await show_in_channel(bot, advance.answered.question, advance.answered.votes)

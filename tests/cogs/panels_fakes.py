@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.tree import report_error
+from bot.web import ScreenHub
 
 GUILD_ID = 100000000000000001
 CHANNEL_ID = 300000000000000001
@@ -130,6 +131,7 @@ class FakeBot:
         self.channels: dict[int, FakeChannel] = {}
         self.dynamic_items: list[type] = []
         self.cogs: list[Any] = []
+        self.screens = ScreenHub(sessions)
 
     def get_partial_messageable(self, channel_id: int) -> FakeChannel:
         return self.channels.setdefault(channel_id, FakeChannel(channel_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -474,3 +475,17 @@ async def test_create_reads_start_in_creator_zone(cog: Events, bot: FakeDiscord)
     (event,) = await stored(bot)
     assert event.timezone == "Europe/Kyiv"
     assert event.starts_at == datetime(2027, 5, 4, 11, 0, tzinfo=UTC)
+
+
+async def test_calendar_links_the_feed_only_when_the_web_views_are_on(cog: Events, bot: FakeDiscord) -> None:
+    await create(cog, moderator(bot))
+    without_web = member(bot)
+    await call(Events.calendar, cog, without_web)
+    assert "calendar.ics" not in (without_web.reply().content or "")
+    bot.settings = dataclasses.replace(bot.settings, web_port=8080, public_base_url="https://bot.example.org")
+    with_web = member(bot)
+    await call(Events.calendar, cog, with_web)
+    assert "subscribe in your calendar app to <https://bot.example.org/calendar.ics>" in (
+        with_web.reply().content or ""
+    )
+    assert with_web.reply().file is not None
