@@ -83,19 +83,17 @@ def create_app(*, sessions: async_sessionmaker[AsyncSession], screens: ScreenHub
     return app
 
 
-async def _screen_panel(request: web.Request) -> int:
+async def _screen_panel(request: web.Request, session: AsyncSession) -> int:
     try:
-        async with request.app[SESSIONS].begin() as session:
-            return await screen_panel_id(session, token=request.match_info["token"])
+        return await screen_panel_id(session, token=request.match_info["token"])
     except NotFoundError:
         raise web.HTTPNotFound(text=UNKNOWN_SCREEN) from None
 
 
 async def screen_page(request: web.Request) -> web.Response:
     """The presenter page: a shell with the panel's title; screen.js fills it from the event stream."""
-    panel_id = await _screen_panel(request)
     async with request.app[SESSIONS].begin() as session:
-        title = (await panel_by_id(session, panel_id)).title
+        title = (await panel_by_id(session, await _screen_panel(request, session))).title
     return web.Response(
         text=SCREEN_PAGE.replace("{title}", html.escape(title)),
         content_type="text/html",
@@ -105,7 +103,8 @@ async def screen_page(request: web.Request) -> web.Response:
 
 async def screen_events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: the panel's state now and after every change; `revoked` ends the stream."""
-    panel_id = await _screen_panel(request)
+    async with request.app[SESSIONS].begin() as session:
+        panel_id = await _screen_panel(request, session)
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream; charset=utf-8",

@@ -50,6 +50,10 @@ async def open_screen_page(browser: Browser, url: str, *, width: int = 1920, hei
     ARTIFACTS.mkdir(exist_ok=True)
     page = await browser.new_page(viewport={"width": width, "height": height})
     page.on("dialog", lambda dialog: pytest.fail(f"the page ran member text as code: {dialog.message}"))
+    await page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective));"
+    )
     response = await page.goto(url)
     assert response is not None and response.status == 200
     await expect(page.locator("#status")).to_have_text("Live", timeout=LIVE)
@@ -111,8 +115,9 @@ async def test_screen_page_shows_questions_live_and_reads_from_afar(
     await page.screenshot(path=ARTIFACTS / "screen-1920x1080.png")
     await page.set_viewport_size({"width": 1366, "height": 768})
     await page.screenshot(path=ARTIFACTS / "screen-1366x768.png")
-    # Nothing spills out of the screen on a laptop either.
+    # Nothing spills out of the screen on a laptop either, and the policy blocked nothing the page needs.
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert await page.evaluate("window.cspViolations") == []
 
 
 async def test_screen_page_shows_member_text_as_text(
