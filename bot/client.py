@@ -10,6 +10,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.retention import schedule_retention
 from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
@@ -50,6 +51,7 @@ class CoalitionBot(commands.Bot):
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()
+        schedule_retention(self.reminders.scheduler, sessions=self.sessions, settings=self.settings)
 
     async def close(self) -> None:
         await self.reminders.stop()

@@ -11,6 +11,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/coalition.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Three dot-separated base64url segments; the first encodes the bot's user id.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+# Retention is a minimum of a day; the ceiling (a century) only keeps the date arithmetic in range.
+MAX_RETENTION_DAYS = 36500
 
 
 class SettingsError(Exception):
@@ -36,6 +38,7 @@ class Settings:
     question_max_length: int = 500
     question_cooldown_seconds: int = 15
     question_max_open_per_member: int = 10
+    question_author_retention_days: int = 180
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_token: bool = True) -> Settings:
@@ -103,6 +106,9 @@ class Settings:
             ),
             question_max_open_per_member=_integer(
                 env, "QUESTION_MAX_OPEN_PER_MEMBER", cls.question_max_open_per_member, 1, 100
+            ),
+            question_author_retention_days=_integer(
+                env, "QUESTION_AUTHOR_RETENTION_DAYS", cls.question_author_retention_days, 1, MAX_RETENTION_DAYS
             ),
         )
 
