@@ -17,7 +17,7 @@ from bot.tree import CoalitionTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.knowledge", "cogs.events", "cogs.panels")
+EXTENSIONS = ("cogs.knowledge", "cogs.events", "cogs.panels", "cogs.privacy")
 
 
 class CoalitionBot(commands.Bot):
