@@ -39,6 +39,8 @@ class Settings:
     question_cooldown_seconds: int = 15
     question_max_open_per_member: int = 10
     question_author_retention_days: int = 180
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_token: bool = True) -> Settings:
@@ -89,6 +91,7 @@ class Settings:
                 "QUESTION_MIN_LENGTH",
                 f"must be below QUESTION_MAX_LENGTH ({question_min_length} is not below {question_max_length}).",
             )
+        shard_count, shard_ids = _shards(env)
         return cls(
             discord_token=token,
             database_url=database_url,
@@ -110,6 +113,8 @@ class Settings:
             question_author_retention_days=_integer(
                 env, "QUESTION_AUTHOR_RETENTION_DAYS", cls.question_author_retention_days, 1, MAX_RETENTION_DAYS
             ),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
 
@@ -129,3 +134,23 @@ def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise SettingsError(key, f"{raw!r} is not a whole number from {low} to {high} (default {default}).")
     return int(raw)
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT and SHARD_IDS: which of the bot's gateway shards this process runs (none set: unsharded)."""
+    raw_count = env.get("SHARD_COUNT", "").strip()
+    raw_ids = env.get("SHARD_IDS", "").strip()
+    if not raw_count:
+        if raw_ids:
+            raise SettingsError("SHARD_IDS", "needs SHARD_COUNT too (the total number of shards across processes).")
+        return None, None
+    count = _integer(env, "SHARD_COUNT", 1, 1, 1024)
+    if not raw_ids:
+        return count, None
+    try:
+        ids = tuple(sorted({int(part) for part in raw_ids.split(",") if part.strip()}))
+    except ValueError:
+        raise SettingsError("SHARD_IDS", f"{raw_ids!r} must be shard numbers separated by commas, e.g. 0,1.") from None
+    if not ids or any(not 0 <= shard < count for shard in ids):
+        raise SettingsError("SHARD_IDS", f"each shard id must be from 0 to {count - 1} (SHARD_COUNT is {count}).")
+    return count, ids
