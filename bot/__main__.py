@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -36,10 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     downgrade = db.add_parser("downgrade", help="revert migrations down to REVISION ('base' empties it)")
     downgrade.add_argument("revision")
     db.add_parser("current", help="show the applied and the newest revision")
+    backup = db.add_parser("backup", help="consistent online backup of the SQLite database (PostgreSQL: pg_dump)")
+    backup.add_argument("path", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
 
     data = commands.add_parser("data", help="shipped knowledge base").add_subparsers(dest="action", required=True)
     data.add_parser("load", help="load the shipped platforms and practices (idempotent)")
     data.add_parser("check", help="validate the shipped data files and report errors with file and entry")
+
+    commands.add_parser("check", help="verify settings, database reachability and migrations, without Discord")
 
     find = commands.add_parser("find", help="look up platforms and practices from the terminal")
     find.add_argument("query", nargs="+")
@@ -51,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv(Path.cwd() / ".env")
     command = args.command or "run"
     try:
-        settings = Settings.from_env(os.environ, require_token=command == "run")
+        settings = Settings.from_env(os.environ, require_token=command in ("run", "check"))
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -63,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": run_db_command,
         "data": run_data_command,
         "find": run_find,
+        "check": run_check,
     }
     try:
         return asyncio.run(handlers[command](settings, args))
@@ -107,7 +114,7 @@ async def load_shipped(settings: Settings) -> int:
 
 
 async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.client import CoalitionBot
+    from bot.client import create_bot
     from db.engine import create_engine, create_sessionmaker
 
     await prepare_database(settings)
@@ -115,7 +122,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
         # A Discord-compatible API (the test suite's loopback fake); never set in production.
         discord.http.Route.BASE = settings.discord_api_base
     engine = create_engine(settings.database_url)
-    bot = CoalitionBot(settings=settings, sessions=create_sessionmaker(engine))
+    bot = create_bot(settings, create_sessionmaker(engine))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -139,6 +146,8 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
 async def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
     from db import migrate
 
+    if args.action == "backup":
+        return await run_backup(settings, args.path, overwrite=args.force)
     try:
         if args.action == "upgrade":
             await migrate.upgrade(settings.database_url, args.revision)
@@ -148,6 +157,43 @@ async def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
     except (OperationalError, DBAPIError, OSError) as error:
         raise StartupError(f"DATABASE_URL: cannot open the database ({getattr(error, 'orig', error)}).") from None
     print(f"database revision: {current or 'empty'} (newest: {migrate.head_revision()})")
+    return 0
+
+
+async def run_backup(settings: Settings, target: Path, *, overwrite: bool) -> int:
+    from db.backup import backup_sqlite
+    from db.errors import DomainError
+
+    try:
+        size = await asyncio.to_thread(backup_sqlite, settings.database_url, target, overwrite=overwrite)
+    except DomainError as error:
+        print(f"error: {error.user_message}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        raise StartupError(f"DATABASE_URL: the backup could not read the database ({error}).") from None
+    print(f"backup written to {target} ({size:,} bytes)")
+    return 0
+
+
+async def run_check(settings: Settings, _args: argparse.Namespace) -> int:
+    """Verify what a start needs, short of Discord: settings, a reachable database, current migrations."""
+    from db import migrate
+
+    print("settings: OK")
+    try:
+        current = await migrate.current_revision(settings.database_url)
+    except (OperationalError, DBAPIError, OSError) as error:
+        raise StartupError(f"DATABASE_URL: cannot open the database ({getattr(error, 'orig', error)}).") from None
+    print(f"database: reachable ({settings.database_url.split('://', 1)[0]})")
+    head = migrate.head_revision()
+    if current != head:
+        print(
+            f"migrations: database at {current or 'empty'}, code expects {head}; "
+            "run `python -m bot db upgrade` (the bot also migrates at start)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"migrations: current ({head})")
     return 0
 
 

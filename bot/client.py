@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 import discord
 import yarl
@@ -10,6 +12,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.retention import schedule_retention
 from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
@@ -17,11 +20,19 @@ from bot.web import ScreenHub, WebServer
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.knowledge", "cogs.events", "cogs.panels")
+EXTENSIONS = ("cogs.knowledge", "cogs.events", "cogs.panels", "cogs.privacy")
+# discord.py runs each interaction handler as a task with one of these names; a graceful stop waits for them.
+INTERACTION_TASK_PREFIXES = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 class CoalitionBot(commands.Bot):
-    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], **options: Any) -> None:
         intents = discord.Intents.default()
         # No privileged intents: everything arrives through interactions and the guild cache.
         intents.typing = False
@@ -33,9 +44,11 @@ class CoalitionBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=CoalitionTree,
             help_command=None,
+            **options,
         )
         self.settings = settings
         self.sessions = sessions
+        self.draining = False
         self.reminders = ReminderScheduler(
             sessions=sessions,
             sender=DiscordReminderSender(self),
@@ -53,12 +66,31 @@ class CoalitionBot(commands.Bot):
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()
+        schedule_retention(self.reminders.scheduler, sessions=self.sessions, settings=self.settings)
         await self.web.start()
 
     async def close(self) -> None:
-        await self.web.stop()
-        await self.reminders.stop()
+        """Stop gracefully: refuse new commands, let reminders and interactions under way finish, then disconnect."""
+        if not self.draining:
+            self.draining = True
+            log.info("Stopping: finishing work under way (at most %.0f s)", SHUTDOWN_GRACE_SECONDS)
+            await self.web.stop()
+            await self.reminders.stop(grace=SHUTDOWN_GRACE_SECONDS)
+            await self._wait_for_interactions(SHUTDOWN_GRACE_SECONDS)
         await super().close()
+
+    async def _wait_for_interactions(self, grace: float) -> None:
+        current = asyncio.current_task()
+        running = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and task.get_name().startswith(INTERACTION_TASK_PREFIXES)
+        ]
+        if not running:
+            return
+        _done, late = await asyncio.wait(running, timeout=grace)
+        if late:
+            log.warning("Stopped with %d interaction(s) still running after %.0f s", len(late), grace)
 
     async def _use_api_gateway(self) -> None:
         """Connect to the gateway the configured API names (discord.py otherwise dials Discord's own)."""
@@ -79,3 +111,23 @@ class CoalitionBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("coalition-bot ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+
+class ShardedCoalitionBot(CoalitionBot, commands.AutoShardedBot):
+    """The same bot running several gateway shards in one process (SHARD_COUNT with several SHARD_IDS)."""
+
+
+def create_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> CoalitionBot:
+    """An unsharded bot, one shard of a sharded bot, or several shards in this process, per the settings."""
+    if settings.shard_count is None:
+        return CoalitionBot(settings=settings, sessions=sessions)
+    if settings.shard_ids is not None and len(settings.shard_ids) == 1:
+        return CoalitionBot(
+            settings=settings, sessions=sessions, shard_id=settings.shard_ids[0], shard_count=settings.shard_count
+        )
+    return ShardedCoalitionBot(
+        settings=settings,
+        sessions=sessions,
+        shard_count=settings.shard_count,
+        shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+    )

@@ -13,6 +13,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 WEB_HOST_PATTERN = re.compile(r"^[A-Za-z0-9.:_-]+$")
 # Three dot-separated base64url segments; the first encodes the bot's user id.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+# Retention is a minimum of a day; the ceiling (a century) only keeps the date arithmetic in range.
+MAX_RETENTION_DAYS = 36500
 
 
 class SettingsError(Exception):
@@ -38,6 +40,9 @@ class Settings:
     question_max_length: int = 500
     question_cooldown_seconds: int = 15
     question_max_open_per_member: int = 10
+    question_author_retention_days: int = 180
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     web_port: int | None = None
     web_host: str = "127.0.0.1"
     public_base_url: str | None = None
@@ -100,6 +105,7 @@ class Settings:
                 f"must be below QUESTION_MAX_LENGTH ({question_min_length} is not below {question_max_length}).",
             )
         web_port, web_host, public_base_url = _web(env)
+        shard_count, shard_ids = _shards(env)
         return cls(
             discord_token=token,
             database_url=database_url,
@@ -118,6 +124,11 @@ class Settings:
             question_max_open_per_member=_integer(
                 env, "QUESTION_MAX_OPEN_PER_MEMBER", cls.question_max_open_per_member, 1, 100
             ),
+            question_author_retention_days=_integer(
+                env, "QUESTION_AUTHOR_RETENTION_DAYS", cls.question_author_retention_days, 1, MAX_RETENTION_DAYS
+            ),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
             web_port=web_port,
             web_host=web_host,
             public_base_url=public_base_url,
@@ -157,3 +168,23 @@ def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise SettingsError(key, f"{raw!r} is not a whole number from {low} to {high} (default {default}).")
     return int(raw)
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT and SHARD_IDS: which of the bot's gateway shards this process runs (none set: unsharded)."""
+    raw_count = env.get("SHARD_COUNT", "").strip()
+    raw_ids = env.get("SHARD_IDS", "").strip()
+    if not raw_count:
+        if raw_ids:
+            raise SettingsError("SHARD_IDS", "needs SHARD_COUNT too (the total number of shards across processes).")
+        return None, None
+    count = _integer(env, "SHARD_COUNT", 1, 1, 1024)
+    if not raw_ids:
+        return count, None
+    try:
+        ids = tuple(sorted({int(part) for part in raw_ids.split(",") if part.strip()}))
+    except ValueError:
+        raise SettingsError("SHARD_IDS", f"{raw_ids!r} must be shard numbers separated by commas, e.g. 0,1.") from None
+    if not ids or any(not 0 <= shard < count for shard in ids):
+        raise SettingsError("SHARD_IDS", f"each shard id must be from 0 to {count - 1} (SHARD_COUNT is {count}).")
+    return count, ids

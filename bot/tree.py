@@ -45,6 +45,17 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
+RESTARTING = "The bot is restarting; please try again in a minute."
+
+
 class CoalitionTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """While stopping, take no new commands (autocomplete gets no choices, commands a polite refusal)."""
+        if not getattr(interaction.client, "draining", False):
+            return True
+        if interaction.type is discord.InteractionType.application_command:
+            await send_ephemeral(interaction, RESTARTING)
+        return False
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await report_error(interaction, error)

@@ -407,6 +407,11 @@ async def autocomplete_panelists(session: AsyncSession, *, channel_id: int, curr
     ]
 
 
+def shown_author(question: Question) -> int | None:
+    """The author others may see: None for an anonymous question and for an author no longer kept."""
+    return None if question.anonymous else question.author_id
+
+
 def panelist_label(panelist: Panelist) -> str:
     return panelist.name + (f" ({panelist.organisation})" if panelist.organisation else "")
 
@@ -785,7 +790,7 @@ def _export_rows(ranked: list[RankedQuestion]) -> list[dict[str, str | int]]:
     for item in sorted(ranked, key=lambda item: item.question.number):
         question = item.question
         # The Discord user id, which moderators can look up; an anonymous author stays anonymous here too.
-        author = "anonymous" if question.anonymous else str(question.author_id)
+        author = shown_author(question)
         rows.append(
             {
                 "number": question.number,
@@ -795,7 +800,7 @@ def _export_rows(ranked: list[RankedQuestion]) -> list[dict[str, str | int]]:
                 "votes": item.votes,
                 "asked_at": question.asked_at.isoformat(timespec="seconds"),
                 "answered_at": question.answered_at.isoformat(timespec="seconds") if question.answered_at else "",
-                "author": author,
+                "author": "anonymous" if author is None else str(author),
             }
         )
     return rows

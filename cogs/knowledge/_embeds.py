@@ -191,6 +191,8 @@ def review_card(practice: Practice, *, waiting: int) -> discord.Embed:
         embed.add_field(name="Country / platform", value=trim(inert(practice.submitted_platform), 200), inline=True)
     if practice.link:
         embed.add_field(name="Link", value=trim(inert(practice.link), 300), inline=True)
-    embed.add_field(name="Submitted by", value=f"<@{practice.submitted_by}>", inline=True)
+    # None once the submitter asked the bot to forget them; the submission itself stays.
+    submitter = f"<@{practice.submitted_by}>" if practice.submitted_by else "not kept"
+    embed.add_field(name="Submitted by", value=submitter, inline=True)
     embed.set_footer(text=f"Submission #{practice.id} · {waiting} waiting for review")
     return embed

@@ -10,7 +10,7 @@ import discord
 from bot.text import bullets, inert, trim
 from db.models import Panel, Panelist, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.panels import PanelSummary, RankedQuestion, panelist_label
+from db.panels import PanelSummary, RankedQuestion, panelist_label, shown_author
 
 PANEL_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 OPEN_COLOUR = discord.Colour.from_rgb(0, 133, 102)
@@ -30,7 +30,8 @@ STATUS_LABELS = {
 
 def asker(question: Question) -> str:
     """Who asked, as a mention that renders a name but never pings; "anonymous" hides them from everyone."""
-    return "anonymous" if question.anonymous else f"<@{question.author_id}>"
+    author = shown_author(question)
+    return "anonymous" if author is None else f"<@{author}>"
 
 
 def addressed(question: Question) -> str:

@@ -75,7 +75,11 @@ class Panelist(Base):
 
 
 class Question(Base):
-    """One audience question; the author is kept even when anonymous, only to enforce limits."""
+    """One audience question; the author is kept even when anonymous, only to enforce limits.
+
+    `author_id` is None once the author asked to be forgotten or the retention period after the panel closed
+    has passed; the text stays, so the panel's record stays whole.
+    """
 
     __tablename__ = "panel_questions"
     __table_args__ = (
@@ -89,7 +93,7 @@ class Question(Base):
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     panelist_id: Mapped[int | None] = mapped_column(ForeignKey("panelists.id", ondelete="SET NULL"))
-    author_id: Mapped[int] = mapped_column(BigInteger)
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
     anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=OPEN)
     message_id: Mapped[int | None] = mapped_column(BigInteger)

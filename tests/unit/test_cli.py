@@ -59,3 +59,30 @@ def test_cli_db_upgrade_then_find_answers_from_the_terminal(tmp_path: Path) -> N
     found = run_cli(tmp_path, "find", "quality", "criteria")
     assert found.returncode == 0
     assert found.stdout.splitlines()[0].startswith("[practice] Teknikcollege")
+
+
+def test_cli_check_reports_stale_migrations_then_passes(tmp_path: Path) -> None:
+    stale = run_cli(tmp_path, "db", "upgrade", "0001")
+    assert stale.returncode == 0
+    checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
+    assert checked.returncode == 1 and "db upgrade" in checked.stderr
+    run_cli(tmp_path, "db", "upgrade")
+    checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
+    assert checked.returncode == 0
+    assert "migrations: current" in checked.stdout and "database: reachable" in checked.stdout
+
+
+def test_cli_check_needs_a_valid_token_and_a_reachable_database(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "check").returncode == 2
+    unreachable = run_cli(
+        tmp_path, "check", DISCORD_TOKEN=TOKEN, DATABASE_URL="postgresql+asyncpg://u:p@127.0.0.1:9/none"
+    )
+    assert unreachable.returncode == 2 and unreachable.stderr.startswith("error: DATABASE_URL:")
+
+
+def test_cli_db_backup_writes_a_copy(tmp_path: Path) -> None:
+    run_cli(tmp_path, "db", "upgrade")
+    result = run_cli(tmp_path, "db", "backup", str(tmp_path / "backups" / "copy.db"))
+    assert result.returncode == 0 and (tmp_path / "backups" / "copy.db").exists()
+    again = run_cli(tmp_path, "db", "backup", str(tmp_path / "backups" / "copy.db"))
+    assert again.returncode == 1 and "--force" in again.stderr

@@ -52,3 +52,28 @@ def test_settings_parse_ids_and_strip_api_base_slash() -> None:
     assert settings.moderator_role == "Moderator"
     assert settings.discord_api_base == "http://127.0.0.1:5000/api/v10"
     assert settings.log_level == "DEBUG"
+
+
+def test_settings_sharding_unset_by_default() -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN})
+    assert settings.shard_count is None and settings.shard_ids is None
+
+
+def test_settings_sharding_count_and_ids() -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "4", "SHARD_IDS": "2, 3"})
+    assert settings.shard_count == 4 and settings.shard_ids == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({"SHARD_IDS": "0"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "a,b"}, "SHARD_IDS"),
+    ],
+)
+def test_settings_bad_sharding_names_the_setting(env: dict[str, str], setting: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, **env})
+    assert raised.value.setting == setting

@@ -1,0 +1,95 @@
+"""The forget confirmation: persistent buttons that only the member who asked may press, for a short while."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs._checks import coalition_bot
+from cogs._views import ReportingItem
+from cogs.events._views import refresh_announcement
+from cogs.panels._views import show_in_channel
+from cogs.privacy._embeds import forget_report
+from db.events import get_event
+from db.models.base import utcnow
+from db.panels import question_by_id, vote_count
+from db.privacy import ForgetReport, forget_member
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+log = logging.getLogger(__name__)
+
+# A confirmation older than this no longer describes what would be deleted: ask again.
+CONFIRMATION_LIFETIME = timedelta(minutes=15)
+FORGET_BUTTONS = {
+    "yes": ("Yes, forget me", discord.ButtonStyle.danger),
+    "cancel": ("Cancel", discord.ButtonStyle.secondary),
+}
+NOT_YOURS = "This confirmation belongs to another member. Run `/privacy forget` to forget yourself."
+EXPIRED = "This confirmation has expired and nothing was deleted. Run `/privacy forget` again."
+CANCELLED = "Cancelled: nothing was deleted."
+
+
+class ForgetButton(
+    ReportingItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"privacy:forget:(?P<action>yes|cancel):(?P<member_id>\d+):(?P<asked_at>\d+)",
+):
+    """Yes / Cancel under the forget warning; the custom_id carries who asked and when, nothing else."""
+
+    def __init__(self, action: str, member_id: int, asked_at: int) -> None:
+        label, style = FORGET_BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"privacy:forget:{action}:{member_id}:{asked_at}")
+        )
+        self.action = action
+        self.member_id = member_id
+        self.asked_at = asked_at
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ForgetButton:
+        return cls(match["action"], int(match["member_id"]), int(match["asked_at"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.member_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        if self.action == "cancel":
+            await interaction.response.edit_message(content=CANCELLED, view=None)
+            return
+        if utcnow() - datetime.fromtimestamp(self.asked_at, UTC) > CONFIRMATION_LIFETIME:
+            await interaction.response.edit_message(content=EXPIRED, view=None)
+            return
+        bot = coalition_bot(interaction)
+        async with bot.sessions.begin() as session:
+            report = await forget_member(session, member_id=self.member_id)
+        # No member id in the log: the point of the request is that the bot stops holding it.
+        log.info("A member asked to be forgotten: %d record(s) deleted or anonymised", report.total)
+        await interaction.response.edit_message(content=forget_report(report), view=None)
+        await refresh_posted_messages(bot, report)
+
+
+def forget_view(member_id: int, *, asked_at: datetime) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in FORGET_BUTTONS:
+        view.add_item(ForgetButton(action, member_id, int(asked_at.timestamp())))
+    return view
+
+
+async def refresh_posted_messages(bot: CoalitionBot, report: ForgetReport) -> None:
+    """Edit posted questions and announcements that named the member or counted them, after the commit."""
+    async with bot.sessions.begin() as session:
+        questions = [await question_by_id(session, question_id) for question_id in report.changed_question_ids]
+        votes = [await vote_count(session, question.id) for question in questions]
+        events = [await get_event(session, event_id) for event_id in report.changed_event_ids]
+    for question, count in zip(questions, votes, strict=True):
+        await show_in_channel(bot, question, count)
+    for event in events:
+        await refresh_announcement(bot, event)
