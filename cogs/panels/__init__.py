@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -17,6 +18,7 @@ from cogs._pagination import Paginator
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
 from cogs.panels._views import (
     DYNAMIC_ITEMS,
+    VOTE_TEMPLATE,
     answer,
     moderate,
     panel_view,
@@ -45,6 +47,7 @@ from db.panels import (
     question_by_number,
     reopen_panel,
     set_panel_message,
+    set_question_message,
     unposted_questions,
     vote_count,
 )
@@ -66,6 +69,9 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "all": (PENDING, OPEN, ANSWERED, HIDDEN),
 }
 VISIBLE = (OPEN, ANSWERED)
+VOTE_ID = re.compile(VOTE_TEMPLATE)
+# How far back a restart looks for questions it posted but could not record.
+RECOVERY_HISTORY = 100
 # Which questions each moderator command can act on, for its autocomplete.
 ACTIONABLE = {"approve": (PENDING, HIDDEN), "hide": (PENDING, OPEN, ANSWERED), "answered": (OPEN,)}
 
@@ -103,14 +109,46 @@ class Panels(commands.Cog):
             self.recovery.cancel()
 
     async def post_unposted_questions(self) -> None:
-        """Post questions that were saved but not posted because the bot stopped in between."""
+        """Post questions saved but not posted because the bot stopped in between, without posting twice.
+
+        A stop between posting a question and saving its message id leaves a posted question that looks
+        unposted; its message is found in the channel's recent history by its vote button and adopted.
+        """
         await self.bot.wait_until_ready()
         async with self.bot.sessions.begin() as session:
             questions = [(q, await vote_count(session, q.id)) for q in await unposted_questions(session)]
+        if not questions:
+            return
+        already_posted = await self.posted_vote_messages({question.panel.channel_id for question, _ in questions})
+        adopted = 0
         for question, votes in questions:
-            await post_question(self.bot, question, votes)
-        if questions:
-            log.info("Posted %d question(s) saved before a restart", len(questions))
+            message_id = already_posted.get(question.id)
+            if message_id is None:
+                await post_question(self.bot, question, votes)
+                continue
+            async with self.bot.sessions.begin() as session:
+                await set_question_message(session, question_id=question.id, message_id=message_id)
+            question.message_id = message_id
+            await show_in_channel(self.bot, question, votes)
+            adopted += 1
+        log.info("Recovered %d question(s) saved before a restart (%d found already posted)", len(questions), adopted)
+
+    async def posted_vote_messages(self, channel_ids: set[int]) -> dict[int, int]:
+        """Question id → id of a recent bot message carrying that question's vote button."""
+        found: dict[int, int] = {}
+        for channel_id in channel_ids:
+            try:
+                async for message in self.bot.get_partial_messageable(channel_id).history(limit=RECOVERY_HISTORY):
+                    if self.bot.user is None or message.author.id != self.bot.user.id:
+                        continue
+                    for row in message.components:
+                        for child in getattr(row, "children", []):
+                            matched = VOTE_ID.fullmatch(getattr(child, "custom_id", None) or "")
+                            if matched:
+                                found.setdefault(int(matched["question_id"]), message.id)
+            except discord.HTTPException as error:
+                log.info("Could not read recent messages of channel %s: %s", channel_id, error)
+        return found
 
     # --- autocomplete -------------------------------------------------------------------------------------
 

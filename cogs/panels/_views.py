@@ -387,9 +387,10 @@ def panel_view(panel: Panel) -> discord.ui.View:
 # --- voting ---------------------------------------------------------------------------------------------
 
 
-class VoteButton(
-    ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"panel:vote:(?P<question_id>\d+)"
-):
+VOTE_TEMPLATE = r"panel:vote:(?P<question_id>\d+)"
+
+
+class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_TEMPLATE):
     """👍 under a question: one vote per member, a second click takes it back; the count is the database's."""
 
     def __init__(self, question_id: int, *, label: str | None = None, disabled: bool = False) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from .driver import Driver
@@ -41,11 +46,21 @@ async def test_rate_limited_followup_and_failing_dm_are_retried(fake: FakeDiscor
     assert "approved" in dm.content
 
     assert len(followup_fault.hits) == 1 and len(dm_fault.hits) == 1
-    followups = fake.requests_matching("POST", FOLLOWUP, since=driver.mark)
+    followups = await settled(lambda: fake.requests_matching("POST", FOLLOWUP, since=driver.mark))
     assert [r.status for r in followups] == [429, 200], followups
-    dm_posts = fake.requests_matching("POST", CHANNEL_MESSAGES, since=dm_fault.hits[0].seq - 1)
+    dm_posts = await settled(lambda: fake.requests_matching("POST", CHANNEL_MESSAGES, since=dm_fault.hits[0].seq - 1))
     assert [r.status for r in dm_posts] == [500, 200], dm_posts
     assert dm_posts[1].json == dm_posts[0].json, "the retry sent the same message"
     assert len(fake.requests_matching("POST", CHANNEL_MESSAGES, status=200)) == dm_channel_posts + 1
     assert len(driver.dm_messages(driver.bob)) == 1, "delivered exactly once"
     driver.assert_clean()
+
+
+async def settled(fetch: Callable[[], list[Any]], timeout: float = 5.0) -> list[Any]:
+    """The requests `fetch` returns once each has its response status (a message is stored before that)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        requests = fetch()
+        if all(request.status is not None for request in requests) or time.monotonic() > deadline:
+            return requests
+        await asyncio.sleep(0.02)

@@ -8,6 +8,9 @@ import json
 import re
 
 import pytest
+from sqlalchemy import text
+
+from db.engine import create_engine
 
 from .botproc import BotProcess
 from .driver import Driver, Message
@@ -172,3 +175,30 @@ async def test_moderated_panel_queue_survives_kill_9(fake: FakeDiscord, bot: Bot
         (2, "open", 0, "anonymous"),
     ]
     driver.assert_clean()
+
+
+async def test_question_posted_but_not_recorded_before_kill_9_is_not_posted_twice(
+    fake: FakeDiscord, bot: BotProcess, driver: Driver
+) -> None:
+    await driver.slash(
+        "panel open", user=driver.moderator, channel=driver.general, title="Crash window", panelists=PANELISTS
+    )
+    await driver.slash("ask", user=driver.alice, channel=driver.general, question="Will this be posted only once?")
+    posted = await question_message(driver, driver.general, "posted only once")
+    question_id = int(vote_button(posted)["custom_id"].rsplit(":", 1)[1])
+
+    bot.kill()
+    # The state a kill between posting and recording leaves behind: posted, but no message id saved.
+    engine = create_engine(bot.database_url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE panel_questions SET message_id = NULL WHERE id = :id"), {"id": question_id}
+        )
+    await engine.dispose()
+    bot.start().wait_ready()
+
+    bot.wait_for_log("(1 found already posted)")
+    copies = [m for m in driver.messages_in(driver.general) if "posted only once" in m.text]
+    assert len(copies) == 1, "the restart adopted the posted message instead of posting it again"
+    vote = await driver.click(posted, vote_button(posted)["custom_id"], user=driver.chen)
+    assert "You upvoted" in vote.text and vote_button(posted)["label"] == "1"
