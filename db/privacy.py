@@ -22,6 +22,7 @@ from db.models import (
     EventAttendee,
     MemberPreference,
     Panel,
+    PanelScreen,
     Practice,
     Question,
     Reminder,
@@ -175,6 +176,12 @@ async def _moderator_actions(session: AsyncSession, member_id: int) -> dict[str,
         .where(Practice.reviewed_by == member_id)
         .order_by(Practice.reviewed_at, Practice.id)
     )
+    screens = await session.execute(
+        select(Panel.id, Panel.title, PanelScreen.created_at, PanelScreen.revoked_at)
+        .join(Panel, Panel.id == PanelScreen.panel_id)
+        .where(PanelScreen.created_by == member_id)
+        .order_by(PanelScreen.created_at, PanelScreen.id)
+    )
     return {
         "events_created": [
             {**_event(event_id, title, starts_at, status), "created_at": _iso(created_at)}
@@ -191,6 +198,10 @@ async def _moderator_actions(session: AsyncSession, member_id: int) -> dict[str,
         "practices_reviewed": [
             {"title": title, "status": status, "reviewed_at": _iso(reviewed_at)}
             for title, status, reviewed_at in reviewed
+        ],
+        "presenter_links_opened": [
+            {"panel": _panel(panel_id, title), "opened_at": _iso(created_at), "revoked_at": _iso(revoked_at)}
+            for panel_id, title, created_at, revoked_at in screens
         ],
     }
 

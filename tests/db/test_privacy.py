@@ -19,6 +19,7 @@ from db.models import Panel, Practice, Question, Reminder, ReminderDelivery
 from db.models.base import utcnow
 from db.privacy import drop_expired_question_authors, export_member_data, forget_member
 from db.reminders import DeliveryOutcome, claim_delivery, record_delivery, start_reminder
+from db.screens import open_screen
 from tests.db.test_panels import MODERATOR, ask, open_panel
 from tests.db.test_reminders_delivery import (
     CHANNEL_ID,
@@ -144,6 +145,7 @@ async def test_export_holds_every_kind_with_context_and_anonymous_questions(sess
         "panels_opened": [],
         "questions_decided": [],
         "practices_reviewed": [],
+        "presenter_links_opened": [],
     }
 
 
@@ -160,7 +162,10 @@ async def test_export_of_a_moderator_lists_what_they_did_as_moderator(sessions: 
     async with sessions.begin() as session:
         await panels.hide_question(session, question_id=world.bob_question, moderator_id=MODERATOR)
         await review_practice(session, practice_id=world.bob_practice, moderator_id=MODERATOR, approve=True)
+        await open_screen(session, panel_id=world.panel_id, created_by=MODERATOR)
     actions = (await export(sessions, MODERATOR))["moderator_actions"]
+    [link] = actions["presenter_links_opened"]
+    assert link["panel"]["title"] == PANEL_TITLE and link["revoked_at"] is None
     assert [p["title"] for p in actions["panels_opened"]] == [PANEL_TITLE]
     assert [q["status_now"] for q in actions["questions_decided"]] == ["hidden"]
     assert [p["title"] for p in actions["practices_reviewed"]] == ["Rural STEM buses"]
