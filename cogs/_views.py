@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar, Self
 
 import discord
 
@@ -37,3 +38,37 @@ class ReportingItem:
 
     async def handle(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError
+
+
+class IdButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A persistent button whose custom id is a fixed prefix and one database id (`ref_id`).
+
+    Subclasses name the prefix (`class TopButton(IdButton, prefix="panel:top")`), set the button's look in
+    class attributes and implement `handle`; the id survives restarts in the message, the state in the database.
+    """
+
+    prefix: ClassVar[str]
+    button_label: ClassVar[str | None] = None
+    button_emoji: ClassVar[str | None] = None
+    button_style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
+    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+        cls.prefix = prefix
+        super().__init_subclass__(template=rf"{re.escape(prefix)}:(?P<ref_id>\d+)", **kwargs)
+
+    def __init__(self, ref_id: int, *, label: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or self.button_label,
+                emoji=self.button_emoji,
+                style=self.button_style,
+                custom_id=f"{self.prefix}:{ref_id}",
+            )
+        )
+        self.ref_id = ref_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["ref_id"]))

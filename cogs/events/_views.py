@@ -12,7 +12,7 @@ import discord
 from bot.calendar import build_calendar
 from bot.text import inert
 from cogs._checks import coalition_bot
-from cogs._views import ReportingItem
+from cogs._views import IdButton, ReportingItem
 from cogs.events._embeds import event_card
 from db.events import get_event, next_occurrence, rsvp_counts, set_rsvp
 from db.models import Event
@@ -78,33 +78,15 @@ class RsvpButton(
             await refresh_announcement(bot, event, counts=counts)
 
 
-class CalendarButton(
-    ReportingItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"event:ics:(?P<event_id>\d+)",
-):
+class CalendarButton(IdButton, prefix="event:ics"):
     """ "Add to calendar": the event as an .ics file, only for the member who asked."""
 
-    def __init__(self, event_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Add to calendar",
-                emoji="📅",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"event:ics:{event_id}",
-            )
-        )
-        self.event_id = event_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> CalendarButton:
-        return cls(int(match["event_id"]))
+    button_label = "Add to calendar"
+    button_emoji = "📅"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         async with coalition_bot(interaction).sessions.begin() as session:
-            event = await get_event(session, self.event_id)
+            event = await get_event(session, self.ref_id)
         await interaction.response.send_message(
             "Open the file to add the event to your calendar; its reminders come along.",
             file=calendar_file([event], f"event-{event.id}.ics"),

@@ -15,7 +15,7 @@ import discord
 
 from bot.text import inert, trim
 from cogs._checks import coalition_bot, ensure_moderator
-from cogs._views import ReportingItem, ReportingModal, ReportingView
+from cogs._views import IdButton, ReportingItem, ReportingModal, ReportingView
 from cogs.knowledge._embeds import platform_card
 from cogs.panels._embeds import (
     confirmation,
@@ -313,58 +313,28 @@ class AskButton(
         )
 
 
-class TopButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"panel:top:(?P<panel_id>\d+)"):
+class TopButton(IdButton, prefix="panel:top"):
     """ "Top questions" on the panel card: the most upvoted open questions, for the member who asked."""
 
-    def __init__(self, panel_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Top questions",
-                emoji="🏆",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"panel:top:{panel_id}",
-            )
-        )
-        self.panel_id = panel_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> TopButton:
-        return cls(int(match["panel_id"]))
+    button_label = "Top questions"
+    button_emoji = "🏆"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         async with coalition_bot(interaction).sessions.begin() as session:
-            panel = await panel_by_id(session, self.panel_id)
+            panel = await panel_by_id(session, self.ref_id)
             top = await list_questions(session, panel_id=panel.id, statuses=(OPEN,), sort="top", limit=TOP_LIMIT)
         await interaction.response.send_message(embed=top_questions_embed(panel, top), ephemeral=True)
 
 
-class PlatformButton(
-    ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"panel:platform:(?P<panelist_id>\d+)"
-):
+class PlatformButton(IdButton, prefix="panel:platform"):
     """A panelist's organisation on the panel card: shows its platform card to the member who asked."""
 
-    def __init__(self, panelist_id: int, label: str = "Platform") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=trim(label, 80),
-                emoji="🏛️",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"panel:platform:{panelist_id}",
-            )
-        )
-        self.panelist_id = panelist_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PlatformButton:
-        return cls(int(match["panelist_id"]))
+    button_label = "Platform"
+    button_emoji = "🏛️"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         async with coalition_bot(interaction).sessions.begin() as session:
-            platform = await panelist_platform(session, panelist_id=self.panelist_id)
+            platform = await panelist_platform(session, panelist_id=self.ref_id)
         await interaction.response.send_message(embed=platform_card(platform, titles=source_titles()), ephemeral=True)
 
 
@@ -378,7 +348,7 @@ def panel_view(panel: Panel) -> discord.ui.View:
     view.add_item(TopButton(panel.id))
     linked = [panelist for panelist in panel.panelists if panelist.platform_slug]
     for panelist in linked[:5]:
-        button = PlatformButton(panelist.id, panelist.organisation or panelist.name)
+        button = PlatformButton(panelist.id, label=trim(panelist.organisation or panelist.name, 80))
         button.item.row = 1
         view.add_item(button)
     return view
@@ -508,31 +478,16 @@ def review_view(question: Question) -> discord.ui.View:
     return view
 
 
-class NextButton(
-    ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"panel:mod:next:(?P<panel_id>\d+)"
-):
+class NextButton(IdButton, prefix="panel:mod:next"):
     """ "Next question" for moderators: answers the current question and puts the top open one up."""
 
-    def __init__(self, panel_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Next question",
-                emoji="⏭️",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"panel:mod:next:{panel_id}",
-            )
-        )
-        self.panel_id = panel_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> NextButton:
-        return cls(int(match["panel_id"]))
+    button_label = "Next question"
+    button_emoji = "⏭️"
+    button_style = discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction) -> None:
         ensure_moderator(interaction)
-        await run_next(interaction, self.panel_id, replace=True)
+        await run_next(interaction, self.ref_id, replace=True)
 
 
 def next_view(panel_id: int) -> discord.ui.View:

@@ -7,7 +7,9 @@ response, or an unknown keyword fails the test the way Discord would fail the bo
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import discord
@@ -22,6 +24,7 @@ GUILD_ID = 100000000000000001
 CHANNEL_ID = 300000000000000001
 MOD_CHANNEL_ID = 300000000000000099
 _ids = itertools.count(900000000000000001)
+BOT_USER = discord.Object(id=100000000000000777)
 
 
 @dataclass
@@ -65,6 +68,16 @@ class FakeMessage:
     @property
     def current(self) -> Sent:
         return self.edits[-1] if self.edits else self.sent
+
+    @property
+    def author(self) -> discord.Object:
+        return BOT_USER
+
+    @property
+    def components(self) -> list[SimpleNamespace]:
+        """The message's buttons as Discord returns them: one row holding the view's items."""
+        view = self.current.view
+        return [SimpleNamespace(children=list(view.children))] if view is not None else []
 
     async def edit(
         self,
@@ -115,6 +128,11 @@ class FakeChannel:
         self.messages.append(message)
         return message
 
+    async def history(self, *, limit: int) -> AsyncIterator[FakeMessage]:
+        """Newest first, as discord.py yields them."""
+        for message in list(reversed(self.messages))[:limit]:
+            yield message
+
     def get_partial_message(self, message_id: int) -> FakeMessage:
         for message in self.messages:
             if message.id == message_id:
@@ -132,6 +150,7 @@ class FakeBot:
         self.dynamic_items: list[type] = []
         self.cogs: list[Any] = []
         self.screens = ScreenHub(sessions)
+        self.user = BOT_USER
 
     def get_partial_messageable(self, channel_id: int) -> FakeChannel:
         return self.channels.setdefault(channel_id, FakeChannel(channel_id))

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
@@ -440,6 +440,22 @@ async def test_unposted_questions_are_posted_after_a_restart(cog: Panels, bot: F
     assert "How is industry involved in LUMA?" in channel_messages(bot)[-1].sent.text()
     async with sessions.begin() as session:
         assert await session.scalar(select(Question.message_id)) == channel_messages(bot)[-1].id
+
+
+async def test_question_posted_but_not_recorded_is_adopted_not_posted_again(
+    cog: Panels, bot: FakeBot, sessions
+) -> None:
+    await open_panel(cog, bot)
+    await ask(cog, bot, ALICE, "Who funds the regional centres?")
+    posted = channel_messages(bot)[-1]
+    async with sessions.begin() as session:
+        # What a kill between posting and recording leaves: the message exists, its id was never saved.
+        await session.execute(update(Question).values(message_id=None))
+    before = len(channel_messages(bot))
+    await cog.post_unposted_questions()
+    assert len(channel_messages(bot)) == before, "no second copy"
+    async with sessions.begin() as session:
+        assert await session.scalar(select(Question.message_id)) == posted.id
 
 
 async def test_slash_command_texts_fit_discord_limits(cog: Panels) -> None:
