@@ -12,32 +12,30 @@ dropped after the test.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
-import threading
-import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
 from db.shipped import load_shipped_data, read_shipped_data
-
-T = TypeVar("T")
-SQLITE, POSTGRES = "sqlite", "postgres"
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
-NO_POSTGRES = (
-    'TEST_POSTGRES_URL is not set: start a server with `eval "$(bash scripts/postgres)"` to run these on '
-    "PostgreSQL too (CI does)"
+from tests.databases import (
+    NO_POSTGRES,
+    POSTGRES,
+    POSTGRES_URL,
+    SQLITE,
+    create_postgres_database,
+    drop_postgres_database,
+    fresh_database,
+    postgres_url,
+    run_in_thread,
+    sqlite_url,
 )
+
 BACKENDS = [SQLITE, pytest.param(POSTGRES, marks=pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES))]
 DATABASE_FIXTURES = {"backend", "database_url", "empty_database_url", "blank_database_url"}
 
@@ -59,57 +57,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def run_in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion on its own loop in a thread, leaving the test's event loop alone."""
-    result: list[T] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            result.append(asyncio.run(coroutine))
-        except BaseException as error:
-            errors.append(error)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
-
-
-def postgres_url(database: str) -> str:
-    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
-
-
-async def _postgres_admin(*statements: str) -> None:
-    """Run statements that cannot run in a transaction (CREATE/DROP DATABASE) on the server's own database."""
-    dsn = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        for statement in statements:
-            await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def create_postgres_database(*, template: str | None = None, prefix: str = "test") -> str:
-    """A new database (a copy of `template`, else empty) with a unique name; returns its name."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    source = f" TEMPLATE {template}" if template else ""
-    run_in_thread(_postgres_admin(f"CREATE DATABASE {name}{source}"))
-    return name
-
-
-def drop_postgres_database(name: str) -> None:
-    # FORCE ends whatever connection a test (or a bot process it started) left open.
-    run_in_thread(_postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-
-
 async def _load_shipped(url: str) -> None:
     engine = create_engine(url)
     try:
@@ -119,78 +66,63 @@ async def _load_shipped(url: str) -> None:
         await engine.dispose()
 
 
-async def _migrate_and_load(url: str, *, shipped: bool) -> None:
-    await migrate.upgrade(url)
-    if shipped:
-        await _load_shipped(url)
-
-
 class Templates:
     """Migrated databases of one backend to copy per test: empty, and with the shipped data."""
 
     def __init__(self, backend: str, directory: Path) -> None:
         self.backend = backend
         self.directory = directory
-        self.names: dict[bool, str] = {}
+        self.empty = self._copy(None, "empty")
+        run_in_thread(migrate.upgrade(self._url(self.empty)))
+        self.shipped = self._copy(self.empty, "shipped")
+        run_in_thread(_load_shipped(self._url(self.shipped)))
 
-    def build(self) -> Templates:
-        for shipped in (False, True):
-            if self.backend == SQLITE:
-                path = self.directory / ("shipped.db" if shipped else "empty.db")
-                run_in_thread(_migrate_and_load(sqlite_url(path), shipped=shipped))
-                self.names[shipped] = str(path)
-            else:
-                name = create_postgres_database(prefix="template")
-                run_in_thread(_migrate_and_load(postgres_url(name), shipped=shipped))
-                self.names[shipped] = name
-        return self
+    def _copy(self, template: str | None, name: str) -> str:
+        """A new template: a copy of another one (or blank); returns its file path or database name."""
+        if self.backend == POSTGRES:
+            return create_postgres_database(template=template, prefix=f"template_{name}")
+        path = self.directory / f"{name}.db"
+        if template:
+            shutil.copyfile(template, path)
+        return str(path)
+
+    def _url(self, template: str) -> str:
+        return postgres_url(template) if self.backend == POSTGRES else sqlite_url(Path(template))
 
     def drop(self) -> None:
         if self.backend == POSTGRES:
-            for name in self.names.values():
-                drop_postgres_database(name)
+            drop_postgres_database(self.shipped)
+            drop_postgres_database(self.empty)
 
 
 @pytest.fixture(scope="session")
 def templates(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
-    built = Templates(backend, tmp_path_factory.mktemp(f"templates-{backend}")).build()
+    built = Templates(backend, tmp_path_factory.mktemp(f"templates-{backend}"))
     try:
         yield built
     finally:
         built.drop()
 
 
-def fresh_database(backend: str, tmp_path: Path, template: str | None) -> Iterator[str]:
-    """A database of its own for one test: a copy of `template` (or blank), removed afterwards."""
-    if backend == SQLITE:
-        target = tmp_path / "bot.db"
-        if template:
-            shutil.copyfile(template, target)
-        yield sqlite_url(target)
-        return
-    name = create_postgres_database(template=template)
-    try:
-        yield postgres_url(name)
-    finally:
-        drop_postgres_database(name)
-
-
 @pytest.fixture
 def blank_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database with nothing in it, not even the migrations."""
-    yield from fresh_database(backend, tmp_path, None)
+    with fresh_database(backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 def empty_database_url(backend: str, templates: Templates, tmp_path: Path) -> Iterator[str]:
     """A database with every migration applied and no data."""
-    yield from fresh_database(backend, tmp_path, templates.names[False])
+    with fresh_database(backend, tmp_path, templates.empty) as url:
+        yield url
 
 
 @pytest.fixture
 def database_url(backend: str, templates: Templates, tmp_path: Path) -> Iterator[str]:
     """A database with every migration applied and the shipped knowledge base loaded."""
-    yield from fresh_database(backend, tmp_path, templates.names[True])
+    with fresh_database(backend, tmp_path, templates.shipped) as url:
+        yield url
 
 
 @pytest.fixture
