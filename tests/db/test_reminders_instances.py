@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.engine import create_engine, create_sessionmaker
 from db.models import Reminder
 from db.reminders import (
+    DeliveryClaim,
     DeliveryOutcome,
     claim_delivery,
     extend_reminder_plans,
@@ -26,7 +27,16 @@ from db.reminders import (
     settle_reminder,
     start_reminder,
 )
-from tests.db.test_reminders_delivery import CHANNEL_ID, CREATED, MEMBERS, make_event, reminders_of
+from tests.db.test_reminders_delivery import (
+    CHANNEL_ID,
+    CREATED,
+    MEMBERS,
+    Clock,
+    FakeSender,
+    make_event,
+    reminders_of,
+    timer,
+)
 
 T = TypeVar("T")
 # How long the first instance keeps its transaction open after the second one has started its own.
@@ -138,3 +148,30 @@ async def test_two_instances_planning_a_series_at_once_plan_each_reminder_once(
     async with instances[0].begin() as session:
         total = await session.scalar(select(func.count()).select_from(Reminder).where(Reminder.event_id == event_id))
     assert total == planned + 2
+
+
+async def test_instance_stopping_mid_reminder_leaves_the_rest_to_the_other_once_each(
+    instances: list[async_sessionmaker[AsyncSession]],
+) -> None:
+    event_id = await make_event(instances[0])
+    reminder = (await reminders_of(instances[0], event_id))[0]
+    clock = Clock(reminder.due_at)
+    stopping = FakeSender(clock=clock)
+    first = timer(instances[0], stopping, clock)
+    stopped: list[asyncio.Task[None]] = []
+
+    async def send_then_get_sigterm(claim: DeliveryClaim) -> DeliveryOutcome:
+        outcome = await FakeSender.send(stopping, claim)
+        stopped.append(asyncio.create_task(first.stop()))  # SIGTERM arrives while this message is out
+        await asyncio.sleep(0)
+        return outcome
+
+    stopping.send = send_then_get_sigterm  # type: ignore[method-assign]
+    await first.deliver(reminder.id)
+    await asyncio.gather(*stopped)
+    assert len(stopping.sent) == 1, "a stopping instance claims nothing after SIGTERM"
+
+    other = FakeSender(clock=clock)
+    await timer(instances[1], other, clock).deliver(reminder.id)
+    assert sorted(stopping.recipients() + other.recipients()) == sorted([CHANNEL_ID, *MEMBERS])
+    assert (await reminders_of(instances[0], event_id))[0].status == "sent"
