@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from .driver import Driver
@@ -21,6 +23,11 @@ async def test_rate_limited_interaction_callback_is_retried(fake: FakeDiscord, d
     assert len(fault.hits) == 1 and fault.remaining == 0
     assert result.message.embed["title"].startswith("Astra")
     posts = fake.requests_matching("POST", rf"^/interactions/{result.id}/", since=driver.mark)
+    # The fake records a request's status once its handler returns, a moment after the reply is visible.
+    for _ in range(100):
+        if all(r.status is not None for r in posts):
+            break
+        await asyncio.sleep(0.02)
     assert [r.status for r in posts] == [429, 200], posts
     assert result.latency is not None and result.latency >= 0.3, "the retry waited for retry_after"
     driver.assert_clean()
