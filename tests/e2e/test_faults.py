@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from .driver import Driver
-from .fake_discord import FakeDiscord
+from .fake_discord import FakeDiscord, RecordedRequest
 from .flows import open_review, submit_practice
 
 pytestmark = pytest.mark.timeout(60)
@@ -17,17 +17,22 @@ FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
 CHANNEL_MESSAGES = r"^/channels/\d+/messages$"
 
 
+async def answered(fake: FakeDiscord, path: str, *, since: int) -> list[RecordedRequest]:
+    """POSTs to `path`, once the fake has recorded its answer to each: that lands just after the reply is visible."""
+    for _ in range(100):
+        posts = fake.requests_matching("POST", path, since=since)
+        if all(post.status is not None for post in posts):
+            return posts
+        await asyncio.sleep(0.02)
+    return posts
+
+
 async def test_rate_limited_interaction_callback_is_retried(fake: FakeDiscord, driver: Driver) -> None:
     fault = fake.inject_fault("POST", CALLBACK, status=429, retry_after=0.3)
     result = await driver.slash("platform show", name="Astra")
     assert len(fault.hits) == 1 and fault.remaining == 0
     assert result.message.embed["title"].startswith("Astra")
-    posts = fake.requests_matching("POST", rf"^/interactions/{result.id}/", since=driver.mark)
-    # The fake records a request's status once its handler returns, a moment after the reply is visible.
-    for _ in range(100):
-        if all(r.status is not None for r in posts):
-            break
-        await asyncio.sleep(0.02)
+    posts = await answered(fake, rf"^/interactions/{result.id}/", since=driver.mark)
     assert [r.status for r in posts] == [429, 200], posts
     assert result.latency is not None and result.latency >= 0.3, "the retry waited for retry_after"
     driver.assert_clean()
@@ -48,9 +53,9 @@ async def test_rate_limited_followup_and_failing_dm_are_retried(fake: FakeDiscor
     assert "approved" in dm.content
 
     assert len(followup_fault.hits) == 1 and len(dm_fault.hits) == 1
-    followups = fake.requests_matching("POST", FOLLOWUP, since=driver.mark)
+    followups = await answered(fake, FOLLOWUP, since=driver.mark)
     assert [r.status for r in followups] == [429, 200], followups
-    dm_posts = fake.requests_matching("POST", CHANNEL_MESSAGES, since=dm_fault.hits[0].seq - 1)
+    dm_posts = await answered(fake, CHANNEL_MESSAGES, since=dm_fault.hits[0].seq - 1)
     assert [r.status for r in dm_posts] == [500, 200], dm_posts
     assert dm_posts[1].json == dm_posts[0].json, "the retry sent the same message"
     assert len(fake.requests_matching("POST", CHANNEL_MESSAGES, status=200)) == dm_channel_posts + 1
