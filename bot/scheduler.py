@@ -110,6 +110,8 @@ class ReminderScheduler:
         self.horizon = clock() + window
         self._writer = asyncio.Lock()
         self._active: set[asyncio.Task[object]] = set()
+        # Set by stop(): claim nothing more, so what is left stays pending for another instance or the next start.
+        self._stopping = False
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Late is better than never: a reminder fires however late the loop gets to it (the delivery job
         # decides whether it is still worth sending).
@@ -132,8 +134,13 @@ class ReminderScheduler:
         return count
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop firing; let deliveries under way finish (up to `grace` seconds) so none is left claimed."""
+        """Stop firing and claiming; let sends under way be recorded (up to `grace` seconds) so none is left claimed.
+
+        Deliveries not yet claimed stay pending: another instance sending the same reminder takes them at once,
+        and a restarted bot resumes them.
+        """
         global _runtime
+        self._stopping = True
         if self.scheduler.running:
             self.scheduler.pause()
             if self._active:
@@ -191,6 +198,8 @@ class ReminderScheduler:
             self._active.add(task)
             task.add_done_callback(self._active.discard)
         await self.ready()
+        if self._stopping:
+            return
         async with self._transaction() as session:
             waiting = await start_reminder(
                 session,
@@ -220,6 +229,8 @@ class ReminderScheduler:
         self, session: AsyncSession, reminder_id: int, waiting: list[int]
     ) -> tuple[DeliveryClaim | None, datetime | None]:
         """Claim the next delivery still wanted; when none is left, settle the reminder (maybe a retry time)."""
+        if self._stopping:
+            return None, None
         while waiting:
             claim = await claim_delivery(session, delivery_id=waiting.pop(0), now=self.clock())
             if claim is not None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_TIMEOUT_S = 30
+# PostgreSQL advisory lock keys: start-up work that two instances starting at once must do one after the other.
+MIGRATION_LOCK = 0x5_7E_0001
+SHIPPED_DATA_LOCK = 0x5_7E_0002
+# Held until the transaction ends; a second instance waits here, then finds the work done.
+INSTANCE_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def is_sqlite(url: str) -> bool:
@@ -52,6 +57,12 @@ def _configure_sqlite(engine: AsyncEngine, enforce_foreign_keys: bool) -> None:
         # Deferred transactions that later write deadlock under concurrency (SQLITE_BUSY without waiting);
         # taking the write lock up front makes writers queue on busy_timeout instead.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def lock_out_other_instances(session: AsyncSession, key: int) -> None:
+    """Wait until no other instance holds `key` in a transaction (PostgreSQL; SQLite has one writer anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(INSTANCE_LOCK, {"key": key})
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from db.engine import create_engine
+from db.engine import INSTANCE_LOCK, MIGRATION_LOCK, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -54,6 +54,10 @@ async def _run(url: str, action: Callable[[Config], None]) -> None:
     engine = create_engine(url, enforce_foreign_keys=False)
 
     def run_sync(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Two instances starting at once would both create the same tables; the second waits, then finds
+            # the database at the revision the first committed (PostgreSQL migrations are transactional).
+            connection.execute(INSTANCE_LOCK, {"key": MIGRATION_LOCK})
         config = alembic_config()
         config.attributes["connection"] = connection
         action(config)

@@ -10,7 +10,9 @@ committed) before its message goes out, and confirmed after. A delivery still `s
 retried: it becomes `unconfirmed`. At most once per recipient is the policy: a reminder must never arrive twice.
 
 Every claim is `UPDATE … WHERE id = :id AND status = :expected` and checks the row count: a row lock on
-PostgreSQL, the write lock on SQLite, no dialect-specific trick.
+PostgreSQL, the write lock on SQLite, no dialect-specific trick. Several instances on one PostgreSQL database
+all fire every due reminder; one wins the reminder claim and fixes the recipients, the others then compete for
+its deliveries one by one, so an instance that stops mid-reminder leaves the rest to the others at once.
 """
 
 from __future__ import annotations
@@ -111,12 +113,17 @@ async def extend_reminder_plans(session: AsyncSession, *, now: datetime) -> Remi
     """Plan reminders of series that came into the window since the last pass (also after downtime)."""
     series = (
         await session.scalars(
-            select(Event).where(
+            select(Event)
+            .where(
                 Event.status == "scheduled",
                 Event.rrule.is_not(None),
                 or_(Event.series_ends_at.is_(None), Event.series_ends_at > now),
                 or_(Event.planned_until.is_(None), Event.planned_until < now + PLANNING_WINDOW),
             )
+            .order_by(Event.id)
+            # Another instance planning a series right now has its row locked: leave that series to it rather
+            # than insert the same reminders and fail on the unique key when it commits.
+            .with_for_update(skip_locked=True)
         )
     ).all()
     plan = ReminderPlan()
@@ -269,12 +276,17 @@ async def start_reminder(
             .values(status=SENDING, claimed_at=now, claimed_by=instance)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return []  # another process won the claim
-        assert event is not None
-        await _fan_out(session, reminder.id, event, fallback_channel_id, now)
-    else:
-        await _expire_stale_claims(session, reminder.id, claimed_before=now - stale_after, now=now)
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            assert event is not None
+            await _fan_out(session, reminder.id, event, fallback_channel_id, now)
+            return await _sendable_deliveries(session, reminder_id, now)
+        # Another instance won the claim; its commit (which our update waited for) fixed the recipients. Help
+        # send them: each delivery is claimed on its own, and if that instance stops, this one finishes the rest.
+    await _expire_stale_claims(session, reminder.id, claimed_before=now - stale_after, now=now)
+    return await _sendable_deliveries(session, reminder_id, now)
+
+
+async def _sendable_deliveries(session: AsyncSession, reminder_id: int, now: datetime) -> list[int]:
     rows = await session.scalars(
         select(ReminderDelivery.id)
         .where(
@@ -406,6 +418,10 @@ async def settle_reminder(session: AsyncSession, *, reminder_id: int, now: datet
 
 
 async def _settle(session: AsyncSession, reminder_id: int, now: datetime) -> datetime | None:
+    # Two instances finishing the last deliveries of one reminder at once would each see the other's as still
+    # `sending` (not yet committed) and leave the reminder open forever. Locking the reminder row first makes the
+    # second wait for the first's commit, so the later of the two sees every outcome and settles it.
+    await session.execute(select(Reminder.id).where(Reminder.id == reminder_id).with_for_update())
     rows = (
         await session.execute(
             select(ReminderDelivery.status, ReminderDelivery.next_attempt_at).where(
@@ -480,6 +496,8 @@ async def sweep_stale_deliveries(
             select(ReminderDelivery.reminder_id)
             .where(ReminderDelivery.status == SENDING, ReminderDelivery.claimed_at <= now - stale_after)
             .distinct()
+            # One order in every instance, so two sweeping at once queue for the same rows instead of deadlocking.
+            .order_by(ReminderDelivery.reminder_id)
         )
     ).all()
     for reminder_id in stale:

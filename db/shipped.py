@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.engine import SHIPPED_DATA_LOCK, lock_out_other_instances
 from db.knowledge import index_platform, index_practice
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, SHIPPED
@@ -205,6 +206,8 @@ def _check_entries(
 
 async def load_shipped_data(session: AsyncSession, data: ShippedData) -> LoadReport:
     """Upsert shipped entries by slug; member-submitted entries with the same slug are never touched."""
+    # Another instance loading at the same moment would insert the same slugs; take turns instead.
+    await lock_out_other_instances(session, SHIPPED_DATA_LOCK)
     report = LoadReport()
     platforms = {
         platform.slug: platform

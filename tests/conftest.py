@@ -1,10 +1,19 @@
-"""Shared fixtures: settings, and a fresh migrated SQLite file per test (migrated once, then copied)."""
+"""Shared fixtures: settings, and a fresh migrated database per test, on SQLite and on PostgreSQL.
+
+Every test that takes a database fixture (`database_url`, `empty_database_url`, `blank_database_url`, `engine`,
+`sessions`, `session`) runs once per backend: `sqlite` always, `postgres` when TEST_POSTGRES_URL names a server
+(`eval "$(bash scripts/postgres)"` starts one). A test about SQLite itself is marked `@pytest.mark.sqlite_only`
+and runs on SQLite alone, visibly.
+
+Migrating is slow, copying is fast: each backend is migrated (and loaded with the shipped data) once per session
+into a template, and each test gets a copy — a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL,
+dropped after the test.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +23,38 @@ from bot.settings import Settings
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
 from db.shipped import load_shipped_data, read_shipped_data
+from tests.databases import (
+    NO_POSTGRES,
+    POSTGRES,
+    POSTGRES_URL,
+    SQLITE,
+    create_postgres_database,
+    drop_postgres_database,
+    fresh_database,
+    postgres_url,
+    run_in_thread,
+    sqlite_url,
+)
+
+BACKENDS = [SQLITE, pytest.param(POSTGRES, marks=pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES))]
+DATABASE_FIXTURES = {"backend", "database_url", "empty_database_url", "blank_database_url"}
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself; it runs on SQLite alone")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that touches a database once per backend (PostgreSQL skipped, with a reason, when absent)."""
+    if DATABASE_FIXTURES.isdisjoint(metafunc.fixturenames):
+        return
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    metafunc.parametrize("backend", [SQLITE] if only_sqlite else BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 async def _load_shipped(url: str) -> None:
@@ -29,36 +66,63 @@ async def _load_shipped(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("templates") / "empty.db"
-    asyncio.run(migrate.upgrade(sqlite_url(path)))
-    return path
+class Templates:
+    """Migrated databases of one backend to copy per test: empty, and with the shipped data."""
+
+    def __init__(self, backend: str, directory: Path) -> None:
+        self.backend = backend
+        self.directory = directory
+        self.empty = self._copy(None, "empty")
+        run_in_thread(migrate.upgrade(self._url(self.empty)))
+        self.shipped = self._copy(self.empty, "shipped")
+        run_in_thread(_load_shipped(self._url(self.shipped)))
+
+    def _copy(self, template: str | None, name: str) -> str:
+        """A new template: a copy of another one (or blank); returns its file path or database name."""
+        if self.backend == POSTGRES:
+            return create_postgres_database(template=template, prefix=f"template_{name}")
+        path = self.directory / f"{name}.db"
+        if template:
+            shutil.copyfile(template, path)
+        return str(path)
+
+    def _url(self, template: str) -> str:
+        return postgres_url(template) if self.backend == POSTGRES else sqlite_url(Path(template))
+
+    def drop(self) -> None:
+        if self.backend == POSTGRES:
+            drop_postgres_database(self.shipped)
+            drop_postgres_database(self.empty)
 
 
 @pytest.fixture(scope="session")
-def shipped_template(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> Path:
-    path = tmp_path_factory.mktemp("templates") / "shipped.db"
-    shutil.copyfile(empty_template, path)
-    asyncio.run(_load_shipped(sqlite_url(path)))
-    return path
-
-
-def _copy(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "bot.db"
-    shutil.copyfile(template, target)
-    return sqlite_url(target)
+def templates(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    built = Templates(backend, tmp_path_factory.mktemp(f"templates-{backend}"))
+    try:
+        yield built
+    finally:
+        built.drop()
 
 
 @pytest.fixture
-def empty_database_url(empty_template: Path, tmp_path: Path) -> str:
-    return _copy(empty_template, tmp_path)
+def blank_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, not even the migrations."""
+    with fresh_database(backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
-def database_url(shipped_template: Path, tmp_path: Path) -> str:
+def empty_database_url(backend: str, templates: Templates, tmp_path: Path) -> Iterator[str]:
+    """A database with every migration applied and no data."""
+    with fresh_database(backend, tmp_path, templates.empty) as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(backend: str, templates: Templates, tmp_path: Path) -> Iterator[str]:
     """A database with every migration applied and the shipped knowledge base loaded."""
-    return _copy(shipped_template, tmp_path)
+    with fresh_database(backend, tmp_path, templates.shipped) as url:
+        yield url
 
 
 @pytest.fixture

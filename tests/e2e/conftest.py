@@ -1,7 +1,9 @@
 """Fixtures of the end-to-end suite: one fake Discord and one bot process per test module.
 
 * ``fake``   — the loopback Discord (REST + gateway), module-scoped;
-* ``bot``    — ``python -m bot`` against it on a fresh SQLite file, started once per module, ready;
+* ``bot``    — ``python -m bot`` against it on a fresh database, started once per module, ready: a SQLite file,
+  and again on a PostgreSQL database of its own when TEST_POSTGRES_URL is set (the ``backend`` parameter of
+  tests/conftest.py; the bot migrates the blank database itself, as in production);
 * ``driver`` — per test: slash commands, autocomplete, clicks, modals, waits (see driver.py).
 
 A failing test gets the bot's log tail, the requests the fake refused and any unknown route it was
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.databases import fresh_database
 
 from .botproc import BotProcess
 from .driver import Driver
@@ -30,18 +34,21 @@ def fake() -> Iterator[FakeDiscord]:
         server.stop()
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
+@pytest.fixture(scope="module")
+def bot_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path:
+    return tmp_path_factory.mktemp(f"e2e-{request.module.__name__.rsplit('.', 1)[-1]}-{backend}")
 
 
 @pytest.fixture(scope="module")
-def bot_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e2e-" + request.module.__name__.rsplit(".", 1)[-1])
+def bot_database_url(backend: str, bot_dir: Path) -> Iterator[str]:
+    """A blank database for the module's bot (it applies the migrations at start, as in production)."""
+    with fresh_database(backend, bot_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def bot(fake: FakeDiscord, bot_dir: Path) -> Iterator[BotProcess]:
-    process = BotProcess(fake, database_url=sqlite_url(bot_dir / "bot.db"), log_path=bot_dir / "bot.log")
+def bot(fake: FakeDiscord, bot_dir: Path, bot_database_url: str) -> Iterator[BotProcess]:
+    process = BotProcess(fake, database_url=bot_database_url, log_path=bot_dir / "bot.log")
     try:
         process.start().wait_ready()
         yield process

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from .driver import Driver
-from .fake_discord import FakeDiscord
+from .fake_discord import FakeDiscord, RecordedRequest
 from .flows import open_review, submit_practice
 
 pytestmark = pytest.mark.timeout(60)
@@ -20,12 +17,22 @@ FOLLOWUP = r"^/webhooks/\d+/[^/]+$"
 CHANNEL_MESSAGES = r"^/channels/\d+/messages$"
 
 
+async def answered(fake: FakeDiscord, path: str, *, since: int, count: int = 2) -> list[RecordedRequest]:
+    """POSTs to `path`, once `count` are recorded with their answers: both land just after the reply is visible."""
+    for _ in range(250):
+        posts = fake.requests_matching("POST", path, since=since)
+        if len(posts) >= count and all(post.status is not None for post in posts):
+            return posts
+        await asyncio.sleep(0.02)
+    return posts
+
+
 async def test_rate_limited_interaction_callback_is_retried(fake: FakeDiscord, driver: Driver) -> None:
     fault = fake.inject_fault("POST", CALLBACK, status=429, retry_after=0.3)
     result = await driver.slash("platform show", name="Astra")
     assert len(fault.hits) == 1 and fault.remaining == 0
     assert result.message.embed["title"].startswith("Astra")
-    posts = fake.requests_matching("POST", rf"^/interactions/{result.id}/", since=driver.mark)
+    posts = await answered(fake, rf"^/interactions/{result.id}/", since=driver.mark)
     assert [r.status for r in posts] == [429, 200], posts
     assert result.latency is not None and result.latency >= 0.3, "the retry waited for retry_after"
     driver.assert_clean()
@@ -46,21 +53,11 @@ async def test_rate_limited_followup_and_failing_dm_are_retried(fake: FakeDiscor
     assert "approved" in dm.content
 
     assert len(followup_fault.hits) == 1 and len(dm_fault.hits) == 1
-    followups = await settled(lambda: fake.requests_matching("POST", FOLLOWUP, since=driver.mark))
+    followups = await answered(fake, FOLLOWUP, since=driver.mark, count=2)
     assert [r.status for r in followups] == [429, 200], followups
-    dm_posts = await settled(lambda: fake.requests_matching("POST", CHANNEL_MESSAGES, since=dm_fault.hits[0].seq - 1))
+    dm_posts = await answered(fake, CHANNEL_MESSAGES, since=dm_fault.hits[0].seq - 1, count=2)
     assert [r.status for r in dm_posts] == [500, 200], dm_posts
     assert dm_posts[1].json == dm_posts[0].json, "the retry sent the same message"
     assert len(fake.requests_matching("POST", CHANNEL_MESSAGES, status=200)) == dm_channel_posts + 1
     assert len(driver.dm_messages(driver.bob)) == 1, "delivered exactly once"
     driver.assert_clean()
-
-
-async def settled(fetch: Callable[[], list[Any]], timeout: float = 5.0) -> list[Any]:
-    """The requests `fetch` returns once each has its response status (a message is stored before that)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        requests = fetch()
-        if all(request.status is not None for request in requests) or time.monotonic() > deadline:
-            return requests
-        await asyncio.sleep(0.02)
