@@ -12,6 +12,7 @@ from db.backup import backup_sqlite
 from db.errors import InvalidInputError
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_writing_is_consistent_and_complete(database_url: str, tmp_path: Path) -> None:
     source = Path(database_url.split("///", 1)[1])
     with sqlite3.connect(source) as connection:
@@ -44,6 +45,7 @@ def test_backup_while_writing_is_consistent_and_complete(database_url: str, tmp_
     assert not (tmp_path / "copy.db.partial").exists()
 
 
+@pytest.mark.sqlite_only
 def test_backup_refuses_to_overwrite_without_force(database_url: str, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     target.write_text("keep me")

@@ -26,7 +26,8 @@ from .fake_discord import FakeDiscord
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeDiscord]:
+def fake(backend: str) -> Iterator[FakeDiscord]:
+    """A fresh Discord per backend: one community's history never leaks into another database's run."""
     server = FakeDiscord().start()
     try:
         yield server

@@ -315,6 +315,10 @@ class Driver:
                 raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}\n{self._context()}")
             await asyncio.sleep(POLL)
 
+    async def wait_until(self, condition: Callable[[], bool], what: str, *, timeout: float = 10.0) -> None:
+        """Wait for something the bot does after answering (an edit of an earlier message, say)."""
+        await self._wait(lambda: True if condition() else None, timeout, what)
+
     async def wait_for_message(
         self,
         channel: Channel | str,

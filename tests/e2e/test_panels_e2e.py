@@ -103,7 +103,8 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     assert "How is industry involved" in announcement.text
     moved = await driver.click(up.message, up.message.button("Next question")["custom_id"], user=driver.moderator)
     assert "#1 is marked answered. Now answering #2." in moved.message.content
-    assert "Answered" in first.embed["author"]["name"] and vote_button(first).get("disabled")
+    await driver.wait_until(lambda: "Answered" in first.embed["author"]["name"], "#1 to show it was answered")
+    assert vote_button(first).get("disabled")
 
     listed = await driver.slash("panel questions", user=driver.chen, sort="top", status="all")
     assert listed.ephemeral and "#1" in listed.message.text and "#2" in listed.message.text
@@ -111,6 +112,10 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     closed = await driver.slash("panel close", user=driver.moderator)
     assert not closed.ephemeral and "Questions closed" in closed.message.text
     assert closed.message.field("Questions") == "2" and closed.message.field("Voters") == "2"
+    # The card is edited right after the summary is posted.
+    await driver.wait_until(
+        lambda: any(b.get("label") == "Questions closed" for b in card.buttons), "the card to say questions are closed"
+    )
     assert card.button("Questions closed").get("disabled")
     late = await driver.slash("ask", user=driver.chen, question="Is it too late to ask?")
     assert "no open panel in this channel" in late.message.content
@@ -163,7 +168,9 @@ async def test_moderated_panel_queue_survives_kill_9(fake: FakeDiscord, bot: Bot
     rural = await question_message(driver, driver.announcements, "rural schools")
     assert "anonymous" in rural.text and driver.bob.id not in rural.text
     vote = await driver.click(posted, vote_button(posted)["custom_id"], user=driver.chen)
-    assert "You upvoted #1" in vote.text and vote_button(posted)["label"] == "1"
+    # The click updates the question in place (its count) and tells the voter in a followup.
+    assert vote.callback_type == 7 and vote_button(posted)["label"] == "1"
+    await vote.wait_followup(lambda m: "You upvoted #1" in m.content)
 
     queue = await driver.slash("panel queue", user=driver.moderator, channel=driver.announcements)
     assert "No question" in queue.message.content
@@ -201,4 +208,5 @@ async def test_question_posted_but_not_recorded_before_kill_9_is_not_posted_twic
     copies = [m for m in driver.messages_in(driver.general) if "posted only once" in m.text]
     assert len(copies) == 1, "the restart adopted the posted message instead of posting it again"
     vote = await driver.click(posted, vote_button(posted)["custom_id"], user=driver.chen)
-    assert "You upvoted" in vote.text and vote_button(posted)["label"] == "1"
+    assert vote.callback_type == 7 and vote_button(posted)["label"] == "1"
+    await vote.wait_followup(lambda m: "You upvoted #1" in m.content)
