@@ -23,7 +23,8 @@ async def test_privacy_migration_down_keeps_authorless_questions_as_anonymous(em
     await _execute(
         url,
         "INSERT INTO panels (id, guild_id, channel_id, title, topics, moderated, anonymous_allowed, status, "
-        "last_number, created_by, created_at) VALUES (1, 1, 1, 'Panel', '[]', FALSE, TRUE, 'closed', 1, 1, '2027-01-01')",
+        "last_number, created_by, created_at) "
+        "VALUES (1, 1, 1, 'Panel', '[]', FALSE, TRUE, 'closed', 1, 1, '2027-01-01')",
     )
     await _execute(
         url,
