@@ -25,50 +25,10 @@ MAX_TERM_LENGTH = 40
 TYPO_MIN_SCORE = 75
 # Words so common that matching them alone says nothing; dropped unless the query has nothing else.
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
+    (
+        "a an and are as at be by can do does for from has have how i in is it its "
+        "of on or our that the their this to was we what when where which who why will with you your"
+    ).split()
 )
 # Title matches count ten times a body match; topic labels in between.
 BM25_WEIGHTS = "10.0, 1.0, 4.0"
