@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 from dotenv import load_dotenv
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -133,6 +134,14 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
         raise StartupError(
             "DISCORD_TOKEN: Discord rejected the token. Reset it in the Developer Portal (Bot → Reset Token) "
             "and update .env."
+        ) from None
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        # Only login can end here: once connected, discord.py reconnects by itself through outages.
+        where = settings.discord_api_base or discord.http.Route.BASE
+        setting = "DISCORD_API_BASE: " if settings.discord_api_base else ""
+        raise StartupError(
+            f"{setting}cannot reach Discord at {where} ({error}). Check this machine's network connection"
+            + (" and the URL." if settings.discord_api_base else ".")
         ) from None
     except discord.PrivilegedIntentsRequired:
         raise StartupError(

@@ -86,3 +86,11 @@ def test_cli_db_backup_writes_a_copy(tmp_path: Path) -> None:
     assert result.returncode == 0 and (tmp_path / "backups" / "copy.db").exists()
     again = run_cli(tmp_path, "db", "backup", str(tmp_path / "backups" / "copy.db"))
     assert again.returncode == 1 and "--force" in again.stderr
+
+
+def test_cli_unreachable_discord_is_one_line_naming_the_api_setting(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_BASE="http://127.0.0.1:9/api/v10")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: DISCORD_API_BASE: cannot reach Discord"), result.stderr
+    assert "Traceback" not in result.stderr
