@@ -117,13 +117,15 @@ async def load_shipped(settings: Settings) -> int:
 async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.client import create_bot
     from db.engine import create_engine, create_sessionmaker
+    from db.reader import Reader
 
     await prepare_database(settings)
     if settings.discord_api_base:
         # A Discord-compatible API (the test suite's loopback fake); never set in production.
         discord.http.Route.BASE = settings.discord_api_base
     engine = create_engine(settings.database_url)
-    bot = create_bot(settings, create_sessionmaker(engine))
+    reader = Reader(engine)
+    bot = create_bot(settings, create_sessionmaker(engine), reader)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -148,6 +150,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
             "the bot asked for a privileged intent that is not enabled in the Developer Portal."
         ) from None
     finally:
+        reader.close()
         await engine.dispose()
     return 0
 
@@ -220,15 +223,17 @@ async def run_data_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def run_find(settings: Settings, args: argparse.Namespace) -> int:
-    from db.engine import create_engine, create_sessionmaker
+    from db.engine import create_engine
     from db.knowledge import find_anything
+    from db.reader import Reader
 
     await prepare_database(settings)
     engine = create_engine(settings.database_url)
+    reader = Reader(engine)
     try:
-        async with create_sessionmaker(engine).begin() as session:
-            hits = await find_anything(session, " ".join(args.query), limit=10)
+        hits = await reader.run(find_anything, " ".join(args.query), limit=10)
     finally:
+        reader.close()
         await engine.dispose()
     if not hits:
         print("no matches")

@@ -17,6 +17,7 @@ from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
+from db.reader import Reader
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 class CoalitionBot(commands.Bot):
-    def __init__(self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], **options: Any) -> None:
+    def __init__(
+        self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, **options: Any
+    ) -> None:
         intents = discord.Intents.default()
         # No privileged intents: everything arrives through interactions and the guild cache.
         intents.typing = False
@@ -48,6 +51,8 @@ class CoalitionBot(commands.Bot):
         )
         self.settings = settings
         self.sessions = sessions
+        # Lookups go through the reader (one hop each); everything that writes, through sessions.
+        self.reader = reader
         self.draining = False
         self.reminders = ReminderScheduler(
             sessions=sessions,
@@ -117,17 +122,22 @@ class ShardedCoalitionBot(CoalitionBot, commands.AutoShardedBot):
     """The same bot running several gateway shards in one process (SHARD_COUNT with several SHARD_IDS)."""
 
 
-def create_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> CoalitionBot:
+def create_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader) -> CoalitionBot:
     """An unsharded bot, one shard of a sharded bot, or several shards in this process, per the settings."""
     if settings.shard_count is None:
-        return CoalitionBot(settings=settings, sessions=sessions)
+        return CoalitionBot(settings=settings, sessions=sessions, reader=reader)
     if settings.shard_ids is not None and len(settings.shard_ids) == 1:
         return CoalitionBot(
-            settings=settings, sessions=sessions, shard_id=settings.shard_ids[0], shard_count=settings.shard_count
+            settings=settings,
+            sessions=sessions,
+            reader=reader,
+            shard_id=settings.shard_ids[0],
+            shard_count=settings.shard_count,
         )
     return ShardedCoalitionBot(
         settings=settings,
         sessions=sessions,
+        reader=reader,
         shard_count=settings.shard_count,
         shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
     )

@@ -489,7 +489,7 @@ async def _host(session: AsyncSession, value: str | None) -> int | None:
     if not value or not value.strip():
         return None
     by_slug = await session.scalar(select(Platform.id).where(Platform.slug == value.strip()))
-    return by_slug if by_slug is not None else (await find_platform(session, value)).platform.id
+    return by_slug if by_slug is not None else (await session.run_sync(find_platform, value)).platform.id
 
 
 def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, notes: list[str]) -> datetime:

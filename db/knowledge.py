@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.models import Platform, Practice
@@ -163,12 +163,12 @@ class PlatformDirectory:
 _directory_cache: dict[str, PlatformDirectory] = {}
 
 
-async def platform_directory(session: AsyncSession) -> PlatformDirectory:
+def cached_platform_directory(session: Session) -> PlatformDirectory:
     """The name directory for the current knowledge revision, rebuilt only when the data changed."""
-    stamp = await knowledge_stamp(session)
+    stamp = knowledge_stamp(session)
     directory = _directory_cache.get(stamp)
     if directory is None:
-        rows = await session.execute(
+        rows = session.execute(
             select(
                 Platform.id,
                 Platform.slug,
@@ -187,6 +187,11 @@ async def platform_directory(session: AsyncSession) -> PlatformDirectory:
     return directory
 
 
+async def platform_directory(session: AsyncSession) -> PlatformDirectory:
+    """The name directory, from inside a write transaction."""
+    return await session.run_sync(cached_platform_directory)
+
+
 @dataclass(frozen=True)
 class PlatformLookup:
     platform: Platform
@@ -194,16 +199,16 @@ class PlatformLookup:
     others_in_country: list[Platform]
 
 
-async def find_platform(session: AsyncSession, query: str) -> PlatformLookup:
+def find_platform(session: Session, query: str) -> PlatformLookup:
     """The platform a member means by a name, acronym, alias or country; NotFoundError suggests others."""
-    directory = await platform_directory(session)
+    directory = cached_platform_directory(session)
     matches = directory.match(query, limit=10)
     if not matches or matches[0].score < CONFIDENT_MATCH:
-        names = await _names(session, [match.platform_id for match in matches[:3]])
+        names = _names(session, [match.platform_id for match in matches[:3]])
         hint = f" Did you mean: {' · '.join(names)}?" if names else " Try `/platform list` to see them all."
         raise NotFoundError(f"No platform matches “{_quote(query)}”.{hint}")
     best = matches[0]
-    platform = await session.scalar(
+    platform = session.scalar(
         select(Platform).options(selectinload(Platform.practices)).where(Platform.id == best.platform_id)
     )
     assert platform is not None
@@ -211,7 +216,7 @@ async def find_platform(session: AsyncSession, query: str) -> PlatformLookup:
     if best.field in ("country", "region"):
         others = list(
             (
-                await session.scalars(
+                session.scalars(
                     select(Platform)
                     .where(func.lower(Platform.country) == platform.country.lower(), Platform.id != platform.id)
                     .order_by(Platform.name)
@@ -222,87 +227,83 @@ async def find_platform(session: AsyncSession, query: str) -> PlatformLookup:
     return PlatformLookup(platform=platform, matched=best, others_in_country=others)
 
 
-async def _names(session: AsyncSession, platform_ids: list[int]) -> list[str]:
+def _names(session: Session, platform_ids: list[int]) -> list[str]:
     if not platform_ids:
         return []
-    rows = dict((await session.execute(select(Platform.id, Platform.name).where(Platform.id.in_(platform_ids)))).all())
+    rows = dict((session.execute(select(Platform.id, Platform.name).where(Platform.id.in_(platform_ids)))).all())
     return [rows[platform_id] for platform_id in platform_ids if platform_id in rows]
 
 
-async def autocomplete_platforms(session: AsyncSession, current: str, limit: int = 25) -> list[tuple[str, str]]:
+def autocomplete_platforms(session: Session, current: str, limit: int = 25) -> list[tuple[str, str]]:
     """(label, slug) choices for what a member has typed so far; all platforms A–Z when nothing yet."""
     if not current.strip():
-        rows = await session.execute(
+        rows = session.execute(
             select(Platform.name, Platform.country, Platform.slug).order_by(Platform.name).limit(limit)
         )
         return [(f"{name} ({country})", slug) for name, country, slug in rows]
-    directory = await platform_directory(session)
+    directory = cached_platform_directory(session)
     matches = directory.match(current, limit=limit, cutoff=45)
     labels = [directory.labels[match.platform_id] for match in matches]
     return [(f"{name} ({country})", slug) for name, country, slug in labels]
 
 
-async def list_platforms(session: AsyncSession, *, country: str | None = None) -> list[Platform]:
+def list_platforms(session: Session, *, country: str | None = None) -> list[Platform]:
     """All platforms A–Z, or one country's (matched loosely: "norway", "Norwey")."""
     statement = select(Platform).order_by(Platform.country, Platform.name)
     if country:
-        resolved = await resolve_country(session, country)
+        resolved = resolve_country(session, country)
         statement = statement.where(Platform.country == resolved)
-    return list((await session.scalars(statement)).all())
+    return list((session.scalars(statement)).all())
 
 
-async def list_countries(session: AsyncSession) -> list[tuple[str, int]]:
-    rows = await session.execute(
-        select(Platform.country, func.count()).group_by(Platform.country).order_by(Platform.country)
-    )
+def list_countries(session: Session) -> list[tuple[str, int]]:
+    rows = session.execute(select(Platform.country, func.count()).group_by(Platform.country).order_by(Platform.country))
     return [(country, count) for country, count in rows]
 
 
-async def resolve_country(session: AsyncSession, text: str) -> str:
+def resolve_country(session: Session, text: str) -> str:
     """The known country a member means, or NotFoundError listing the known ones."""
-    countries = [country for country, _count in await list_countries(session)]
+    countries = [country for country, _count in list_countries(session)]
     found = process.extractOne(fold(text), [fold(c) for c in countries], scorer=fuzz.WRatio, score_cutoff=80)
     if found is None:
         raise NotFoundError(f"No platforms in “{_quote(text)}”. Countries with platforms: {', '.join(countries)}.")
     return countries[found[2]]
 
 
-async def get_practice(session: AsyncSession, key: str) -> Practice:
+def get_practice(session: Session, key: str) -> Practice:
     """A published practice by slug (what autocomplete sends) or, failing that, its best title match."""
-    practice = await session.scalar(
+    practice = session.scalar(
         select(Practice)
         .options(selectinload(Practice.platforms))
         .where(Practice.slug == key.strip(), Practice.status == PUBLISHED)
     )
     if practice is not None:
         return practice
-    hits = await search_documents(session, key, kinds=("practice",), limit=1, match_any=False)
+    hits = search_documents(session, key, kinds=("practice",), limit=1, match_any=False)
     if not hits:
-        nearby = await search_documents(session, key, kinds=("practice",), limit=3)
+        nearby = search_documents(session, key, kinds=("practice",), limit=3)
         hint = f" Did you mean: {' · '.join(hit.title for hit in nearby)}?" if nearby else " Try `/practice search`."
         raise NotFoundError(f"No practice matches “{_quote(key)}”.{hint}")
-    practice = await session.scalar(
+    practice = session.scalar(
         select(Practice).options(selectinload(Practice.platforms)).where(Practice.id == hits[0].ref_id)
     )
     assert practice is not None
     return practice
 
 
-async def autocomplete_practices(session: AsyncSession, current: str, limit: int = 25) -> list[tuple[str, str]]:
+def autocomplete_practices(session: Session, current: str, limit: int = 25) -> list[tuple[str, str]]:
     """(title, slug) choices for a practice title being typed."""
     if not current.strip():
-        rows = await session.execute(
+        rows = session.execute(
             select(Practice.title, Practice.slug)
             .where(Practice.status == PUBLISHED)
             .order_by(Practice.title)
             .limit(limit)
         )
         return [(title, slug) for title, slug in rows]
-    hits = await search_documents(session, current, kinds=("practice",), limit=limit)
+    hits = search_documents(session, current, kinds=("practice",), limit=limit)
     slugs = dict(
-        (
-            await session.execute(select(Practice.id, Practice.slug).where(Practice.id.in_([h.ref_id for h in hits])))
-        ).all()
+        (session.execute(select(Practice.id, Practice.slug).where(Practice.id.in_([h.ref_id for h in hits])))).all()
     )
     return [(hit.title, slugs[hit.ref_id]) for hit in hits if hit.ref_id in slugs]
 
@@ -313,8 +314,8 @@ class PracticeResult:
     score: float
 
 
-async def search_practices(
-    session: AsyncSession,
+def search_practices(
+    session: Session,
     query: str,
     *,
     topic: str | None = None,
@@ -323,25 +324,25 @@ async def search_practices(
 ) -> list[PracticeResult]:
     """Published practices ranked for a query, best first, optionally within one topic or country."""
     if country:
-        country = await resolve_country(session, country)
-    hits = await search_documents(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
+        country = resolve_country(session, country)
+    hits = search_documents(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
     practices = {
         practice.id: practice
-        for practice in await session.scalars(
+        for practice in session.scalars(
             select(Practice).options(selectinload(Practice.platforms)).where(Practice.id.in_([h.ref_id for h in hits]))
         )
     }
     return [PracticeResult(practices[hit.ref_id], hit.score) for hit in hits if hit.ref_id in practices]
 
 
-async def find_anything(session: AsyncSession, query: str, *, limit: int = 10) -> list[SearchHit]:
+def find_anything(session: Session, query: str, *, limit: int = 10) -> list[SearchHit]:
     """Best matches across platforms, practices and events; a platform named outright comes first."""
-    hits = await search_documents(session, query, limit=limit)
-    named = (await platform_directory(session)).match(query, limit=1, cutoff=CONFIDENT_MATCH + 8)
+    hits = search_documents(session, query, limit=limit)
+    named = (cached_platform_directory(session)).match(query, limit=1, cutoff=CONFIDENT_MATCH + 8)
     if named and named[0].field not in ("country", "region"):
         platform_id = named[0].platform_id
         hits = [hit for hit in hits if not (hit.kind == "platform" and hit.ref_id == platform_id)]
-        platform = await session.get(Platform, platform_id)
+        platform = session.get(Platform, platform_id)
         if platform is not None:
             hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], named[0].score))
     return hits[:limit]
@@ -521,8 +522,8 @@ def _quote(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def platform_by_id(session: AsyncSession, platform_id: int) -> Platform:
-    platform = await session.scalar(
+def platform_by_id(session: Session, platform_id: int) -> Platform:
+    platform = session.scalar(
         select(Platform).options(selectinload(Platform.practices)).where(Platform.id == platform_id)
     )
     if platform is None:
@@ -530,9 +531,9 @@ async def platform_by_id(session: AsyncSession, platform_id: int) -> Platform:
     return platform
 
 
-async def practice_by_id(session: AsyncSession, practice_id: int) -> Practice:
+def practice_by_id(session: Session, practice_id: int) -> Practice:
     """A published practice by id, for buttons on cards posted earlier."""
-    practice = await session.scalar(
+    practice = session.scalar(
         select(Practice)
         .options(selectinload(Practice.platforms))
         .where(Practice.id == practice_id, Practice.status == PUBLISHED)

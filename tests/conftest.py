@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
+from db.reader import Reader
 from db.shipped import load_shipped_data, read_shipped_data
 from tests.databases import (
     NO_POSTGRES,
@@ -135,6 +136,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
+
+
+@pytest.fixture
+def reader(engine: AsyncEngine) -> Iterator[Reader]:
+    """The bot's lookup path: its own read-only connection on SQLite, the engine on PostgreSQL."""
+    reader = Reader(engine)
+    yield reader
+    reader.close()
 
 
 @pytest.fixture

@@ -80,8 +80,7 @@ class Events(commands.Cog):
         return choices([(zone.replace("_", " "), zone) for zone in suggest_zones(current)])
 
     async def platforms(self, _interaction: discord.Interaction, current: str) -> Choices:
-        async with self.bot.sessions.begin() as session:
-            return choices(await autocomplete_platforms(session, current))
+        return choices(await self.bot.reader.run(autocomplete_platforms, current))
 
     async def repeats(self, _interaction: discord.Interaction, current: str) -> Choices:
         typed = [(f"Custom: {current}", current)] if current and "=" in current else []

@@ -53,12 +53,10 @@ class Knowledge(commands.Cog):
     # --- autocomplete -------------------------------------------------------------------------------------
 
     async def platform_names(self, _interaction: discord.Interaction, current: str) -> Choices:
-        async with self.bot.sessions.begin() as session:
-            return choices(await autocomplete_platforms(session, current))
+        return choices(await self.bot.reader.run(autocomplete_platforms, current))
 
     async def countries(self, _interaction: discord.Interaction, current: str) -> Choices:
-        async with self.bot.sessions.begin() as session:
-            known = await list_countries(session)
+        known = await self.bot.reader.run(list_countries)
         wanted = current.casefold().strip()
         return choices([(f"{c} ({n})", c) for c, n in known if not wanted or wanted in c.casefold()])
 
@@ -67,8 +65,7 @@ class Knowledge(commands.Cog):
         return choices([(topic, topic) for topic in TOPICS if wanted in topic])
 
     async def practice_titles(self, _interaction: discord.Interaction, current: str) -> Choices:
-        async with self.bot.sessions.begin() as session:
-            return choices(await autocomplete_practices(session, current))
+        return choices(await self.bot.reader.run(autocomplete_practices, current))
 
     # --- /platform ------------------------------------------------------------------------------------------
 
@@ -77,8 +74,7 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(name=platform_names)
     async def platform_show(self, interaction: discord.Interaction, name: str) -> None:
         """Show one member platform: who they are, what they do, their impact and people."""
-        async with self.bot.sessions.begin() as session:
-            found = await find_platform(session, name)
+        found = await self.bot.reader.run(find_platform, name)
         card = platform_card(found.platform, titles=source_titles(), others=found.others_in_country)
         await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id))
 
@@ -87,8 +83,7 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(country=countries)
     async def platform_list(self, interaction: discord.Interaction, country: str | None = None) -> None:
         """List the coalition's platforms, or one country's."""
-        async with self.bot.sessions.begin() as session:
-            platforms = await list_platforms(session, country=country)
+        platforms = await self.bot.reader.run(list_platforms, country=country)
         resolved = platforms[0].country if country and platforms else None
         await Paginator.send(interaction, platform_list_pages(platforms, country=resolved))
 
@@ -110,8 +105,7 @@ class Knowledge(commands.Cog):
                 f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
             )
             return
-        async with self.bot.sessions.begin() as session:
-            results = await search_practices(session, query, topic=topic, country=country)
+        results = await self.bot.reader.run(search_practices, query, topic=topic, country=country)
         if not results:
             await interaction.response.send_message(
                 "No practice matches that. Try fewer or other words, or drop the topic/country filter.", ephemeral=True
@@ -126,8 +120,7 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(title=practice_titles)
     async def practice_show(self, interaction: discord.Interaction, title: str) -> None:
         """Show one best practice with its source and the platforms behind it."""
-        async with self.bot.sessions.begin() as session:
-            practice = await get_practice(session, title)
+        practice = await self.bot.reader.run(get_practice, title)
         card = practice_card(practice, titles=source_titles())
         await interaction.response.send_message(embed=card, view=card_view("practice", practice.id))
 
@@ -155,8 +148,7 @@ class Knowledge(commands.Cog):
     @app_commands.describe(query="Anything: a platform, a country, a topic, an event")
     async def find(self, interaction: discord.Interaction, query: str) -> None:
         """Search everything the bot knows: platforms, practices and events."""
-        async with self.bot.sessions.begin() as session:
-            hits = await find_anything(session, query, limit=10)
+        hits = await self.bot.reader.run(find_anything, query, limit=10)
         if not hits:
             await interaction.response.send_message(
                 "Nothing matches that. Try other words, or browse with `/platform list`.", ephemeral=True

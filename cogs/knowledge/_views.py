@@ -46,11 +46,11 @@ class FullTextButton(
         return cls(match["kind"], int(match["ref_id"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        async with coalition_bot(interaction).sessions.begin() as session:
-            if self.kind == "platform":
-                embeds = platform_full_text(await platform_by_id(session, self.ref_id))
-            else:
-                embeds = practice_full_text(await practice_by_id(session, self.ref_id))
+        reader = coalition_bot(interaction).reader
+        if self.kind == "platform":
+            embeds = platform_full_text(await reader.run(platform_by_id, self.ref_id))
+        else:
+            embeds = practice_full_text(await reader.run(practice_by_id, self.ref_id))
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
 

@@ -12,6 +12,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
+from db.reader import Reader
 
 MODERATOR_ROLE = discord.Object(id=300000000000000001)
 
@@ -100,11 +101,12 @@ def _sent(kind: str, content: str | None, kwargs: dict[str, Any]) -> Sent:
 
 
 class FakeBot:
-    """What cogs reach through `interaction.client`: settings, sessions and user lookup for DMs."""
+    """What cogs reach through `interaction.client`: settings, sessions, the reader and user lookup for DMs."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader) -> None:
         self.settings = settings
         self.sessions = sessions
+        self.reader = reader
         self.users: dict[int, FakeUser] = {}
 
     def get_user(self, user_id: int) -> FakeUser | None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.client import CoalitionBot, ShardedCoalitionBot, create_bot
 from bot.settings import Settings
 from bot.tree import RESTARTING, CoalitionTree
+from db.reader import Reader
 from tests.cogs.fakes import FakeBot, FakeInteraction, member
 
 
@@ -18,20 +19,24 @@ def _settings(**changes: object) -> Settings:
     return Settings(discord_token="x", **changes)  # type: ignore[arg-type]
 
 
-async def test_create_bot_unsharded_single_shard_and_several(sessions: async_sessionmaker[AsyncSession]) -> None:
-    plain = create_bot(_settings(), sessions)
+async def test_create_bot_unsharded_single_shard_and_several(
+    sessions: async_sessionmaker[AsyncSession], reader: Reader
+) -> None:
+    plain = create_bot(_settings(), sessions, reader)
     assert type(plain) is CoalitionBot and plain.shard_count is None
 
-    one = create_bot(_settings(shard_count=4, shard_ids=(2,)), sessions)
+    one = create_bot(_settings(shard_count=4, shard_ids=(2,)), sessions, reader)
     assert type(one) is CoalitionBot and (one.shard_id, one.shard_count) == (2, 4)
 
-    several = create_bot(_settings(shard_count=4, shard_ids=(0, 1)), sessions)
+    several = create_bot(_settings(shard_count=4, shard_ids=(0, 1)), sessions, reader)
     assert isinstance(several, ShardedCoalitionBot) and isinstance(several, commands.AutoShardedBot)
     assert several.shard_ids == [0, 1] and several.shard_count == 4
 
 
-async def test_stop_waits_for_interaction_handlers_under_way(sessions: async_sessionmaker[AsyncSession]) -> None:
-    bot = CoalitionBot(settings=_settings(), sessions=sessions)
+async def test_stop_waits_for_interaction_handlers_under_way(
+    sessions: async_sessionmaker[AsyncSession], reader: Reader
+) -> None:
+    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader)
     finished: list[str] = []
 
     async def handler() -> None:
@@ -43,8 +48,10 @@ async def test_stop_waits_for_interaction_handlers_under_way(sessions: async_ses
     assert task.done() and finished == ["handler"]
 
 
-async def test_stop_gives_up_on_handlers_after_the_grace(sessions: async_sessionmaker[AsyncSession]) -> None:
-    bot = CoalitionBot(settings=_settings(), sessions=sessions)
+async def test_stop_gives_up_on_handlers_after_the_grace(
+    sessions: async_sessionmaker[AsyncSession], reader: Reader
+) -> None:
+    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader)
     stuck = asyncio.create_task(asyncio.sleep(30), name="discord-ui-view-dispatch-1")
     loop = asyncio.get_running_loop()
     started = loop.time()

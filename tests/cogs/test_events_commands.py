@@ -24,6 +24,7 @@ from cogs.events import Events
 from cogs.events._views import RsvpButton
 from db.errors import DomainError
 from db.models import Event, Reminder
+from db.reader import Reader
 
 MOD_ROLE = 555000000000000001
 MODERATOR_ID, MEMBER_ID, OTHER_ID = 700000000000000001, 700000000000000002, 700000000000000003
@@ -183,13 +184,14 @@ class FakeGuild:
 
 
 class FakeDiscord:
-    """The bot as the cog sees it: settings, sessions, reminder timer, channels and users."""
+    """The bot as the cog sees it: settings, sessions, reader, reminder timer, channels and users."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], reader: Reader) -> None:
         self.settings = Settings(
             discord_token="test", moderator_role="Moderator", announce_channel_id=ANNOUNCE_ID, guild_id=1
         )
         self.sessions = sessions
+        self.reader = reader
         self.posts: dict[int, list[Sent]] = {}
         self.dms: dict[int, list[str]] = {}
         self.closed_dms: set[int] = set()
@@ -241,8 +243,8 @@ class FakeInteraction:
 
 
 @pytest.fixture
-def bot(sessions: async_sessionmaker[AsyncSession]) -> FakeDiscord:
-    return FakeDiscord(sessions)
+def bot(sessions: async_sessionmaker[AsyncSession], reader: Reader) -> FakeDiscord:
+    return FakeDiscord(sessions, reader)
 
 
 @pytest.fixture

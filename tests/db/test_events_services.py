@@ -197,10 +197,10 @@ async def test_weekly_event_lists_next_occurrence(session: AsyncSession) -> None
 
 async def test_event_is_found_by_find_until_cancelled(session: AsyncSession) -> None:
     event = await make(session, title="Peer learning on gender balance", kind="peer_learning")
-    hits = await find_anything(session, "gender balance peer learning")
+    hits = await session.run_sync(find_anything, "gender balance peer learning")
     assert ("event", event.id) in [(hit.kind, hit.ref_id) for hit in hits]
     await cancel_event(session, event_id=event.id, reason=None, now=NOW)
-    hits = await find_anything(session, "gender balance peer learning")
+    hits = await session.run_sync(find_anything, "gender balance peer learning")
     assert ("event", event.id) not in [(hit.kind, hit.ref_id) for hit in hits]
 
 

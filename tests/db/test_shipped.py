@@ -99,7 +99,7 @@ async def test_loading_a_changed_entry_updates_it_and_its_index(sessions: async_
         report = await load_shipped_data(session, data)
     assert report.updated == 1
     async with sessions.begin() as session:
-        results = await search_practices(session, "xylophonics")
+        results = await session.run_sync(search_practices, "xylophonics")
         assert [r.practice.slug for r in results] == ["teknikcollege-eight-quality-criteria"]
 
 

@@ -1,0 +1,54 @@
+"""The reader: lookups in one hop on their own read-only SQLite connection, or through the engine elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from db.models import Platform
+from db.reader import Reader
+
+
+def platform_name(session: Session, slug: str) -> str | None:
+    return session.scalar(select(Platform.name).where(Platform.slug == slug))
+
+
+async def test_reader_sees_what_was_committed(sessions: async_sessionmaker[AsyncSession], reader: Reader) -> None:
+    async with sessions.begin() as session:
+        await session.execute(update(Platform).where(Platform.slug == "astra").values(name="Astra (renamed)"))
+    assert await reader.run(platform_name, "astra") == "Astra (renamed)"
+
+
+async def test_reader_cannot_write(sessions: async_sessionmaker[AsyncSession], reader: Reader) -> None:
+    def rename(session: Session) -> None:
+        session.execute(update(Platform).where(Platform.slug == "astra").values(name="written by a lookup"))
+        session.commit()
+
+    with pytest.raises(OperationalError):
+        await reader.run(rename)
+    async with sessions() as session:
+        assert await session.scalar(select(Platform.name).where(Platform.slug == "astra")) == "Astra"
+
+
+@pytest.mark.sqlite_only
+async def test_reader_reads_while_a_writer_holds_the_write_lock(
+    sessions: async_sessionmaker[AsyncSession], reader: Reader
+) -> None:
+    """WAL: a lookup does not queue behind a long write transaction, and sees the last committed state."""
+    async with sessions.begin() as session:
+        await session.execute(update(Platform).where(Platform.slug == "astra").values(name="not yet committed"))
+        count = await asyncio.wait_for(
+            reader.run(lambda sync: sync.scalar(select(func.count()).select_from(Platform))), timeout=2
+        )
+        assert count and count > 20
+        assert await reader.run(platform_name, "astra") == "Astra"
+
+
+@pytest.mark.sqlite_only
+async def test_reader_connection_is_query_only(reader: Reader) -> None:
+    assert await reader.run(lambda sync: sync.scalar(text("PRAGMA query_only"))) == 1
