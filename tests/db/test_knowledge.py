@@ -20,8 +20,8 @@ from db.knowledge import (
     search_practices,
     submit_practice,
 )
-from db.models import Platform, Practice
-from db.search import fold
+from db.models import Platform, Practice, SearchDocument
+from db.search import fold, search_documents
 from db.shipped import read_shipped_data
 
 SHIPPED = read_shipped_data()
@@ -34,7 +34,7 @@ async def test_find_platform_every_shipped_platform_by_name_acronym_and_alias(
     for key in [entry["name"], entry["acronym"], *entry["aliases"]]:
         if not key:
             continue
-        found = await find_platform(session, key)
+        found = await session.run_sync(find_platform, key)
         # An alias shared by two platforms may pick the other; the name itself must be unique.
         if key == entry["name"] or key == entry["acronym"]:
             assert found.platform.slug == entry["slug"], key
@@ -42,7 +42,7 @@ async def test_find_platform_every_shipped_platform_by_name_acronym_and_alias(
 
 @pytest.mark.parametrize("entry", SHIPPED.platforms, ids=lambda entry: entry["slug"])
 async def test_find_platform_every_shipped_platform_by_its_country(session: AsyncSession, entry: dict) -> None:
-    found = await find_platform(session, entry["country"])
+    found = await session.run_sync(find_platform, entry["country"])
     in_country = {found.platform.slug} | {other.slug for other in found.others_in_country}
     assert entry["slug"] in in_country
 
@@ -63,11 +63,11 @@ async def test_find_platform_every_shipped_platform_by_its_country(session: Asyn
 async def test_find_platform_typos_and_missing_accents_still_match(
     session: AsyncSession, typed: str, slug: str
 ) -> None:
-    assert (await find_platform(session, typed)).platform.slug == slug
+    assert (await session.run_sync(find_platform, typed)).platform.slug == slug
 
 
 async def test_find_platform_country_with_several_lists_the_others(session: AsyncSession) -> None:
-    found = await find_platform(session, "Norway")
+    found = await session.run_sync(find_platform, "Norway")
     assert found.platform.kind == "national platform"
     assert found.platform.country == "Norway"
     assert len(found.others_in_country) >= 1
@@ -76,29 +76,29 @@ async def test_find_platform_country_with_several_lists_the_others(session: Asyn
 
 async def test_find_platform_nonsense_suggests_at_most_three(session: AsyncSession) -> None:
     with pytest.raises(NotFoundError) as raised:
-        await find_platform(session, "Lumaa Centre Finlund Helsinky")
+        await session.run_sync(find_platform, "Lumaa Centre Finlund Helsinky")
     message = raised.value.user_message
     assert "Did you mean" in message and "LUMA" in message
     assert message.count(",") <= 2
 
     with pytest.raises(NotFoundError) as raised:
-        await find_platform(session, "zzzzqqqq")
+        await session.run_sync(find_platform, "zzzzqqqq")
     assert "/platform list" in raised.value.user_message
 
 
 async def test_autocomplete_platforms_returns_slugs_for_partial_input(session: AsyncSession) -> None:
-    choices = await autocomplete_platforms(session, "tekn")
+    choices = await session.run_sync(autocomplete_platforms, "tekn")
     assert choices and choices[0][1] == "teknikcollege"
-    everything = await autocomplete_platforms(session, "")
+    everything = await session.run_sync(autocomplete_platforms, "")
     assert len(everything) == min(25, len(SHIPPED.platforms))
 
 
 async def test_list_platforms_by_country_is_loose(session: AsyncSession) -> None:
-    norway = await list_platforms(session, country="norwey")
+    norway = await session.run_sync(list_platforms, country="norwey")
     assert norway and {platform.country for platform in norway} == {"Norway"}
-    assert len(await list_platforms(session)) == len(SHIPPED.platforms)
+    assert len(await session.run_sync(list_platforms)) == len(SHIPPED.platforms)
     with pytest.raises(NotFoundError):
-        await list_platforms(session, country="Atlantis")
+        await session.run_sync(list_platforms, country="Atlantis")
 
 
 @pytest.mark.parametrize(
@@ -119,21 +119,21 @@ async def test_list_platforms_by_country_is_loose(session: AsyncSession) -> None
 async def test_search_practices_representative_queries_rank_the_right_practice_high(
     session: AsyncSession, query: str, expected_slug_part: str
 ) -> None:
-    results = await search_practices(session, query)
+    results = await session.run_sync(search_practices, query)
     top = [result.practice.slug for result in results[:5]]
     assert any(expected_slug_part in slug for slug in top), (query, top)
 
 
 async def test_search_practices_typos_fall_back_to_corrected_terms(session: AsyncSession) -> None:
-    results = await search_practices(session, "techer trainnig")
+    results = await session.run_sync(search_practices, "techer trainnig")
     assert results, "a misspelled query should still find practices"
     assert any("teacher" in fold(result.practice.title + result.practice.summary) for result in results[:5])
 
 
 async def test_search_practices_topic_and_country_filters(session: AsyncSession) -> None:
-    results = await search_practices(session, "teachers", topic="teacher training")
+    results = await session.run_sync(search_practices, "teachers", topic="teacher training")
     assert results and all("teacher training" in result.practice.topics for result in results)
-    norway = await search_practices(session, "role models", country="norway")
+    norway = await session.run_sync(search_practices, "role models", country="norway")
     assert norway and all(result.practice.country == "Norway" for result in norway)
 
 
@@ -162,40 +162,40 @@ HOSTILE = [
 
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
 async def test_search_hostile_query_text_never_errors(session: AsyncSession, query: str) -> None:
-    results = await search_practices(session, query)
+    results = await session.run_sync(search_practices, query)
     assert isinstance(results, list)
-    assert isinstance(await find_anything(session, query), list)
+    assert isinstance(await session.run_sync(find_anything, query), list)
     assert await session.scalar(select(func.count()).select_from(Practice)) == len(SHIPPED.practices)
 
 
 async def test_search_hostile_query_with_real_words_still_finds(session: AsyncSession) -> None:
-    results = await search_practices(session, 'NEAR("teacher" AND training*')
+    results = await session.run_sync(search_practices, 'NEAR("teacher" AND training*')
     assert results
 
 
 async def test_find_anything_labels_platforms_and_practices(session: AsyncSession) -> None:
-    hits = await find_anything(session, "Teknikcollege")
+    hits = await session.run_sync(find_anything, "Teknikcollege")
     assert hits[0].kind == "platform" and hits[0].title == "Teknikcollege"
     assert {hit.kind for hit in hits} >= {"platform", "practice"}
 
 
 async def test_find_anything_finds_the_coalition_itself(session: AsyncSession) -> None:
     for query in ("triple helix", "General Assembly", "roundtables", "policy briefings", "taskforces"):
-        hits = await find_anything(session, query)
+        hits = await session.run_sync(find_anything, query)
         assert hits, query
 
 
 async def test_get_practice_by_slug_and_by_title_words(session: AsyncSession) -> None:
     slug = SHIPPED.practices[0]["slug"]
-    assert (await get_practice(session, slug)).slug == slug
-    by_words = await get_practice(session, "Teknikcollege quality criteria")
+    assert (await session.run_sync(get_practice, slug)).slug == slug
+    by_words = await session.run_sync(get_practice, "Teknikcollege quality criteria")
     assert "teknikcollege" in by_words.slug
     with pytest.raises(NotFoundError):
-        await get_practice(session, "qqqq zzzz")
+        await session.run_sync(get_practice, "qqqq zzzz")
 
 
 async def test_autocomplete_practices_by_partial_title(session: AsyncSession) -> None:
-    choices = await autocomplete_practices(session, "quality criteria")
+    choices = await session.run_sync(autocomplete_practices, "quality criteria")
     assert choices and "Teknikcollege" in choices[0][0]
 
 
@@ -228,7 +228,7 @@ async def test_submission_is_pending_until_approved_then_searchable(
     practice = await _submit(sessions, "Monthly engineer visits in Jyväskylä schools")
     assert practice.status == "pending"
     async with sessions.begin() as session:
-        found = await search_practices(session, "Jyväskylä engineer visits monthly")
+        found = await session.run_sync(search_practices, "Jyväskylä engineer visits monthly")
         assert practice.id not in [result.practice.id for result in found]
         pending, waiting = await next_pending_practice(session)
         assert pending is not None and pending.id == practice.id and waiting == 1
@@ -236,7 +236,7 @@ async def test_submission_is_pending_until_approved_then_searchable(
         approved = await review_practice(session, practice_id=practice.id, moderator_id=7, approve=True)
         assert approved.status == "published" and approved.reviewed_by == 7
     async with sessions.begin() as session:
-        results = await search_practices(session, "Jyvaskyla engineer visits")
+        results = await session.run_sync(search_practices, "Jyvaskyla engineer visits")
         assert results and results[0].practice.id == practice.id
         assert [p.slug for p in results[0].practice.platforms] == ["luma-centre-finland"]
         with pytest.raises(ConflictError):
@@ -248,7 +248,7 @@ async def test_rejected_submission_never_becomes_searchable(sessions: async_sess
     async with sessions.begin() as session:
         await review_practice(session, practice_id=practice.id, moderator_id=7, approve=False)
     async with sessions.begin() as session:
-        found = await search_practices(session, "Rejected idea about zeppelins")
+        found = await session.run_sync(search_practices, "Rejected idea about zeppelins")
         assert practice.id not in [result.practice.id for result in found]
         assert (await next_pending_practice(session))[0] is None
 
@@ -284,16 +284,33 @@ async def test_submission_limits_duplicates_and_pending_cap(sessions: async_sess
 async def test_find_platform_long_query_prefers_full_name_over_country_word(session: AsyncSession) -> None:
     # Containing the word "Norway" must not make the country (and so NCSR) the answer.
     with pytest.raises(NotFoundError) as raised:
-        await find_platform(session, "Uni of Norway Tromso")
+        await session.run_sync(find_platform, "Uni of Norway Tromso")
     assert raised.value.user_message.split("Did you mean: ")[1].startswith("The Arctic University of Norway")
-    found = await find_platform(session, "Arctic University Norway Tromso")
+    found = await session.run_sync(find_platform, "Arctic University Norway Tromso")
     assert found.platform.slug == "arctic-university-of-norway"
 
 
 async def test_get_practice_unrelated_title_is_not_found_with_suggestions(session: AsyncSession) -> None:
     for title in ("how to bake bread", "nonexistent thing qq"):
         with pytest.raises(NotFoundError):
-            await get_practice(session, title)
+            await session.run_sync(get_practice, title)
     with pytest.raises(NotFoundError) as raised:
-        await get_practice(session, "teacher training bread")
+        await session.run_sync(get_practice, "teacher training bread")
     assert "Did you mean" in raised.value.user_message
+
+
+@pytest.mark.parametrize(("query", "stem"), [("practice", "practic"), ("platform", "platform"), ("event", "event")])
+async def test_search_terms_match_the_text_not_the_filter_columns(session: AsyncSession, query: str, stem: str) -> None:
+    """Kind is an index column only to filter: a query naming a kind matches documents whose text says it."""
+    hits = await session.run_sync(lambda sync: search_documents(sync, query, limit=200))
+    documents = {
+        (document.kind, document.ref_id): document for document in await session.scalars(select(SearchDocument))
+    }
+    with_word = {
+        key
+        for key, document in documents.items()
+        if stem in fold(f"{document.title} {document.body} {document.topics}")
+    }
+    assert hits
+    assert {(hit.kind, hit.ref_id) for hit in hits} <= with_word
+    assert len(hits) < len(documents)
