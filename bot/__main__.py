@@ -118,6 +118,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.client import create_bot
     from db.engine import create_engine, create_sessionmaker
     from db.reader import Reader
+    from db.writer import Writer
 
     await prepare_database(settings)
     if settings.discord_api_base:
@@ -125,7 +126,8 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
         discord.http.Route.BASE = settings.discord_api_base
     engine = create_engine(settings.database_url)
     reader = Reader(engine)
-    bot = create_bot(settings, create_sessionmaker(engine), reader)
+    writer = Writer(engine)
+    bot = create_bot(settings, create_sessionmaker(engine), reader, writer)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -150,6 +152,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
             "the bot asked for a privileged intent that is not enabled in the Developer Portal."
         ) from None
     finally:
+        await writer.close()
         reader.close()
         await engine.dispose()
     return 0

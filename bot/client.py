@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
 from db.reader import Reader
+from db.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,13 @@ SHUTDOWN_GRACE_SECONDS = 10.0
 
 class CoalitionBot(commands.Bot):
     def __init__(
-        self, *, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, **options: Any
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        reader: Reader,
+        writer: Writer,
+        **options: Any,
     ) -> None:
         intents = discord.Intents.default()
         # No privileged intents: everything arrives through interactions and the guild cache.
@@ -51,8 +58,10 @@ class CoalitionBot(commands.Bot):
         )
         self.settings = settings
         self.sessions = sessions
-        # Lookups go through the reader (one hop each); everything that writes, through sessions.
+        # Lookups go through the reader (one hop each); questions and votes, the panel's hot path, through
+        # the writer (group commit); everything else through sessions.
         self.reader = reader
+        self.writer = writer
         self.draining = False
         self.reminders = ReminderScheduler(
             sessions=sessions,
@@ -122,15 +131,18 @@ class ShardedCoalitionBot(CoalitionBot, commands.AutoShardedBot):
     """The same bot running several gateway shards in one process (SHARD_COUNT with several SHARD_IDS)."""
 
 
-def create_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader) -> CoalitionBot:
+def create_bot(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
+) -> CoalitionBot:
     """An unsharded bot, one shard of a sharded bot, or several shards in this process, per the settings."""
     if settings.shard_count is None:
-        return CoalitionBot(settings=settings, sessions=sessions, reader=reader)
+        return CoalitionBot(settings=settings, sessions=sessions, reader=reader, writer=writer)
     if settings.shard_ids is not None and len(settings.shard_ids) == 1:
         return CoalitionBot(
             settings=settings,
             sessions=sessions,
             reader=reader,
+            writer=writer,
             shard_id=settings.shard_ids[0],
             shard_count=settings.shard_count,
         )
@@ -138,6 +150,7 @@ def create_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], r
         settings=settings,
         sessions=sessions,
         reader=reader,
+        writer=writer,
         shard_count=settings.shard_count,
         shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
     )

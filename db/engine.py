@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -38,12 +38,14 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True, **kwargs: Any)
     # a wasted round trip (~20% of a short lookup); a leaked transaction would fail the next BEGIN loudly.
     kwargs.setdefault("pool_reset_on_return", None)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
-    _configure_sqlite(engine, enforce_foreign_keys)
+    configure_sqlite(engine.sync_engine, enforce_foreign_keys=enforce_foreign_keys)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine, enforce_foreign_keys: bool) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def configure_sqlite(engine: Engine, *, enforce_foreign_keys: bool = True) -> None:
+    """The settings every writing SQLite connection gets, through the async engine or the writer's own."""
+
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control so every transaction can start with BEGIN IMMEDIATE below.
         dbapi_connection.isolation_level = None
@@ -55,7 +57,7 @@ def _configure_sqlite(engine: AsyncEngine, enforce_foreign_keys: bool) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         # Deferred transactions that later write deadlock under concurrency (SQLITE_BUSY without waiting);
         # taking the write lock up front makes writers queue on busy_timeout instead.

@@ -21,7 +21,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.knowledge import SUGGESTION_MATCH, platform_directory
@@ -446,8 +446,8 @@ def _resolve_panelist(panel: Panel, to: str | None) -> Panelist | None:
     raise InvalidInputError(f"“{_quote(wanted, 60)}” is not on this panel. Pick one of: {names}.")
 
 
-async def ask_question(
-    session: AsyncSession,
+def ask_question(
+    session: Session,
     *,
     panel_id: int,
     author_id: int,
@@ -458,7 +458,10 @@ async def ask_question(
     allow_similar: bool = False,
     now: datetime | None = None,
 ) -> Question:
-    """Store a question under the next number, after every limit and the near-duplicate check passed."""
+    """Store a question under the next number, after every limit and the near-duplicate check passed.
+
+    Synchronous: the bot runs it through the writer (db/writer.py), which commits many at once.
+    """
     now = now or utcnow()
     text = text.strip()
     if len(text) < rules.min_length:
@@ -472,7 +475,7 @@ async def ask_question(
         )
     # Lock the panel row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
     # questions of one member cannot both slip under the cooldown and numbers are handed out in turn.
-    panel = await session.scalar(
+    panel = session.scalar(
         _with_panelists(select(Panel).where(Panel.id == panel_id))
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -484,13 +487,13 @@ async def ask_question(
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
     panelist = _resolve_panelist(panel, to)
-    await _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
+    _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
     if not allow_similar:
-        similar = await find_similar_question(session, panel_id=panel_id, text=text)
+        similar = find_similar_question(session, panel_id=panel_id, text=text)
         if similar is not None:
             raise SimilarQuestionError(similar)
     # Only now, with every check passed, is a number taken: a refusal never leaves a gap.
-    number = await session.scalar(
+    number = session.scalar(
         update(Panel)
         .where(Panel.id == panel_id)
         .values(last_number=Panel.last_number + 1)
@@ -512,15 +515,15 @@ async def ask_question(
     question.panel = panel
     question.panelist = panelist
     session.add(question)
-    await session.flush()
+    session.flush()
     return question
 
 
-async def _check_member_limits(
-    session: AsyncSession, *, panel_id: int, author_id: int, rules: QuestionRules, now: datetime
+def _check_member_limits(
+    session: Session, *, panel_id: int, author_id: int, rules: QuestionRules, now: datetime
 ) -> None:
     last_asked, waiting = (
-        await session.execute(
+        session.execute(
             select(
                 func.max(Question.asked_at),
                 func.count().filter(Question.status.in_((PENDING, OPEN))),
@@ -539,13 +542,13 @@ async def _check_member_limits(
         )
 
 
-async def find_similar_question(session: AsyncSession, *, panel_id: int, text: str) -> SimilarQuestion | None:
+def find_similar_question(session: Session, *, panel_id: int, text: str) -> SimilarQuestion | None:
     """The visible open question that asks the same thing as `text` in other words, if any."""
     wanted = normalise_question(text)
     if not wanted:
         return None
     rows = (
-        await session.execute(
+        session.execute(
             select(Question.id, Question.number, Question.text).where(
                 Question.panel_id == panel_id, Question.status == OPEN
             )
@@ -582,8 +585,8 @@ def _loaded(statement: Select[Question]) -> Select[Question]:
     return statement.options(joinedload(Question.panelist), joinedload(Question.panel))
 
 
-async def question_by_id(session: AsyncSession, question_id: int) -> Question:
-    question = await session.scalar(_loaded(select(Question).where(Question.id == question_id)))
+def question_by_id(session: Session, question_id: int) -> Question:
+    question = session.scalar(_loaded(select(Question).where(Question.id == question_id)))
     if question is None:
         raise NotFoundError("That question no longer exists.")
     return question
@@ -601,13 +604,13 @@ async def question_by_number(session: AsyncSession, *, panel_id: int, number: in
     return question
 
 
-async def vote_count(session: AsyncSession, question_id: int) -> int:
-    return await session.scalar(select(func.count()).select_from(Vote).where(Vote.question_id == question_id)) or 0
+def vote_count(session: Session, question_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Vote).where(Vote.question_id == question_id)) or 0
 
 
-async def toggle_vote(session: AsyncSession, *, question_id: int, member_id: int) -> VoteOutcome:
-    """Upvote a question, or take the upvote back if the member had already given it."""
-    question = await question_by_id(session, question_id)
+def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOutcome:
+    """Upvote a question, or take the upvote back if the member had already given it (run through the writer)."""
+    question = question_by_id(session, question_id)
     if question.panel.status != PANEL_OPEN:
         raise ConflictError("This panel is closed; voting has ended.")
     refusal = {
@@ -620,15 +623,15 @@ async def toggle_vote(session: AsyncSession, *, question_id: int, member_id: int
     # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
     # writers finds the vote there instead of failing on the primary key.
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    added = await session.execute(
+    added = session.execute(
         dialect.insert(Vote)
         .values(question_id=question_id, member_id=member_id, voted_at=utcnow())
         .on_conflict_do_nothing()
     )
     voted = added.rowcount == 1  # type: ignore[attr-defined]
     if not voted:
-        await session.execute(delete(Vote).where(Vote.question_id == question_id, Vote.member_id == member_id))
-    return VoteOutcome(question=question, voted=voted, votes=await vote_count(session, question_id))
+        session.execute(delete(Vote).where(Vote.question_id == question_id, Vote.member_id == member_id))
+    return VoteOutcome(question=question, voted=voted, votes=vote_count(session, question_id))
 
 
 async def list_questions(
@@ -677,7 +680,7 @@ async def autocomplete_questions(
 
 async def approve_question(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
     """Show a pending (or earlier hidden) question to everyone."""
-    question = await question_by_id(session, question_id)
+    question = await session.run_sync(question_by_id, question_id)
     if question.status in (OPEN, ANSWERED):
         raise ConflictError(f"Question #{question.number} is already visible.")
     question.status = OPEN
@@ -690,7 +693,7 @@ async def approve_question(session: AsyncSession, *, question_id: int, moderator
 
 async def hide_question(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
     """Take a question out of sight; its text stays in the export for the organisers."""
-    question = await question_by_id(session, question_id)
+    question = await session.run_sync(question_by_id, question_id)
     if question.status == HIDDEN:
         raise ConflictError(f"Question #{question.number} is already hidden.")
     question.status = HIDDEN
@@ -702,7 +705,7 @@ async def hide_question(session: AsyncSession, *, question_id: int, moderator_id
 
 async def mark_answered(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
     """Record that the panel answered an open question."""
-    question = await question_by_id(session, question_id)
+    question = await session.run_sync(question_by_id, question_id)
     refusal = {
         PENDING: f"Question #{question.number} has not been approved yet; approve it first.",
         HIDDEN: f"Question #{question.number} is hidden; approve it first if it was answered.",
@@ -731,7 +734,7 @@ async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: i
     answered = None
     if current is not None:
         done = await mark_answered(session, question_id=current, moderator_id=moderator_id)
-        answered = RankedQuestion(done, await vote_count(session, done.id))
+        answered = RankedQuestion(done, await session.run_sync(vote_count, done.id))
     top = await list_questions(session, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=1)
     if top:
         top[0].question.highlighted_at = utcnow()

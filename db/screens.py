@@ -159,7 +159,9 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
     current = next((item for item in ranked if item.question.id == current_id), None)
     if current_id is not None and current is None:
         # Put up by /panel next, then outvoted by newer questions: still the one being answered.
-        current = RankedQuestion(await question_by_id(session, current_id), await vote_count(session, current_id))
+        current = RankedQuestion(
+            await session.run_sync(question_by_id, current_id), await session.run_sync(vote_count, current_id)
+        )
     counts = dict(
         (
             await session.execute(

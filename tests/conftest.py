@@ -24,6 +24,7 @@ from db import migrate
 from db.engine import create_engine, create_sessionmaker
 from db.reader import Reader
 from db.shipped import load_shipped_data, read_shipped_data
+from db.writer import Writer
 from tests.databases import (
     NO_POSTGRES,
     POSTGRES,
@@ -144,6 +145,14 @@ def reader(engine: AsyncEngine) -> Iterator[Reader]:
     reader = Reader(engine)
     yield reader
     reader.close()
+
+
+@pytest.fixture
+async def writer(engine: AsyncEngine) -> AsyncIterator[Writer]:
+    """The bot's path for questions and votes: group commit on its own connection on SQLite."""
+    writer = Writer(engine)
+    yield writer
+    await writer.close()
 
 
 @pytest.fixture

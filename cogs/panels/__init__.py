@@ -116,7 +116,7 @@ class Panels(commands.Cog):
         """
         await self.bot.wait_until_ready()
         async with self.bot.sessions.begin() as session:
-            questions = [(q, await vote_count(session, q.id)) for q in await unposted_questions(session)]
+            questions = [(q, await session.run_sync(vote_count, q.id)) for q in await unposted_questions(session)]
         if not questions:
             return
         already_posted = await self.posted_vote_messages({question.panel.channel_id for question, _ in questions})

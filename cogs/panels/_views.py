@@ -174,21 +174,23 @@ async def submit_question(
     bot = coalition_bot(interaction)
     waiting = 0
     try:
-        async with bot.sessions.begin() as session:
-            if panel_id is None:
-                assert interaction.channel_id is not None
+        if panel_id is None:
+            assert interaction.channel_id is not None
+            async with bot.sessions() as session:
                 panel_id = (await channel_panel(session, channel_id=interaction.channel_id, open_only=True)).id
-            question = await ask_question(
-                session,
-                panel_id=panel_id,
-                author_id=interaction.user.id,
-                text=text,
-                anonymous=anonymous,
-                rules=question_rules(bot.settings),
-                to=to,
-                allow_similar=allow_similar,
-            )
-            if question.status == PENDING:
+        # The writer commits it (with whatever else is waiting) before this returns.
+        question = await bot.writer.run(
+            ask_question,
+            panel_id=panel_id,
+            author_id=interaction.user.id,
+            text=text,
+            anonymous=anonymous,
+            rules=question_rules(bot.settings),
+            to=to,
+            allow_similar=allow_similar,
+        )
+        if question.status == PENDING:
+            async with bot.sessions() as session:
                 _first, waiting = await next_pending_question(session, panel_id=panel_id)
     except SimilarQuestionError as similar:
         view = SimilarQuestionView(similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous)
@@ -383,8 +385,7 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
-        async with bot.sessions.begin() as session:
-            outcome = await toggle_vote(session, question_id=self.question_id, member_id=interaction.user.id)
+        outcome = await bot.writer.run(toggle_vote, question_id=self.question_id, member_id=interaction.user.id)
         question = outcome.question
         bot.screens.panel_changed(question.panel_id)
         note = (
@@ -418,7 +419,7 @@ async def moderate(bot: CoalitionBot, *, action: str, question_id: int, moderato
     change, _verdict = MODERATION[action]
     async with bot.sessions.begin() as session:
         question = await change(session, question_id=question_id, moderator_id=moderator_id)
-        votes = await vote_count(session, question.id)
+        votes = await session.run_sync(vote_count, question.id)
     bot.screens.panel_changed(question.panel_id)
     return question, votes
 

@@ -86,8 +86,8 @@ def forget_view(member_id: int, *, asked_at: datetime) -> discord.ui.View:
 async def refresh_posted_messages(bot: CoalitionBot, report: ForgetReport) -> None:
     """Edit posted questions and announcements that named the member or counted them, after the commit."""
     async with bot.sessions.begin() as session:
-        questions = [await question_by_id(session, question_id) for question_id in report.changed_question_ids]
-        votes = [await vote_count(session, question.id) for question in questions]
+        questions = [await session.run_sync(question_by_id, qid) for qid in report.changed_question_ids]
+        votes = [await session.run_sync(vote_count, question.id) for question in questions]
         events = [await get_event(session, event_id) for event_id in report.changed_event_ids]
     for question, count in zip(questions, votes, strict=True):
         await show_in_channel(bot, question, count)

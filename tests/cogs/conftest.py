@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.tree import report_error
 from db.reader import Reader
+from db.writer import Writer
 from tests.cogs.fakes import FakeBot, FakeInteraction
 
 
 @pytest.fixture
-def fake_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader) -> FakeBot:
-    return FakeBot(settings, sessions, reader)
+def fake_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer) -> FakeBot:
+    return FakeBot(settings, sessions, reader, writer)
 
 
 async def invoke(command: Any, cog: Any, interaction: FakeInteraction, **options: Any) -> None:

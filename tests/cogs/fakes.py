@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from db.reader import Reader
+from db.writer import Writer
 
 MODERATOR_ROLE = discord.Object(id=300000000000000001)
 
@@ -101,12 +102,15 @@ def _sent(kind: str, content: str | None, kwargs: dict[str, Any]) -> Sent:
 
 
 class FakeBot:
-    """What cogs reach through `interaction.client`: settings, sessions, the reader and user lookup for DMs."""
+    """What cogs reach through `interaction.client`: settings, sessions, reader, writer and user lookup for DMs."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader) -> None:
+    def __init__(
+        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
+    ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.reader = reader
+        self.writer = writer
         self.users: dict[int, FakeUser] = {}
 
     def get_user(self, user_id: int) -> FakeUser | None:

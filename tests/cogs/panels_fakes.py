@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.tree import report_error
 from bot.web import ScreenHub
+from db.writer import Writer
 
 GUILD_ID = 100000000000000001
 CHANNEL_ID = 300000000000000001
@@ -141,11 +142,12 @@ class FakeChannel:
 
 
 class FakeBot:
-    """The parts of CoalitionBot the cog uses: settings, sessions, channels by id, persistent items."""
+    """The parts of CoalitionBot the cog uses: settings, sessions, writer, channels by id, persistent items."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], writer: Writer) -> None:
         self.settings = settings
         self.sessions = sessions
+        self.writer = writer
         self.channels: dict[int, FakeChannel] = {}
         self.dynamic_items: list[type] = []
         self.cogs: list[Any] = []

@@ -12,6 +12,7 @@ from bot.client import CoalitionBot, ShardedCoalitionBot, create_bot
 from bot.settings import Settings
 from bot.tree import RESTARTING, CoalitionTree
 from db.reader import Reader
+from db.writer import Writer
 from tests.cogs.fakes import FakeBot, FakeInteraction, member
 
 
@@ -20,23 +21,23 @@ def _settings(**changes: object) -> Settings:
 
 
 async def test_create_bot_unsharded_single_shard_and_several(
-    sessions: async_sessionmaker[AsyncSession], reader: Reader
+    sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
 ) -> None:
-    plain = create_bot(_settings(), sessions, reader)
+    plain = create_bot(_settings(), sessions, reader, writer)
     assert type(plain) is CoalitionBot and plain.shard_count is None
 
-    one = create_bot(_settings(shard_count=4, shard_ids=(2,)), sessions, reader)
+    one = create_bot(_settings(shard_count=4, shard_ids=(2,)), sessions, reader, writer)
     assert type(one) is CoalitionBot and (one.shard_id, one.shard_count) == (2, 4)
 
-    several = create_bot(_settings(shard_count=4, shard_ids=(0, 1)), sessions, reader)
+    several = create_bot(_settings(shard_count=4, shard_ids=(0, 1)), sessions, reader, writer)
     assert isinstance(several, ShardedCoalitionBot) and isinstance(several, commands.AutoShardedBot)
     assert several.shard_ids == [0, 1] and several.shard_count == 4
 
 
 async def test_stop_waits_for_interaction_handlers_under_way(
-    sessions: async_sessionmaker[AsyncSession], reader: Reader
+    sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
 ) -> None:
-    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader)
+    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader, writer=writer)
     finished: list[str] = []
 
     async def handler() -> None:
@@ -49,9 +50,9 @@ async def test_stop_waits_for_interaction_handlers_under_way(
 
 
 async def test_stop_gives_up_on_handlers_after_the_grace(
-    sessions: async_sessionmaker[AsyncSession], reader: Reader
+    sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
 ) -> None:
-    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader)
+    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader, writer=writer)
     stuck = asyncio.create_task(asyncio.sleep(30), name="discord-ui-view-dispatch-1")
     loop = asyncio.get_running_loop()
     started = loop.time()

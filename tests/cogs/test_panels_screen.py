@@ -16,6 +16,7 @@ from bot.web.hub import ScreenUpdate
 from cogs.panels import Panels
 from db import screens
 from db.errors import NotFoundError
+from db.writer import Writer
 from tests.cogs.panels_fakes import FakeBot, FakeInteraction, FakeMember, run_command
 from tests.cogs.test_panels import ALICE, MODERATOR, PANELISTS, run
 
@@ -23,8 +24,10 @@ LINK = re.compile(r"<https://bot\.example\.org/screen/(?P<token>[A-Za-z0-9_-]{43
 
 
 @pytest.fixture
-def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> FakeBot:
-    return FakeBot(dataclasses.replace(settings, web_port=8080, public_base_url="https://bot.example.org"), sessions)
+def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], writer: Writer) -> FakeBot:
+    return FakeBot(
+        dataclasses.replace(settings, web_port=8080, public_base_url="https://bot.example.org"), sessions, writer
+    )
 
 
 @pytest.fixture

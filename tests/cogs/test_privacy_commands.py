@@ -42,13 +42,23 @@ async def give_alice_data(sessions: Sessions) -> int:
             created_by=900000000000000001,
         )
         rules = panels.QuestionRules()
-        bobs = await panels.ask_question(
-            session, panel_id=panel.id, author_id=BOB.id, text="How is industry involved?", anonymous=False, rules=rules
+        bobs = await session.run_sync(
+            panels.ask_question,
+            panel_id=panel.id,
+            author_id=BOB.id,
+            text="How is industry involved?",
+            anonymous=False,
+            rules=rules,
         )
-        await panels.ask_question(
-            session, panel_id=panel.id, author_id=ALICE.id, text="Why so few girls?", anonymous=True, rules=rules
+        await session.run_sync(
+            panels.ask_question,
+            panel_id=panel.id,
+            author_id=ALICE.id,
+            text="Why so few girls?",
+            anonymous=True,
+            rules=rules,
         )
-        await panels.toggle_vote(session, question_id=bobs.id, member_id=ALICE.id)
+        await session.run_sync(panels.toggle_vote, question_id=bobs.id, member_id=ALICE.id)
         await set_member_timezone(session, member_id=ALICE.id, zone="Europe/Helsinki")
         return bobs.id
 
@@ -128,7 +138,7 @@ async def test_forget_confirmed_reports_counts_and_forgets(cog: Privacy, fake_bo
     assert "your time zone deleted" in (report.content or "")
     async with sessions.begin() as session:
         assert await member_timezone(session, member_id=ALICE.id) is None
-        assert await panels.vote_count(session, bobs_question) == 0
+        assert await session.run_sync(panels.vote_count, bobs_question) == 0
         assert await panels.member_questions(session, member_id=ALICE.id) == []
     assert (
         await ask_to_forget(cog, fake_bot, ALICE)
@@ -153,7 +163,7 @@ async def test_forget_cancel_changes_nothing(cog: Privacy, fake_bot: FakeBot, se
     assert pressed.last.kind == "edit" and pressed.last.content == CANCELLED and pressed.last.view is None
     async with sessions.begin() as session:
         assert await member_timezone(session, member_id=ALICE.id) == "Europe/Helsinki"
-        assert await panels.vote_count(session, bobs_question) == 1
+        assert await session.run_sync(panels.vote_count, bobs_question) == 1
 
 
 async def test_forget_stale_confirmation_asks_to_run_the_command_again(fake_bot: FakeBot, sessions: Sessions) -> None:

@@ -48,8 +48,8 @@ async def open_panel(sessions: Sessions, *, channel_id: int = CHANNEL, moderated
 
 async def ask(sessions: Sessions, panel_id: int, author_id: int, text: str, **options) -> Question:
     async with sessions.begin() as session:
-        return await panels.ask_question(
-            session,
+        return await session.run_sync(
+            panels.ask_question,
             panel_id=panel_id,
             author_id=author_id,
             text=text,
@@ -244,7 +244,7 @@ async def test_toggle_vote_second_click_takes_it_back(sessions: Sessions) -> Non
     results = []
     for member in (10, 11, 10):
         async with sessions.begin() as session:
-            results.append(await panels.toggle_vote(session, question_id=question.id, member_id=member))
+            results.append(await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=member))
     assert [(r.voted, r.votes) for r in results] == [(True, 1), (True, 2), (False, 1)]
 
 
@@ -254,11 +254,11 @@ async def test_toggle_vote_concurrent_members_all_counted(sessions: Sessions) ->
 
     async def vote(member: int) -> None:
         async with sessions.begin() as session:
-            await panels.toggle_vote(session, question_id=question.id, member_id=member)
+            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=member)
 
     await asyncio.gather(*(vote(member) for member in range(100, 150)))
     async with sessions.begin() as session:
-        assert await panels.vote_count(session, question.id) == 50
+        assert await session.run_sync(panels.vote_count, question.id) == 50
         assert await session.scalar(select(func.count()).select_from(Vote)) == 50
 
 
@@ -273,7 +273,7 @@ async def test_toggle_vote_on_hidden_or_answered_is_refused(sessions: Sessions, 
         await change(session, question_id=question.id, moderator_id=MODERATOR)
     with pytest.raises(ConflictError, match=message):
         async with sessions.begin() as session:
-            await panels.toggle_vote(session, question_id=question.id, member_id=5)
+            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=5)
 
 
 async def test_toggle_vote_on_pending_or_closed_panel_is_refused(sessions: Sessions) -> None:
@@ -281,13 +281,13 @@ async def test_toggle_vote_on_pending_or_closed_panel_is_refused(sessions: Sessi
     question = await ask(sessions, panel_id, 1, "How is industry involved in LUMA?")
     with pytest.raises(ConflictError, match="waiting for a moderator"):
         async with sessions.begin() as session:
-            await panels.toggle_vote(session, question_id=question.id, member_id=5)
+            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=5)
     async with sessions.begin() as session:
         await panels.approve_question(session, question_id=question.id, moderator_id=MODERATOR)
         await panels.close_panel(session, channel_id=CHANNEL)
     with pytest.raises(ConflictError, match="voting has ended"):
         async with sessions.begin() as session:
-            await panels.toggle_vote(session, question_id=question.id, member_id=5)
+            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=5)
 
 
 # --- moderation and states ------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ async def test_advance_panel_answers_current_and_highlights_top_voted(sessions: 
     high = await ask(sessions, panel_id, 2, "What are the most urgent challenges?", rules=rules)
     async with sessions.begin() as session:
         for member in (7, 8):
-            await panels.toggle_vote(session, question_id=high.id, member_id=member)
+            await session.run_sync(panels.toggle_vote, question_id=high.id, member_id=member)
     async with sessions.begin() as session:
         first = await panels.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
     assert first.answered is None
@@ -358,7 +358,7 @@ async def test_list_questions_sorts_top_and_new(sessions: Sessions) -> None:
         )
     ]
     async with sessions.begin() as session:
-        await panels.toggle_vote(session, question_id=questions[1].id, member_id=50)
+        await session.run_sync(panels.toggle_vote, question_id=questions[1].id, member_id=50)
         top = await panels.list_questions(session, panel_id=panel_id, statuses=("open",), sort="top")
         new = await panels.list_questions(session, panel_id=panel_id, statuses=("open",), sort="new")
     assert [item.question.number for item in top] == [2, 1, 3]
@@ -381,8 +381,8 @@ async def test_panel_summary_counts_questions_voters_answered_and_top_five(sessi
     async with sessions.begin() as session:
         for rank, question in enumerate(questions[:6]):
             for member in range(6 - rank):
-                await panels.toggle_vote(session, question_id=question.id, member_id=1000 + member)
-        await panels.toggle_vote(session, question_id=questions[6].id, member_id=2000)
+                await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=1000 + member)
+        await session.run_sync(panels.toggle_vote, question_id=questions[6].id, member_id=2000)
         await panels.hide_question(session, question_id=questions[6].id, moderator_id=MODERATOR)
         await panels.mark_answered(session, question_id=questions[0].id, moderator_id=MODERATOR)
     async with sessions.begin() as session:
@@ -401,7 +401,7 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
     secret = await ask(sessions, panel_id, 222, '=HYPERLINK("x") what are the challenges?', rules=rules, anonymous=True)
     hidden = await ask(sessions, panel_id, 333, "Buy cheap watches", rules=rules)
     async with sessions.begin() as session:
-        await panels.toggle_vote(session, question_id=named.id, member_id=9)
+        await session.run_sync(panels.toggle_vote, question_id=named.id, member_id=9)
         await panels.mark_answered(session, question_id=named.id, moderator_id=MODERATOR)
         await panels.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
     exports = {}

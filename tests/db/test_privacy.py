@@ -62,8 +62,8 @@ async def build_world(sessions: Sessions) -> World:
     bob_question = await ask(sessions, panel_id, BOB, "What are the most urgent challenges in rural schools?")
     event_id = await make_event(sessions)  # three other members answered Going already
     async with sessions.begin() as session:
-        await panels.toggle_vote(session, question_id=bob_question.id, member_id=ALICE)
-        await panels.toggle_vote(session, question_id=alice_anonymous.id, member_id=BOB)
+        await session.run_sync(panels.toggle_vote, question_id=bob_question.id, member_id=ALICE)
+        await session.run_sync(panels.toggle_vote, question_id=alice_anonymous.id, member_id=BOB)
         await set_rsvp(session, event_id=event_id, member_id=ALICE, choice="going", now=CREATED)
         await set_rsvp(session, event_id=event_id, member_id=BOB, choice="maybe", now=CREATED)
         await set_member_timezone(session, member_id=ALICE, zone="europe/helsinki")
@@ -321,8 +321,8 @@ async def test_question_without_author_exports_as_anonymous_and_leaves_limits_al
     async with sessions.begin() as session:
         await session.execute(update(Question).where(Question.id == question.id).values(author_id=None))
         # Bob's limits count only questions still his: the cooldown does not stop him now.
-        await panels.ask_question(
-            session,
+        await session.run_sync(
+            panels.ask_question,
             panel_id=panel_id,
             author_id=BOB,
             text="What are the most urgent challenges in rural schools?",

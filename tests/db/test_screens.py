@@ -35,7 +35,7 @@ async def fingerprint(sessions: Sessions, panel_id: int) -> screens.PanelFingerp
 
 async def vote(sessions: Sessions, question_id: int, member_id: int) -> None:
     async with sessions.begin() as session:
-        await panels.toggle_vote(session, question_id=question_id, member_id=member_id)
+        await session.run_sync(panels.toggle_vote, question_id=question_id, member_id=member_id)
 
 
 async def test_open_screen_stores_only_a_hash_of_an_unguessable_token(sessions: Sessions) -> None:

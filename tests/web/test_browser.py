@@ -62,7 +62,7 @@ async def open_screen_page(browser: Browser, url: str, *, width: int = 1920, hei
 
 async def vote(sessions: Sessions, question_id: int, member_id: int) -> None:
     async with sessions.begin() as session:
-        await panels.toggle_vote(session, question_id=question_id, member_id=member_id)
+        await session.run_sync(panels.toggle_vote, question_id=question_id, member_id=member_id)
 
 
 async def test_screen_page_shows_questions_live_and_reads_from_afar(

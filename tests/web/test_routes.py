@@ -121,7 +121,7 @@ async def test_screen_stream_pushes_a_change_as_soon_as_a_cog_reports_it(
         assert name == "snapshot" and json.loads(data)["top"][0]["text"] == "How do you train teachers?"
         assert time.monotonic() - started < 0.5
         async with sessions.begin() as session:
-            await panels.toggle_vote(session, question_id=question.id, member_id=520000000000000001)
+            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=520000000000000001)
         web.hub.panel_changed(screen.panel_id)
         assert json.loads((await next_event(stream))[1])["top"][0]["votes"] == 1
 
