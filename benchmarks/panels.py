@@ -6,21 +6,21 @@ as acknowledged only when its commit has returned. At the end the database is re
 acknowledged question and vote must be there, numbers must run 1..N without gaps, and each question's
 count must equal the votes cast for it.
 
-Two connection strategies are compared:
-  pool    the engine as the bot creates it: one pooled SQLite connection, so writers queue in first-come
-          order in the pool and each gets the write lock the moment the previous commit returns. (With
-          SQLAlchemy's default pool of several connections, waiting writers slept in SQLite's busy handler
-          instead, and under a burst one timed out with "database is locked"; hence the bot's choice.)
-  batched group commit on one connection: a writer task takes every action waiting in its queue, runs
-          each inside its own SAVEPOINT (so a refused action rolls back alone), commits once, and only
-          then resolves the callers' futures. Each action is still atomic and acknowledged after the
-          commit that holds it; many actions share one fsync.
+Two write paths are compared:
+  engine  one transaction per action through the async engine as the bot creates it (one pooled SQLite
+          connection, so writers queue first come, first served): every SQL statement is several thread
+          hops through aiosqlite. This is how the bot wrote questions and votes before the writer.
+  writer  the bot's writer (db/writer.py), as the cogs now call it: group commit on its own connection,
+          each action in its own SAVEPOINT and Session, one thread hop and one fsync per batch; each
+          action is still atomic and acknowledged only after the commit that holds it.
 
 Two arrival patterns:
-  burst   every action submitted at the same instant: the worst case; latency is mostly queueing.
-  paced   actions arrive at random (Poisson) at --rate per second, as a busy panel's audience would.
+  burst   every action submitted at the same instant (a vote as soon as its question is stored): the
+          worst case; latency is then mostly queueing behind the other 10,999.
+  window  the panel's audience live: questions arrive at random over the first half of --window seconds,
+          each vote at a random moment between its question and the end of the window.
 
-Run: .venv/bin/python benchmarks/panels.py [--members 1000 --questions 1000 --votes 10000 --rate 400]
+Run: .venv/bin/python benchmarks/panels.py [--members 1000 --questions 1000 --votes 10000 --window 50]
 Prints throughput, p50/p99/max per action, lost actions, and the raw SQLite commit rate of the disk.
 """
 
@@ -37,7 +37,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,7 +48,9 @@ from db import migrate
 from db.engine import create_engine, create_sessionmaker
 from db.models import Question, Vote
 from db.panels import QuestionRules, SimilarQuestionError, ask_question, open_panel, toggle_vote
+from db.writer import Writer
 
+T = TypeVar("T")
 TARGET_SECONDS = 60
 TARGET_P99_MS = 50
 # Real audience questions are built from a few hundred words; random picks from this vocabulary give
@@ -64,50 +66,6 @@ VOCABULARY_TEXT = (
     "retention salary mobility exchange erasmus partners foundations media television games makerspace"
 )
 VOCABULARY = VOCABULARY_TEXT.split()
-
-
-class GroupCommitter:
-    """Run actions in shared transactions on one connection; each caller hears back after the commit."""
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_batch: int = 256) -> None:
-        self.sessions = sessions
-        self.max_batch = max_batch
-        self.queue: asyncio.Queue[tuple[Callable[[AsyncSession], Awaitable[Any]], asyncio.Future[Any]]] = (
-            asyncio.Queue()
-        )
-        self.batches: list[int] = []
-        self.task = asyncio.create_task(self.run())
-
-    async def submit(self, action: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        await self.queue.put((action, future))
-        return await future
-
-    async def run(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            while len(batch) < self.max_batch and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            outcomes: list[tuple[bool, Any]] = []
-            try:
-                async with self.sessions.begin() as session:
-                    for action, _future in batch:
-                        try:
-                            async with session.begin_nested():
-                                outcomes.append((True, await action(session)))
-                        except Exception as error:  # refused: only this action's savepoint rolled back
-                            outcomes.append((False, error))
-            except Exception as error:  # the commit failed: nobody's action is stored, everybody hears it
-                outcomes = [(False, error)] * len(batch)
-            self.batches.append(len(batch))
-            for (_action, future), (ok, value) in zip(batch, outcomes, strict=True):
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(value)
-
-    async def close(self) -> None:
-        self.task.cancel()
 
 
 @dataclass
@@ -141,32 +99,21 @@ async def timed(results: list[float], timings: Timings, action: Callable[[], Awa
     return value
 
 
-async def arrivals(count: int, rate: float | None, rng: random.Random) -> list[float]:
-    """Start offsets in seconds: all zero for a burst, else a Poisson process at `rate` per second."""
-    if rate is None:
-        return [0.0] * count
-    offsets, clock = [], 0.0
-    for _ in range(count):
-        clock += rng.expovariate(rate)
-        offsets.append(clock)
-    return offsets
-
-
 async def run_scenario(
-    path: Path, *, strategy: str, rate: float | None, members: int, questions: int, votes: int, seed: int
+    path: Path, *, strategy: str, window: float, members: int, questions: int, votes: int, seed: int
 ) -> dict[str, float | int | str]:
     url = f"sqlite+aiosqlite:///{path}"
     await migrate.upgrade(url)
     engine = create_engine(url, pool_timeout=300)
     sessions = create_sessionmaker(engine)
-    committer = GroupCommitter(sessions) if strategy == "batched" else None
+    writer = Writer(engine)
 
-    async def transact(action: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
-        """One action in its own transaction, or in its own savepoint of a shared one (batched)."""
-        if committer is not None:
-            return await committer.submit(action)
+    async def transact(action: Callable[..., T], **options: Any) -> T:
+        """One action through the bot's writer, or in its own transaction through the async engine."""
+        if strategy == "writer":
+            return await writer.run(action, **options)
         async with sessions.begin() as session:
-            return await action(session)
+            return await session.run_sync(action, **options)
 
     rng = random.Random(seed)
     rules = QuestionRules(min_length=5, max_length=500, cooldown_seconds=15, max_open_per_member=10)
@@ -194,68 +141,52 @@ async def run_scenario(
         await asyncio.sleep(delay)
 
         async def once() -> int:
+            options = {"panel_id": panel.id, "author_id": member, "text": text, "rules": rules}
             try:
-                async with sessions.begin() as session:
-                    return (
-                        await ask_question(
-                            session,
-                            panel_id=panel.id,
-                            author_id=member,
-                            text=text,
-                            anonymous=member % 3 == 0,
-                            rules=rules,
-                        )
-                    ).id
+                return (await transact(ask_question, **options, anonymous=member % 3 == 0)).id
             except SimilarQuestionError:
-                # The member presses "Post mine anyway": a second transaction, timed as part of the action.
+                # The member presses "Post mine anyway": a second action, timed as part of this one.
                 timings.similar_retries += 1
-                async with sessions.begin() as session:
-                    return (
-                        await ask_question(
-                            session,
-                            panel_id=panel.id,
-                            author_id=member,
-                            text=text,
-                            anonymous=False,
-                            rules=rules,
-                            allow_similar=True,
-                        )
-                    ).id
+                return (await transact(ask_question, **options, anonymous=False, allow_similar=True)).id
 
         return await timed(timings.asks, timings, once)  # type: ignore[return-value]
 
+    # Questions arrive over the first half of the window, each vote after its question, over the whole window.
     started = time.perf_counter()
-    offsets = await arrivals(len(texts), rate, rng)
-    question_ids = [
-        q for q in await asyncio.gather(*(ask(m, t, d) for m, t, d in zip(askers, texts, offsets, strict=True))) if q
+    question_offsets = [rng.uniform(0, window / 2) for _ in texts]
+    asked = [
+        asyncio.ensure_future(ask(member, text, delay))
+        for member, text, delay in zip(askers, texts, question_offsets, strict=True)
     ]
-    asked_seconds = time.perf_counter() - started
-
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < votes:
-        pairs.add((rng.randrange(members), rng.choice(question_ids)))
-    expected_counts: dict[int, int] = {}
-    for _member, question_id in pairs:
-        expected_counts[question_id] = expected_counts.get(question_id, 0) + 1
+        pairs.add((rng.randrange(members), rng.randrange(len(texts))))
+    cast: list[int] = []
 
-    async def vote(member: int, question_id: int, delay: float) -> None:
+    async def vote(member: int, index: int, delay: float) -> None:
         await asyncio.sleep(delay)
+        question_id = await asked[index]
+        if question_id is None:  # the question was lost: reported with the asks
+            return
 
         async def once() -> None:
-            outcome = await transact(lambda session: toggle_vote(session, question_id=question_id, member_id=member))
+            outcome = await transact(toggle_vote, question_id=question_id, member_id=member)
             if not outcome.voted:
                 raise AssertionError("a first vote was taken as a second click")
+            cast.append(question_id)
 
         await timed(timings.votes, timings, once)
 
-    vote_started = time.perf_counter()
-    offsets = await arrivals(len(pairs), rate, rng)
-    await asyncio.gather(*(vote(m, q, d) for (m, q), d in zip(sorted(pairs), offsets, strict=True)))
-    voted_seconds = time.perf_counter() - vote_started
+    await asyncio.gather(
+        *asked,
+        *(vote(member, index, rng.uniform(question_offsets[index], window)) for member, index in sorted(pairs)),
+    )
     total_seconds = time.perf_counter() - started
+    expected_counts: dict[int, int] = {}
+    for question_id in cast:
+        expected_counts[question_id] = expected_counts.get(question_id, 0) + 1
 
-    if committer is not None:
-        await committer.close()
+    await writer.close()
     stored_questions, numbers, stored_votes, counts = await read_back(sessions, panel.id)
     await engine.dispose()
     lost_questions = len(timings.asks) - stored_questions
@@ -264,10 +195,9 @@ async def run_scenario(
     everything = timings.asks + timings.votes
     return {
         "strategy": strategy,
-        "arrivals": "burst" if rate is None else f"paced {rate:.0f}/s",
+        "arrivals": f"over {window:.0f} s" if window else "burst",
         "seconds": total_seconds,
-        "ask_per_s": len(timings.asks) / asked_seconds,
-        "vote_per_s": len(timings.votes) / voted_seconds,
+        "per_s": (len(timings.asks) + len(timings.votes)) / total_seconds,
         "ask_p50": percentile(timings.asks, 0.5) * 1000,
         "ask_p99": percentile(timings.asks, 0.99) * 1000,
         "vote_p50": percentile(timings.votes, 0.5) * 1000,
@@ -321,15 +251,15 @@ def raw_commit_rate(directory: Path, rows: int = 2000) -> tuple[float, float]:
 
 def report(rows: list[dict[str, float | int | str]]) -> None:
     header = (
-        f"{'strategy':<8} {'arrivals':<12} {'total s':>7} {'ask/s':>7} {'vote/s':>7} {'ask p50':>8} {'ask p99':>8} "
+        f"{'strategy':<8} {'arrivals':<12} {'total s':>7} {'acts/s':>7} {'ask p50':>8} {'ask p99':>8} "
         f"{'vote p50':>8} {'vote p99':>8} {'max ms':>8} {'acked':>6} {'lost':>5} {'gapless':>7} {'similar':>7}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row['strategy']:<8} {row['arrivals']:<12} {row['seconds']:>7.1f} {row['ask_per_s']:>7.0f} "
-            f"{row['vote_per_s']:>7.0f} {row['ask_p50']:>8.1f} {row['ask_p99']:>8.1f} {row['vote_p50']:>8.1f} "
+            f"{row['strategy']:<8} {row['arrivals']:<12} {row['seconds']:>7.1f} {row['per_s']:>7.0f} "
+            f"{row['ask_p50']:>8.1f} {row['ask_p99']:>8.1f} {row['vote_p50']:>8.1f} "
             f"{row['vote_p99']:>8.1f} {row['max']:>8.0f} {row['acked']:>6} {row['lost']:>5} "
             f"{'yes' if row['gapless'] else 'NO':>7} {row['similar']:>7}"
         )
@@ -342,9 +272,9 @@ async def main() -> int:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--votes", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=400.0, help="arrivals per second in the paced runs")
-    parser.add_argument("--strategies", default="pool,batched")
-    parser.add_argument("--arrivals", default="burst,paced")
+    parser.add_argument("--window", type=float, default=50.0, help="seconds the audience acts over (window runs)")
+    parser.add_argument("--strategies", default="engine,writer")
+    parser.add_argument("--arrivals", default="burst,window")
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -366,7 +296,7 @@ async def main() -> int:
                     await run_scenario(
                         directory / f"{strategy}-{pattern}.db",
                         strategy=strategy,
-                        rate=None if pattern == "burst" else args.rate,
+                        window=0.0 if pattern == "burst" else args.window,
                         members=args.members,
                         questions=args.questions,
                         votes=args.votes,
