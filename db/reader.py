@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,6 +46,9 @@ class Reader:
     async def run(self, lookup: Lookup[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         if self._executor is None or self._sync_sessions is None:
             async with self._async_sessions() as session:
+                if session.get_bind().dialect.name == "postgresql":
+                    # As on SQLite: a lookup cannot write, even by mistake.
+                    await session.execute(text("SET TRANSACTION READ ONLY"))
                 return await session.run_sync(lookup, *args, **kwargs)
         work = functools.partial(_in_read_transaction, self._sync_sessions, lookup, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
