@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -542,18 +542,18 @@ def _check_member_limits(
         )
 
 
+_OPEN_QUESTIONS = select(Question.id, Question.number, Question.text).where(
+    Question.panel_id == bindparam("panel_id"), Question.status == OPEN
+)
+
+
 def find_similar_question(session: Session, *, panel_id: int, text: str) -> SimilarQuestion | None:
     """The visible open question that asks the same thing as `text` in other words, if any."""
     wanted = normalise_question(text)
     if not wanted:
         return None
-    rows = (
-        session.execute(
-            select(Question.id, Question.number, Question.text).where(
-                Question.panel_id == panel_id, Question.status == OPEN
-            )
-        )
-    ).all()
+    # Every open question, on every ask: Core rows on the connection, without the ORM's per-row work.
+    rows = session.connection().execute(_OPEN_QUESTIONS, {"panel_id": panel_id}).all()
     # The C++ scorer shortlists by word overlap over all open questions at once; the wording test then
     # runs only on the few left.
     shortlist = process.extract(
@@ -585,8 +585,20 @@ def _loaded(statement: Select[Question]) -> Select[Question]:
     return statement.options(joinedload(Question.panelist), joinedload(Question.panel))
 
 
+# Built once: on SQLite, building a statement costs more than running it, and these run for every vote.
+_QUESTION_BY_ID = _loaded(select(Question).where(Question.id == bindparam("question_id")))
+_VOTE_COUNT = select(func.count()).select_from(Vote).where(Vote.question_id == bindparam("question_id"))
+_ADD_VOTE = {
+    name: dialect.insert(Vote).on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_TAKE_BACK_VOTE = delete(Vote).where(
+    Vote.question_id == bindparam("question_id"), Vote.member_id == bindparam("member_id")
+)
+
+
 def question_by_id(session: Session, question_id: int) -> Question:
-    question = session.scalar(_loaded(select(Question).where(Question.id == question_id)))
+    question = session.scalar(_QUESTION_BY_ID, {"question_id": question_id})
     if question is None:
         raise NotFoundError("That question no longer exists.")
     return question
@@ -605,7 +617,7 @@ async def question_by_number(session: AsyncSession, *, panel_id: int, number: in
 
 
 def vote_count(session: Session, question_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Vote).where(Vote.question_id == question_id)) or 0
+    return session.scalar(_VOTE_COUNT, {"question_id": question_id}) or 0
 
 
 def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOutcome:
@@ -622,15 +634,12 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
         raise ConflictError(refusal)
     # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
     # writers finds the vote there instead of failing on the primary key.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    added = session.execute(
-        dialect.insert(Vote)
-        .values(question_id=question_id, member_id=member_id, voted_at=utcnow())
-        .on_conflict_do_nothing()
-    )
-    voted = added.rowcount == 1  # type: ignore[attr-defined]
+    # Core on the session's connection: a plain INSERT with a row count, not the ORM's bulk path.
+    connection = session.connection()
+    vote = {"question_id": question_id, "member_id": member_id}
+    voted = connection.execute(_ADD_VOTE[connection.dialect.name], {**vote, "voted_at": utcnow()}).rowcount == 1
     if not voted:
-        session.execute(delete(Vote).where(Vote.question_id == question_id, Vote.member_id == member_id))
+        connection.execute(_TAKE_BACK_VOTE, vote)
     return VoteOutcome(question=question, voted=voted, votes=vote_count(session, question_id))
 
 
