@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,8 +34,10 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 Action = Callable[Concatenate[Session, P], T]
-# Bounds how long one batch holds the write lock (an upvote is ~1 ms of work).
+# Bounds on one transaction: the callers at its start wait for its commit, so it commits after this much
+# work even if more is waiting (an upvote is ~1 ms, a question 2–6 ms); the rest goes in the next one.
 MAX_BATCH = 200
+BATCH_SECONDS = 0.015
 
 
 @dataclass
@@ -89,16 +92,17 @@ class Writer:
 
     async def _commit_batches(self) -> None:
         loop = asyncio.get_running_loop()
+        batch: list[_Pending] = []  # what the last transaction left for the next (past its time budget)
         stopping = False
-        while not stopping:
-            batch: list[_Pending] = []
-            item = await self._queue.get()
-            while item is not None:
-                batch.append(item)
-                if len(batch) >= MAX_BATCH or self._queue.empty():
-                    break
+        while batch or not stopping:
+            if not batch and not stopping:
+                item = await self._queue.get()
+                stopping = item is None
+                batch = [item] if item is not None else []
+            while not stopping and len(batch) < MAX_BATCH and not self._queue.empty():
                 item = self._queue.get_nowait()
-            stopping = item is None
+                stopping = item is None
+                batch += [item] if item is not None else []
             if not batch:
                 continue
             try:
@@ -107,8 +111,9 @@ class Writer:
             except Exception as error:  # nothing of this batch is stored: everybody hears it
                 log.exception("a write batch of %d actions failed", len(batch))
                 outcomes = [(False, error)] * len(batch)
-            self.batch_sizes.append(len(batch))
-            for pending, (ok, value) in zip(batch, outcomes, strict=True):
+            done, batch = batch[: len(outcomes)], batch[len(outcomes) :]
+            self.batch_sizes.append(len(done))
+            for pending, (ok, value) in zip(done, outcomes, strict=True):
                 if pending.future.done():
                     continue
                 if ok:
@@ -117,8 +122,10 @@ class Writer:
                     pending.future.set_exception(value)
 
     def _run_batch(self, batch: list[_Pending]) -> list[Outcome]:
+        """Run a prefix of `batch` in one transaction, as much as fits the time budget; their outcomes."""
         assert self._sync_engine is not None
         outcomes: list[Outcome] = []
+        deadline = time.monotonic() + BATCH_SECONDS
         with self._sync_engine.connect() as connection, connection.begin():
             for pending in batch:
                 # Each action its own Session in its own SAVEPOINT of the shared transaction.
@@ -133,6 +140,8 @@ class Writer:
                         outcomes.append((False, error))
                     else:
                         outcomes.append((True, value))
+                if time.monotonic() > deadline:
+                    break
         return outcomes
 
     async def close(self) -> None:

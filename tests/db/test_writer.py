@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -142,3 +143,20 @@ async def test_other_writers_take_turns_with_the_writer(
     )
     async with sessions() as session:
         assert await session.run_sync(panels.vote_count, question.id) == 500
+
+
+@pytest.mark.sqlite_only
+async def test_a_long_batch_commits_within_its_time_budget(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    """Callers at the front of a long queue hear back after a short transaction, not after the whole queue."""
+    panel_id = await open_panel(sessions)
+    question = await ask(writer, panel_id, 1, distinct_text(1))
+
+    def slow_vote(session: Session, member: int) -> int:
+        time.sleep(0.01)  # an action ten times as slow as an upvote
+        return panels.toggle_vote(session, question_id=question.id, member_id=member).votes
+
+    counts = await asyncio.gather(*(writer.run(slow_vote, member) for member in range(10, 30)))
+    assert counts == list(range(1, 21))
+    assert len(writer.batch_sizes) > 2 and max(writer.batch_sizes) < 20
