@@ -270,12 +270,16 @@ def resolve_country(session: Session, text: str) -> str:
     return countries[found[2]]
 
 
+# A practice card names its platforms: their long JSON fields (people, activities, impact) are not loaded.
+_PLATFORM_NAMES = selectinload(Practice.platforms).load_only(
+    Platform.id, Platform.slug, Platform.name, Platform.acronym, Platform.country
+)
+
+
 def get_practice(session: Session, key: str) -> Practice:
     """A published practice by slug (what autocomplete sends) or, failing that, its best title match."""
     practice = session.scalar(
-        select(Practice)
-        .options(selectinload(Practice.platforms))
-        .where(Practice.slug == key.strip(), Practice.status == PUBLISHED)
+        select(Practice).options(_PLATFORM_NAMES).where(Practice.slug == key.strip(), Practice.status == PUBLISHED)
     )
     if practice is not None:
         return practice
@@ -284,9 +288,7 @@ def get_practice(session: Session, key: str) -> Practice:
         nearby = search_documents(session, key, kinds=("practice",), limit=3)
         hint = f" Did you mean: {' · '.join(hit.title for hit in nearby)}?" if nearby else " Try `/practice search`."
         raise NotFoundError(f"No practice matches “{_quote(key)}”.{hint}")
-    practice = session.scalar(
-        select(Practice).options(selectinload(Practice.platforms)).where(Practice.id == hits[0].ref_id)
-    )
+    practice = session.scalar(select(Practice).options(_PLATFORM_NAMES).where(Practice.id == hits[0].ref_id))
     assert practice is not None
     return practice
 
@@ -329,7 +331,7 @@ def search_practices(
     practices = {
         practice.id: practice
         for practice in session.scalars(
-            select(Practice).options(selectinload(Practice.platforms)).where(Practice.id.in_([h.ref_id for h in hits]))
+            select(Practice).options(_PLATFORM_NAMES).where(Practice.id.in_([h.ref_id for h in hits]))
         )
     }
     return [PracticeResult(practices[hit.ref_id], hit.score) for hit in hits if hit.ref_id in practices]
@@ -534,9 +536,7 @@ def platform_by_id(session: Session, platform_id: int) -> Platform:
 def practice_by_id(session: Session, practice_id: int) -> Practice:
     """A published practice by id, for buttons on cards posted earlier."""
     practice = session.scalar(
-        select(Practice)
-        .options(selectinload(Practice.platforms))
-        .where(Practice.id == practice_id, Practice.status == PUBLISHED)
+        select(Practice).options(_PLATFORM_NAMES).where(Practice.id == practice_id, Practice.status == PUBLISHED)
     )
     if practice is None:
         raise NotFoundError("That practice is no longer available.")
