@@ -157,7 +157,8 @@ def _fts_search(
     params: dict[str, object] = {
         "match": fts_expression(terms, match_all=match_all, country=country, topic=topic),
         "limit": limit,
-        "candidates": RANKED_CANDIDATES,
+        # The any-term fallback matches far more documents and ranks a weaker query: half as many.
+        "candidates": RANKED_CANDIDATES if match_all else RANKED_CANDIDATES // 2,
     }
     # The index narrows by country and topic word by word; these make it exact ("Ireland" is not
     # "Northern Ireland").
