@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -42,26 +43,48 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True, **kwargs: Any)
     return engine
 
 
-def configure_sqlite(engine: Engine, *, enforce_foreign_keys: bool = True) -> None:
-    """The settings every writing SQLite connection gets, through the async engine or the writer's own."""
+def sqlite_file_engine(engine: AsyncEngine, *, connections: int, read_only: bool = False) -> Engine | None:
+    """A plain (pysqlite) engine on the async engine's SQLite file, for work run whole in one thread hop;
+    None when the database is not a SQLite file (PostgreSQL, in-memory SQLite)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    file_engine = create_sync_engine(
+        url.set(drivername="sqlite+pysqlite"),
+        pool_size=connections,
+        max_overflow=0,
+        pool_reset_on_return=None,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+    configure_sqlite(file_engine, read_only=read_only)
+    return file_engine
+
+
+def configure_sqlite(engine: Engine, *, enforce_foreign_keys: bool = True, read_only: bool = False) -> None:
+    """The settings of every SQLite connection: the async engine's, the writer's and the reader's own."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take over transaction control so every transaction can start with BEGIN IMMEDIATE below.
+        # Take over transaction control so every transaction starts with the BEGIN chosen below.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
-        # FULL: a commit acknowledged to a member survives power loss, not only a killed process.
-        cursor.execute("PRAGMA synchronous=FULL")
+        if read_only:
+            # A lookup's connection cannot write, even by mistake.
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
+            # FULL: a commit acknowledged to a member survives power loss, not only a killed process.
+            cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        # Deferred transactions that later write deadlock under concurrency (SQLITE_BUSY without waiting);
-        # taking the write lock up front makes writers queue on busy_timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers: deferred transactions that later write deadlock under concurrency (SQLITE_BUSY without
+        # waiting); taking the write lock up front makes writers queue on busy_timeout instead. Readers: a
+        # deferred BEGIN, whose snapshot starts at the first read and takes no lock a writer waits on.
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 async def lock_out_other_instances(session: AsyncSession, key: int) -> None:

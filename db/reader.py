@@ -15,11 +15,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_sessionmaker
+from db.engine import create_sessionmaker, sqlite_file_engine
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -35,11 +35,9 @@ class Reader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._async_sessions = create_sessionmaker(engine)
         self._executor: ThreadPoolExecutor | None = None
-        self._sync_engine: Engine | None = None
         self._sync_sessions: sessionmaker[Session] | None = None
-        url = engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            self._sync_engine = _read_only_sqlite_engine(url.set(drivername="sqlite+pysqlite").render_as_string())
+        self._sync_engine = sqlite_file_engine(engine, connections=READER_THREADS, read_only=True)
+        if self._sync_engine is not None:
             self._sync_sessions = sessionmaker(self._sync_engine, expire_on_commit=False)
             self._executor = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="db-reader")
 
@@ -64,28 +62,3 @@ class Reader:
 def _in_read_transaction(sessions: sessionmaker[Session], lookup: Lookup[P, T], *args: Any, **kwargs: Any) -> T:
     with sessions() as session:
         return lookup(session, *args, **kwargs)
-
-
-def _read_only_sqlite_engine(url: str) -> Engine:
-    engine = create_engine(
-        url,
-        pool_size=READER_THREADS,
-        max_overflow=0,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Explicit transactions (below), and a connection that cannot write even by mistake.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA query_only=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        # A deferred BEGIN: the snapshot starts at the first read, and no lock is taken that a writer waits on.
-        connection.exec_driver_sql("BEGIN")
-
-    return engine

@@ -23,11 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
-from db.engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, create_sessionmaker
+from db.engine import create_sessionmaker, sqlite_file_engine
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +55,7 @@ class Writer:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._async_sessions = create_sessionmaker(engine)
-        self._sync_engine: Engine | None = None
-        url = engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            self._sync_engine = create_engine(
-                url.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False),
-                pool_size=1,
-                max_overflow=0,
-                pool_reset_on_return=None,
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-            )
-            configure_sqlite(self._sync_engine)
+        self._sync_engine = sqlite_file_engine(engine, connections=1)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
