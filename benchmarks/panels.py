@@ -202,7 +202,7 @@ async def run_scenario(
         "ask_p99": percentile(timings.asks, 0.99) * 1000,
         "vote_p50": percentile(timings.votes, 0.5) * 1000,
         "vote_p99": percentile(timings.votes, 0.99) * 1000,
-        "all_p99": percentile(everything, 0.99) * 1000,
+        "worst_p99": max(percentile(timings.asks, 0.99), percentile(timings.votes, 0.99)) * 1000,
         "max": max(everything) * 1000 if everything else 0.0,
         "acked": len(everything),
         "failed": len(timings.failures),
@@ -306,10 +306,10 @@ async def main() -> int:
         report(rows)
     ok = all(row["lost"] == 0 and row["failed"] == 0 and row["gapless"] and not row["wrong_counts"] for row in rows)
     print(
-        f"\ntargets: all within {TARGET_SECONDS} s, p99 < {TARGET_P99_MS} ms, 0 lost → "
+        f"\ntargets: all within {TARGET_SECONDS} s, p99 of each action < {TARGET_P99_MS} ms, 0 lost → "
         + ", ".join(
             f"{row['strategy']}/{row['arrivals']}: "
-            f"{'met' if row['seconds'] < TARGET_SECONDS and row['all_p99'] < TARGET_P99_MS else 'missed'}"
+            f"{'met' if row['seconds'] < TARGET_SECONDS and row['worst_p99'] < TARGET_P99_MS else 'missed'}"
             for row in rows
         )
     )
