@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+import db.writer
 from db import panels
 from db.engine import create_engine, create_sessionmaker
 from db.errors import LimitError, NotFoundError
@@ -63,9 +64,10 @@ async def test_concurrent_questions_and_votes_all_stored_with_gapless_numbers(
 
 
 async def test_a_refused_action_rolls_back_alone(
-    sessions: async_sessionmaker[AsyncSession], writer: Writer, backend: str
+    sessions: async_sessionmaker[AsyncSession], writer: Writer, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One batch: good votes, a vote on a question that does not exist, an action that writes then fails."""
+    monkeypatch.setattr(db.writer, "BATCH_SECONDS", 10.0)  # all five in one transaction, however slow the machine
     panel_id = await open_panel(sessions)
     question = await ask(writer, panel_id, 1, distinct_text(1))
 
