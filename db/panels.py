@@ -311,12 +311,13 @@ async def guild_panel(session: AsyncSession, *, panel_id: int, guild_id: int) ->
     return panel
 
 
-async def channel_panel(session: AsyncSession, *, channel_id: int, open_only: bool = False) -> Panel:
-    """The channel's open panel, else (unless `open_only`) its most recently closed one."""
+def channel_panel(session: Session, *, channel_id: int, open_only: bool = False) -> Panel:
+    """The channel's open panel, else (unless `open_only`) its most recently closed one (sync: a lookup
+    the reader runs on every question asked by command)."""
     statement = select(Panel).where(Panel.channel_id == channel_id)
     if open_only:
         statement = statement.where(Panel.status == PANEL_OPEN)
-    panel = await session.scalar(
+    panel = session.scalar(
         _with_panelists(statement.order_by((Panel.status == PANEL_OPEN).desc(), Panel.id.desc()).limit(1))
     )
     if panel is None:
@@ -330,7 +331,7 @@ async def channel_panel(session: AsyncSession, *, channel_id: int, open_only: bo
 
 async def close_panel(session: AsyncSession, *, channel_id: int) -> Panel:
     """Stop taking questions on the channel's open panel."""
-    panel = await channel_panel(session, channel_id=channel_id, open_only=True)
+    panel = await session.run_sync(channel_panel, channel_id=channel_id, open_only=True)
     panel.status = PANEL_CLOSED
     panel.closed_at = utcnow()
     await session.flush()
@@ -339,7 +340,7 @@ async def close_panel(session: AsyncSession, *, channel_id: int) -> Panel:
 
 async def reopen_panel(session: AsyncSession, *, channel_id: int) -> Panel:
     """Take questions again on the channel's most recently closed panel."""
-    panel = await channel_panel(session, channel_id=channel_id)
+    panel = await session.run_sync(channel_panel, channel_id=channel_id)
     if panel.status == PANEL_OPEN:
         raise ConflictError(f"“{_quote(panel.title)}” is already open.")
     panel.status = PANEL_OPEN
@@ -396,7 +397,7 @@ async def autocomplete_panels(session: AsyncSession, *, guild_id: int, current: 
 async def autocomplete_panelists(session: AsyncSession, *, channel_id: int, current: str) -> list[tuple[str, str]]:
     """(label, panelist id) choices among the open panel's panelists."""
     try:
-        panel = await channel_panel(session, channel_id=channel_id, open_only=True)
+        panel = await session.run_sync(channel_panel, channel_id=channel_id, open_only=True)
     except NotFoundError:
         return []
     wanted = fold(current.strip())
@@ -672,7 +673,7 @@ async def autocomplete_questions(
 ) -> list[tuple[str, int]]:
     """(label, number) choices among the channel panel's questions in the given states."""
     try:
-        panel = await channel_panel(session, channel_id=channel_id)
+        panel = await session.run_sync(channel_panel, channel_id=channel_id)
     except NotFoundError:
         return []
     wanted = fold(current.strip().lstrip("#"))

@@ -90,7 +90,7 @@ async def _pick_panel(session: AsyncSession, interaction: discord.Interaction, p
     """The panel a moderator picked (autocomplete), else the channel's."""
     if panel_id:
         return await guild_panel(session, panel_id=panel_id, guild_id=_guild_id(interaction))
-    return await channel_panel(session, channel_id=_channel_id(interaction))
+    return await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
 
 
 class Panels(commands.Cog):
@@ -265,7 +265,7 @@ class Panels(commands.Cog):
             raise InvalidInputError("Only moderators can list pending or hidden questions.")
         statuses = STATUSES[status] if moderator else tuple(s for s in STATUSES[status] if s in VISIBLE)
         async with self.bot.sessions.begin() as session:
-            panel = await channel_panel(session, channel_id=_channel_id(interaction))
+            panel = await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
             ranked = await list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
         pages = question_pages(ranked, panel=panel, sort=sort, status=status)
         await Paginator.send(interaction, pages, ephemeral=True)
@@ -275,12 +275,12 @@ class Panels(commands.Cog):
     async def panel_next(self, interaction: discord.Interaction) -> None:
         """Mark the current question answered and put the most upvoted open one up (moderators only)."""
         async with self.bot.sessions.begin() as session:
-            panel = await channel_panel(session, channel_id=_channel_id(interaction), open_only=True)
+            panel = await session.run_sync(channel_panel, channel_id=_channel_id(interaction), open_only=True)
         await run_next(interaction, panel.id)
 
     async def _moderate_number(self, interaction: discord.Interaction, action: str, number: int) -> None:
         async with self.bot.sessions.begin() as session:
-            panel = await channel_panel(session, channel_id=_channel_id(interaction))
+            panel = await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
             target = await question_by_number(session, panel_id=panel.id, number=number)
         question, votes = await moderate(
             self.bot, action=action, question_id=target.id, moderator_id=interaction.user.id

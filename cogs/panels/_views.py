@@ -176,8 +176,7 @@ async def submit_question(
     try:
         if panel_id is None:
             assert interaction.channel_id is not None
-            async with bot.sessions() as session:
-                panel_id = (await channel_panel(session, channel_id=interaction.channel_id, open_only=True)).id
+            panel_id = (await bot.reader.run(channel_panel, channel_id=interaction.channel_id, open_only=True)).id
         # The writer commits it (with whatever else is waiting) before this returns.
         question = await bot.writer.run(
             ask_question,

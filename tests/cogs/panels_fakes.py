@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.tree import report_error
 from bot.web import ScreenHub
+from db.reader import Reader
 from db.writer import Writer
 
 GUILD_ID = 100000000000000001
@@ -142,11 +143,14 @@ class FakeChannel:
 
 
 class FakeBot:
-    """The parts of CoalitionBot the cog uses: settings, sessions, writer, channels by id, persistent items."""
+    """The parts of CoalitionBot the cog uses: settings, sessions, reader, writer, channels, persistent items."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], writer: Writer) -> None:
+    def __init__(
+        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
+    ) -> None:
         self.settings = settings
         self.sessions = sessions
+        self.reader = reader
         self.writer = writer
         self.channels: dict[int, FakeChannel] = {}
         self.dynamic_items: list[type] = []

@@ -16,6 +16,7 @@ from bot.tree import MODERATORS_ONLY
 from cogs.panels import Panels, setup
 from cogs.panels._views import DYNAMIC_ITEMS, SimilarQuestionView
 from db.models import Panel, Question
+from db.reader import Reader
 from db.writer import Writer
 from tests.cogs.panels_fakes import (
     CHANNEL_ID,
@@ -36,8 +37,8 @@ CAROL = FakeMember(500000000000000003, name="Carol")
 
 
 @pytest.fixture
-def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], writer: Writer) -> FakeBot:
-    return FakeBot(settings, sessions, writer)
+def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer) -> FakeBot:
+    return FakeBot(settings, sessions, reader, writer)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bot.web.hub import ScreenUpdate
 from cogs.panels import Panels
 from db import screens
 from db.errors import NotFoundError
+from db.reader import Reader
 from db.writer import Writer
 from tests.cogs.panels_fakes import FakeBot, FakeInteraction, FakeMember, run_command
 from tests.cogs.test_panels import ALICE, MODERATOR, PANELISTS, run
@@ -24,9 +25,12 @@ LINK = re.compile(r"<https://bot\.example\.org/screen/(?P<token>[A-Za-z0-9_-]{43
 
 
 @pytest.fixture
-def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], writer: Writer) -> FakeBot:
+def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer) -> FakeBot:
     return FakeBot(
-        dataclasses.replace(settings, web_port=8080, public_base_url="https://bot.example.org"), sessions, writer
+        dataclasses.replace(settings, web_port=8080, public_base_url="https://bot.example.org"),
+        sessions,
+        reader,
+        writer,
     )
 
 

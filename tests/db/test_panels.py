@@ -105,7 +105,7 @@ async def test_open_panel_bad_panelists_change_nothing(sessions: Sessions) -> No
         await open_panel(sessions, panelists="Jan (LUMA) (Finland)")
     with pytest.raises(NotFoundError):
         async with sessions.begin() as session:
-            await panels.channel_panel(session, channel_id=CHANNEL)
+            await session.run_sync(panels.channel_panel, channel_id=CHANNEL)
 
 
 # --- asking ---------------------------------------------------------------------------------------------
