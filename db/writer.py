@@ -57,8 +57,10 @@ class Writer:
         self._engine = engine
         self._async_sessions = create_sessionmaker(engine)
         self._sync_engine = sqlite_file_engine(engine, connections=1)
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
-        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="db-writer") if self._sync_engine else None
+        # Actions not yet committed, oldest first: what a transaction leaves (past its budget) stays in front.
+        self._waiting: list[_Pending] = []
+        self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self.batch_sizes: list[int] = []
@@ -76,34 +78,28 @@ class Writer:
         if self._task is None:
             self._task = asyncio.create_task(self._commit_batches(), name="db-writer")
         pending = _Pending(work, asyncio.get_running_loop().create_future())
-        self._queue.put_nowait(pending)
+        self._waiting.append(pending)
+        self._wake.set()
         # Shielded: a caller that gives up (an interaction timing out) does not cancel the others' batch.
         return await asyncio.shield(pending.future)
 
     async def _commit_batches(self) -> None:
         loop = asyncio.get_running_loop()
-        batch: list[_Pending] = []  # what the last transaction left for the next (past its time budget)
-        stopping = False
-        while batch or not stopping:
-            if not batch and not stopping:
-                item = await self._queue.get()
-                stopping = item is None
-                batch = [item] if item is not None else []
-            while not stopping and len(batch) < MAX_BATCH and not self._queue.empty():
-                item = self._queue.get_nowait()
-                stopping = item is None
-                batch += [item] if item is not None else []
-            if not batch:
+        while self._waiting or not self._closed:
+            if not self._waiting:
+                self._wake.clear()
+                await self._wake.wait()
                 continue
+            batch = self._waiting[:MAX_BATCH]
             try:
                 async with self._engine.connect():  # our turn at the write lock (see the module docstring)
                     outcomes = await loop.run_in_executor(self._executor, self._run_batch, batch)
             except Exception as error:  # nothing of this batch is stored: everybody hears it
                 log.exception("a write batch of %d actions failed", len(batch))
                 outcomes = [(False, error)] * len(batch)
-            done, batch = batch[: len(outcomes)], batch[len(outcomes) :]
-            self.batch_sizes.append(len(done))
-            for pending, (ok, value) in zip(done, outcomes, strict=True):
+            del self._waiting[: len(outcomes)]
+            self.batch_sizes.append(len(outcomes))
+            for pending, (ok, value) in zip(batch, outcomes, strict=False):
                 if pending.future.done():
                     continue
                 if ok:
@@ -138,8 +134,9 @@ class Writer:
         """Commit and answer everything already queued, then close the writer's connection."""
         self._closed = True
         if self._task is not None:
-            self._queue.put_nowait(None)
+            self._wake.set()
             await self._task
-        self._executor.shutdown(wait=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         if self._sync_engine is not None:
             self._sync_engine.dispose()
