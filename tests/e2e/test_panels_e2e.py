@@ -94,6 +94,8 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
 
     too_soon = await driver.slash("ask", user=driver.alice, question="And what about the next three years?")
     assert too_soon.ephemeral and "You can ask again in" in too_soon.message.content
+    too_short = await driver.slash("ask", user=driver.chen, question="Why?")
+    assert too_short.ephemeral and "too short" in too_short.message.content  # and not stored: see the export
 
     member_next = await driver.slash("panel next", user=driver.bob)
     assert member_next.message.content == MODERATORS_ONLY
