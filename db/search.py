@@ -8,6 +8,7 @@ syntax (quotes, AND, NEAR(, *, column filters) and fail.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 import uuid
@@ -231,26 +232,50 @@ def _postgres_search(
     return [SearchHit(kind, ref_id, title, snippet, float(score)) for kind, ref_id, title, snippet, score in rows]
 
 
-_vocabulary_cache: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Vocabulary:
+    """The indexed words, for typo correction: all of them to know a word, the plain-letter ones (sorted by
+    length) to correct to. Numbers and codes ("2030", "kal123") are never a typo's correction."""
+
+    known: frozenset[str]
+    by_length: list[str]
+    lengths: list[int]
+
+    @classmethod
+    def build(cls, words: list[str]) -> Vocabulary:
+        by_length = sorted((word for word in words if word.isalpha()), key=lambda word: (len(word), word))
+        return cls(frozenset(words), by_length, [len(word) for word in by_length])
+
+    def closest(self, term: str) -> str | None:
+        """The plain word nearest to `term` (fuzz.ratio at least TYPO_MIN_SCORE), if any."""
+        # ratio = 1 - distance / (len(a) + len(b)) and the distance is at least the difference in length,
+        # so only words within these lengths can reach the cutoff: the rest are not compared at all.
+        # In whole numbers (score × 100): shortest = ⌈n·s / (200 − s)⌉, longest = ⌊n·(200 − s) / s⌋.
+        size, score = len(term), TYPO_MIN_SCORE
+        low = bisect.bisect_left(self.lengths, -(-size * score // (200 - score)))
+        high = bisect.bisect_right(self.lengths, size * (200 - score) // score)
+        best = process.extractOne(
+            term, self.by_length[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_MIN_SCORE
+        )
+        return best[0] if best else None
+
+
+_vocabulary_cache: dict[str, Vocabulary] = {}
 
 
 def correct_terms(session: Session, terms: list[str]) -> list[str]:
     """Replace each term absent from the index by its closest indexed word, when one is close enough."""
     vocabulary = _vocabulary(session)
-    if not vocabulary:
-        return terms
-    known = set(vocabulary)
     corrected = []
     for term in terms:
-        if term in known or len(term) < 3:
+        if term in vocabulary.known or len(term) < 3 or not term.isalpha():
             corrected.append(term)
-            continue
-        best = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE)
-        corrected.append(best[0] if best else term)
+        else:
+            corrected.append(vocabulary.closest(term) or term)
     return corrected
 
 
-def _vocabulary(session: Session) -> list[str]:
+def _vocabulary(session: Session) -> Vocabulary:
     stamp = knowledge_stamp(session)
     cached = _vocabulary_cache.get(stamp)
     if cached is not None:
@@ -259,10 +284,10 @@ def _vocabulary(session: Session) -> list[str]:
         vocabulary_query = "SELECT term FROM search_vocab"
     else:
         vocabulary_query = "SELECT word FROM ts_stat('SELECT search_vector FROM search_documents')"
-    words = list(session.scalars(text(vocabulary_query)).all())
+    vocabulary = Vocabulary.build(list(session.scalars(text(vocabulary_query)).all()))
     _vocabulary_cache.clear()
-    _vocabulary_cache[stamp] = words
-    return words
+    _vocabulary_cache[stamp] = vocabulary
+    return vocabulary
 
 
 def knowledge_stamp(session: Session) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,7 +24,7 @@ from db.knowledge import (
     submit_practice,
 )
 from db.models import Platform, Practice, SearchDocument
-from db.search import fold, search_documents
+from db.search import TYPO_MIN_SCORE, Vocabulary, fold, search_documents
 from db.shipped import read_shipped_data
 
 SHIPPED = read_shipped_data()
@@ -314,3 +317,22 @@ async def test_search_terms_match_the_text_not_the_filter_columns(session: Async
     assert hits
     assert {(hit.kind, hit.ref_id) for hit in hits} <= with_word
     assert len(hits) < len(documents)
+
+
+def test_typo_correction_compares_only_words_that_can_reach_the_cutoff() -> None:
+    """Skipping words by length finds what a comparison with every plain word finds; codes are never offered."""
+    rng = random.Random(3)
+    words = ["".join(rng.choice("aeinorst") for _ in range(rng.randint(1, 14))) for _ in range(5000)]
+    vocabulary = Vocabulary.build([*words, "tech2030", "2030"])
+    plain = [word for word in words if word.isalpha()]
+    for _ in range(500):
+        term = "".join(rng.choice("aeinorst") for _ in range(rng.randint(3, 14)))
+        everything = process.extractOne(term, plain, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE)
+        closest = vocabulary.closest(term)
+        assert (closest is None) == (everything is None), term
+        if closest is not None and everything is not None:
+            assert fuzz.ratio(term, closest) == everything[1], term
+    codes = Vocabulary.build(["teacher", "tech2030"])
+    assert codes.closest("techer") == "teacher"
+    assert codes.closest("tech203") is None  # 93 against "tech2030", but a code is not a word to correct to
+    assert "tech2030" in codes.known
