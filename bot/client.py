@@ -17,6 +17,7 @@ from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
+from db.knowledge import warm_lookup_caches
 from db.reader import Reader
 from db.writer import Writer
 
@@ -77,6 +78,7 @@ class CoalitionBot(commands.Bot):
             await self._use_api_gateway()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        await self.reader.run(warm_lookup_caches)
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()

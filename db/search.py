@@ -265,7 +265,7 @@ _vocabulary_cache: dict[str, Vocabulary] = {}
 
 def correct_terms(session: Session, terms: list[str]) -> list[str]:
     """Replace each term absent from the index by its closest indexed word, when one is close enough."""
-    vocabulary = _vocabulary(session)
+    vocabulary = cached_vocabulary(session)
     corrected = []
     for term in terms:
         if term in vocabulary.known or len(term) < 3 or not term.isalpha():
@@ -275,7 +275,8 @@ def correct_terms(session: Session, terms: list[str]) -> list[str]:
     return corrected
 
 
-def _vocabulary(session: Session) -> Vocabulary:
+def cached_vocabulary(session: Session) -> Vocabulary:
+    """The typo-correction vocabulary of the current knowledge revision, read from the index once."""
     stamp = knowledge_stamp(session)
     cached = _vocabulary_cache.get(stamp)
     if cached is not None:

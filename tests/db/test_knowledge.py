@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db import knowledge, search
 from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.knowledge import (
     Submission,
@@ -22,9 +23,10 @@ from db.knowledge import (
     review_practice,
     search_practices,
     submit_practice,
+    warm_lookup_caches,
 )
 from db.models import Platform, Practice, SearchDocument
-from db.search import TYPO_MIN_SCORE, Vocabulary, fold, search_documents
+from db.search import TYPO_MIN_SCORE, Vocabulary, fold, knowledge_stamp, search_documents
 from db.shipped import read_shipped_data
 
 SHIPPED = read_shipped_data()
@@ -336,3 +338,14 @@ def test_typo_correction_compares_only_words_that_can_reach_the_cutoff() -> None
     assert codes.closest("techer") == "teacher"
     assert codes.closest("tech203") is None  # 93 against "tech2030", but a code is not a word to correct to
     assert "tech2030" in codes.known
+
+
+async def test_warm_lookup_caches_builds_both_for_the_current_revision(session: AsyncSession) -> None:
+    """The bot calls this at start, so its first lookups don't build the directory or the vocabulary."""
+    knowledge._directory_cache.clear()
+    search._vocabulary_cache.clear()
+    await session.run_sync(warm_lookup_caches)
+    stamp = await session.run_sync(knowledge_stamp)
+    assert set(knowledge._directory_cache) == {stamp}
+    assert set(search._vocabulary_cache) == {stamp}
+    assert "teacher" in search._vocabulary_cache[stamp].known  # the index's words (porter stems)
