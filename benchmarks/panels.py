@@ -182,6 +182,7 @@ async def run_scenario(
     in_flight: set[asyncio.Future[Any]] = set()
     # What exists by now lives for the whole run, as the bot's modules and caches do: frozen as the bot
     # freezes them once started (bot/client.py), so the collector's full passes skip it.
+    gc.collect()
     gc.freeze()
     started = time.perf_counter()
     for offset, index, voter in arrivals:
