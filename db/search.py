@@ -39,6 +39,8 @@ BM25_WEIGHTS = "10.0, 1.0, 4.0, 0.0, 0.0"
 # first by insertion order; shipped data first) are ranked, bounding latency whatever the corpus size.
 # bm25() costs ~3 µs per ranked document here, so 2,000 is ~6 ms per pass; the shipped data never reaches it.
 RANKED_CANDIDATES = 2000
+# The any-term fallback matches far more documents and ranks a weaker query: half as many.
+ANY_TERM_CANDIDATES = RANKED_CANDIDATES // 2
 # Fall back to matching any term only when all terms together fill less than a page.
 FALLBACK_BELOW = 8
 
@@ -137,13 +139,36 @@ def search_documents(
     hits = search(session, terms, True, kinds, country, topic, wanted)
     if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
         seen = {(hit.kind, hit.ref_id) for hit in hits}
-        more = search(session, terms, False, kinds, country, topic, wanted)
+        more = search(session, _telling_terms(session, terms, country, topic), False, kinds, country, topic, wanted)
         hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
     if not hits:
         corrected = correct_terms(session, terms)
         if corrected != terms:
             hits = search(session, corrected, not match_any, kinds, country, topic, wanted)
     return hits[offset:wanted]
+
+
+def _telling_terms(session: Session, terms: list[str], country: str | None, topic: str | None) -> list[str]:
+    """The terms worth an any-term pass: those matching fewer documents than it ranks (all, if none do).
+
+    A term matching more would fill the candidates by itself, in index order: an arbitrary thousand of its
+    documents, burying those with the rarer words that say what the member is after ("employee" and "per"
+    in "one employee per region", where "one" is stemmed to "on" and "region" is everywhere). Counting
+    stops at the cap, so even a word in every document costs little.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    counts = []
+    for term in terms:
+        if sqlite:
+            probe = "SELECT 1 FROM search_fts WHERE search_fts MATCH :match LIMIT :cap"
+            params: dict[str, object] = {"match": fts_expression([term], match_all=True, country=country, topic=topic)}
+        else:
+            probe = "SELECT 1 FROM search_documents WHERE search_vector @@ to_tsquery('english', :match) LIMIT :cap"
+            params = {"match": term}
+        params["cap"] = ANY_TERM_CANDIDATES
+        counts.append(session.scalar(text(f"SELECT count(*) FROM ({probe}) AS matches"), params) or 0)
+    telling = [term for term, count in zip(terms, counts, strict=True) if count < ANY_TERM_CANDIDATES]
+    return telling or terms
 
 
 def _fts_search(
@@ -158,8 +183,7 @@ def _fts_search(
     params: dict[str, object] = {
         "match": fts_expression(terms, match_all=match_all, country=country, topic=topic),
         "limit": limit,
-        # The any-term fallback matches far more documents and ranks a weaker query: half as many.
-        "candidates": RANKED_CANDIDATES if match_all else RANKED_CANDIDATES // 2,
+        "candidates": RANKED_CANDIDATES if match_all else ANY_TERM_CANDIDATES,
     }
     # The index narrows by country and topic word by word; these make it exact ("Ireland" is not
     # "Northern Ireland").

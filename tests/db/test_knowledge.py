@@ -6,7 +6,7 @@ import random
 
 import pytest
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import knowledge, search
@@ -26,7 +26,7 @@ from db.knowledge import (
     warm_lookup_caches,
 )
 from db.models import Platform, Practice, SearchDocument
-from db.search import TYPO_MIN_SCORE, Vocabulary, fold, knowledge_stamp, search_documents
+from db.search import ANY_TERM_CANDIDATES, TYPO_MIN_SCORE, Vocabulary, fold, knowledge_stamp, search_documents
 from db.shipped import read_shipped_data
 
 SHIPPED = read_shipped_data()
@@ -349,3 +349,17 @@ async def test_warm_lookup_caches_builds_both_for_the_current_revision(session: 
     assert set(knowledge._directory_cache) == {stamp}
     assert set(search._vocabulary_cache) == {stamp}
     assert "teacher" in search._vocabulary_cache[stamp].known  # the index's words (porter stems)
+
+
+async def test_any_term_fallback_leaves_out_a_word_too_common_to_rank(session: AsyncSession) -> None:
+    """Where no document has every term, a word in more documents than the fallback ranks is left out, so
+    the document with the rarer word is found instead of an arbitrary thousand of the common word's."""
+    common = [
+        {"kind": "practice", "ref_id": 900_000 + n, "title": f"Widget note {n}", "body": "widget", "topics": ""}
+        for n in range(ANY_TERM_CANDIDATES + 100)
+    ]
+    await session.execute(insert(SearchDocument), common)  # first in index order
+    session.add(SearchDocument(kind="practice", ref_id=999_999, title="Zebra crossings", body="zebra", topics=""))
+    await session.flush()
+    hits = await session.run_sync(lambda sync: search_documents(sync, "widget zebra", limit=5))
+    assert [hit.ref_id for hit in hits][:1] == [999_999]
