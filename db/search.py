@@ -156,17 +156,17 @@ def _telling_terms(session: Session, terms: list[str], country: str | None, topi
     in "one employee per region", where "one" is stemmed to "on" and "region" is everywhere). Counting
     stops at the cap, so even a word in every document costs little.
     """
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    counts = []
-    for term in terms:
-        if sqlite:
-            probe = "SELECT 1 FROM search_fts WHERE search_fts MATCH :match LIMIT :cap"
-            params: dict[str, object] = {"match": fts_expression([term], match_all=True, country=country, topic=topic)}
-        else:
-            probe = "SELECT 1 FROM search_documents WHERE search_vector @@ to_tsquery('english', :match) LIMIT :cap"
-            params = {"match": term}
-        params["cap"] = ANY_TERM_CANDIDATES
-        counts.append(session.scalar(text(f"SELECT count(*) FROM ({probe}) AS matches"), params) or 0)
+    if session.get_bind().dialect.name == "sqlite":
+        probe = "SELECT 1 FROM search_fts WHERE search_fts MATCH :match{i} LIMIT :cap"
+        matches = [fts_expression([term], match_all=True, country=country, topic=topic) for term in terms]
+    else:
+        probe = "SELECT 1 FROM search_documents WHERE search_vector @@ to_tsquery('english', :match{i}) LIMIT :cap"
+        matches = terms
+    # One statement, one count per term (on PostgreSQL over every document: the filters come later).
+    counts = session.execute(
+        text("SELECT " + ", ".join(f"(SELECT count(*) FROM ({probe.format(i=i)}) AS m{i})" for i in range(len(terms)))),
+        {"cap": ANY_TERM_CANDIDATES, **{f"match{i}": match for i, match in enumerate(matches)}},
+    ).one()
     telling = [term for term, count in zip(terms, counts, strict=True) if count < ANY_TERM_CANDIDATES]
     return telling or terms
 
@@ -231,7 +231,7 @@ def _postgres_search(
         # Terms are plain letters and digits (see WORD), so joining them cannot form tsquery syntax.
         "query": (" & " if match_all else " | ").join(terms),
         "limit": limit,
-        "candidates": RANKED_CANDIDATES,
+        "candidates": RANKED_CANDIDATES if match_all else ANY_TERM_CANDIDATES,
     }
     if kinds:
         filters.append("kind = ANY(:kinds)")
