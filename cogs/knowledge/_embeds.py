@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.text import bullets, chunks, inert, trim
+from db.knowledge import PracticeListing
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER
 from db.search import SearchHit
@@ -149,7 +150,7 @@ def platform_list_pages(platforms: list[Platform], *, country: str | None) -> li
     return pages
 
 
-def practice_result_pages(results: list[Practice], *, query: str, filters: str) -> list[discord.Embed]:
+def practice_result_pages(results: list[PracticeListing], *, query: str, filters: str) -> list[discord.Embed]:
     heading = f"Practices for “{trim(inert(query), 80)}”" + (f" ({filters})" if filters else "")
     pages = []
     for start in range(0, len(results), PAGE_SIZE):
