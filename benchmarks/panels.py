@@ -1,4 +1,4 @@
-"""Panel Q&A under load: 1,000 members asking 1,000 questions and casting 10,000 votes at once.
+"""Panel Q&A under load: 1,000 members asking 1,000 questions and casting 10,000 votes, at once and live.
 
 Every action runs through the service layer the cog uses, in its own transaction (`sessions.begin()`),
 on a real SQLite file with the bot's pragmas (WAL, synchronous=FULL, BEGIN IMMEDIATE). An action counts
