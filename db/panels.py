@@ -296,16 +296,16 @@ async def set_panel_message(session: AsyncSession, *, panel_id: int, message_id:
     await session.execute(update(Panel).where(Panel.id == panel_id).values(message_id=message_id))
 
 
-async def panel_by_id(session: AsyncSession, panel_id: int) -> Panel:
-    panel = await session.scalar(_with_panelists(select(Panel).where(Panel.id == panel_id)))
+def panel_by_id(session: Session, panel_id: int) -> Panel:
+    panel = session.scalar(_with_panelists(select(Panel).where(Panel.id == panel_id)))
     if panel is None:
         raise NotFoundError("That panel no longer exists.")
     return panel
 
 
-async def guild_panel(session: AsyncSession, *, panel_id: int, guild_id: int) -> Panel:
+def guild_panel(session: Session, *, panel_id: int, guild_id: int) -> Panel:
     """A panel picked by id (autocomplete), refused when it belongs to another server."""
-    panel = await panel_by_id(session, panel_id)
+    panel = panel_by_id(session, panel_id)
     if panel.guild_id != guild_id:
         raise NotFoundError("That panel no longer exists.")
     return panel
@@ -351,7 +351,7 @@ async def reopen_panel(session: AsyncSession, *, channel_id: int) -> Panel:
 
 async def panel_summary(session: AsyncSession, *, panel_id: int, top: int = 5) -> PanelSummary:
     """Counts for the closing summary: questions asked and answered, distinct voters, the top questions."""
-    panel = await panel_by_id(session, panel_id)
+    panel = await session.run_sync(panel_by_id, panel_id)
     counts = dict(
         (
             await session.execute(
@@ -374,13 +374,13 @@ async def panel_summary(session: AsyncSession, *, panel_id: int, top: int = 5) -
         voters=voters,
         votes=votes,
         pending=counts.get(PENDING, 0),
-        top=await list_questions(session, panel_id=panel_id, statuses=(OPEN, ANSWERED), sort="top", limit=top),
+        top=await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN, ANSWERED), sort="top", limit=top),
     )
 
 
-async def autocomplete_panels(session: AsyncSession, *, guild_id: int, current: str) -> list[tuple[str, int]]:
+def autocomplete_panels(session: Session, *, guild_id: int, current: str) -> list[tuple[str, int]]:
     """(label, panel id) choices, newest first, filtered by what has been typed."""
-    rows = await session.execute(
+    rows = session.execute(
         select(Panel.id, Panel.title, Panel.status, Panel.created_at)
         .where(Panel.guild_id == guild_id)
         .order_by(Panel.id.desc())
@@ -394,10 +394,10 @@ async def autocomplete_panels(session: AsyncSession, *, guild_id: int, current: 
     ][:25]
 
 
-async def autocomplete_panelists(session: AsyncSession, *, channel_id: int, current: str) -> list[tuple[str, str]]:
+def autocomplete_panelists(session: Session, *, channel_id: int, current: str) -> list[tuple[str, str]]:
     """(label, panelist id) choices among the open panel's panelists."""
     try:
-        panel = await session.run_sync(channel_panel, channel_id=channel_id, open_only=True)
+        panel = channel_panel(session, channel_id=channel_id, open_only=True)
     except NotFoundError:
         return []
     wanted = fold(current.strip())
@@ -644,8 +644,8 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
     return VoteOutcome(question=question, voted=voted, votes=vote_count(session, question_id))
 
 
-async def list_questions(
-    session: AsyncSession,
+def list_questions(
+    session: Session,
     *,
     panel_id: int,
     statuses: Iterable[str],
@@ -665,19 +665,33 @@ async def list_questions(
         .order_by(*((votes.desc(), Question.number) if sort == "top" else (Question.number.desc(),)))
         .limit(limit)
     )
-    return [RankedQuestion(question, count) for question, count in (await session.execute(statement)).all()]
+    return [RankedQuestion(question, count) for question, count in session.execute(statement).all()]
 
 
-async def autocomplete_questions(
-    session: AsyncSession, *, channel_id: int, current: str, statuses: Iterable[str]
+def channel_questions(
+    session: Session, *, channel_id: int, statuses: Iterable[str], sort: str
+) -> tuple[Panel, list[RankedQuestion]]:
+    """The channel's panel and its questions in the given states (`/panel questions`)."""
+    panel = channel_panel(session, channel_id=channel_id)
+    return panel, list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+
+
+def top_questions(session: Session, *, panel_id: int, limit: int) -> tuple[Panel, list[RankedQuestion]]:
+    """A panel and its most upvoted open questions (the card's "Top questions" button)."""
+    top = list_questions(session, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=limit)
+    return panel_by_id(session, panel_id), top
+
+
+def autocomplete_questions(
+    session: Session, *, channel_id: int, current: str, statuses: Iterable[str]
 ) -> list[tuple[str, int]]:
     """(label, number) choices among the channel panel's questions in the given states."""
     try:
-        panel = await session.run_sync(channel_panel, channel_id=channel_id)
+        panel = channel_panel(session, channel_id=channel_id)
     except NotFoundError:
         return []
     wanted = fold(current.strip().lstrip("#"))
-    ranked = await list_questions(session, panel_id=panel.id, statuses=statuses, sort="new", limit=500)
+    ranked = list_questions(session, panel_id=panel.id, statuses=statuses, sort="new", limit=500)
     return [
         (f"#{item.question.number} · {item.votes} 👍 · {item.question.text}", item.question.number)
         for item in ranked
@@ -732,7 +746,7 @@ async def mark_answered(session: AsyncSession, *, question_id: int, moderator_id
 
 async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: int) -> Advance:
     """Mark the question being answered as answered and put the most upvoted open one up next."""
-    panel = await panel_by_id(session, panel_id)
+    panel = await session.run_sync(panel_by_id, panel_id)
     if panel.status != PANEL_OPEN:
         raise ConflictError(f"“{_quote(panel.title)}” is closed. Reopen it with `/panel reopen` to go on.")
     current = await session.scalar(
@@ -745,7 +759,7 @@ async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: i
     if current is not None:
         done = await mark_answered(session, question_id=current, moderator_id=moderator_id)
         answered = RankedQuestion(done, await session.run_sync(vote_count, done.id))
-    top = await list_questions(session, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=1)
+    top = await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=1)
     if top:
         top[0].question.highlighted_at = utcnow()
         await session.flush()
@@ -858,8 +872,8 @@ async def export_panel(session: AsyncSession, *, panel_id: int, fmt: str) -> Exp
     """Every question of a panel as a file; anonymous authors are written as "anonymous", never their id."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInputError(f"Export as {', '.join(EXPORT_FORMATS)}.")
-    panel = await panel_by_id(session, panel_id)
-    ranked = await list_questions(session, panel_id=panel_id, statuses=(PENDING, OPEN, ANSWERED, HIDDEN))
+    panel = await session.run_sync(panel_by_id, panel_id)
+    ranked = await session.run_sync(list_questions, panel_id=panel_id, statuses=(PENDING, OPEN, ANSWERED, HIDDEN))
     rows = _export_rows(ranked)
     if fmt == "csv":
         content, extension = _render_csv(rows), "csv"

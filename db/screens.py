@@ -65,7 +65,7 @@ class PanelFingerprint:
 
 async def open_screen(session: AsyncSession, *, panel_id: int, created_by: int) -> str:
     """Make a new presenter link for a panel and return its token (shown once, never stored)."""
-    await panel_by_id(session, panel_id)
+    await session.run_sync(panel_by_id, panel_id)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(PanelScreen(panel_id=panel_id, token_hash=hash_token(token), created_by=created_by))
     await session.flush()
@@ -148,14 +148,14 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
 
     Only open and answered questions are read: pending and hidden ones never reach a screen.
     """
-    panel = await panel_by_id(session, panel_id)
+    panel = await session.run_sync(panel_by_id, panel_id)
     current_id = await session.scalar(
         select(Question.id)
         .where(Question.panel_id == panel_id, Question.status == OPEN, Question.highlighted_at.is_not(None))
         .order_by(Question.highlighted_at.desc())
         .limit(1)
     )
-    ranked = await list_questions(session, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=top + 1)
+    ranked = await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=top + 1)
     current = next((item for item in ranked if item.question.id == current_id), None)
     if current_id is not None and current is None:
         # Put up by /panel next, then outvoted by newer questions: still the one being answered.

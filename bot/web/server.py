@@ -93,7 +93,7 @@ async def _screen_panel(request: web.Request, session: AsyncSession) -> int:
 async def screen_page(request: web.Request) -> web.Response:
     """The presenter page: a shell with the panel's title; screen.js fills it from the event stream."""
     async with request.app[SESSIONS].begin() as session:
-        title = (await panel_by_id(session, await _screen_panel(request, session))).title
+        title = (await session.run_sync(panel_by_id, await _screen_panel(request, session))).title
     return web.Response(
         text=SCREEN_PAGE.replace("{title}", html.escape(title)),
         content_type="text/html",

@@ -37,10 +37,10 @@ from db.panels import (
     autocomplete_panels,
     autocomplete_questions,
     channel_panel,
+    channel_questions,
     close_panel,
     export_panel,
     guild_panel,
-    list_questions,
     next_pending_question,
     open_panel,
     panel_summary,
@@ -89,7 +89,7 @@ def _guild_id(interaction: discord.Interaction) -> int:
 async def _pick_panel(session: AsyncSession, interaction: discord.Interaction, panel_id: int | None) -> Panel:
     """The panel a moderator picked (autocomplete), else the channel's."""
     if panel_id:
-        return await guild_panel(session, panel_id=panel_id, guild_id=_guild_id(interaction))
+        return await session.run_sync(guild_panel, panel_id=panel_id, guild_id=_guild_id(interaction))
     return await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
 
 
@@ -152,23 +152,22 @@ class Panels(commands.Cog):
 
     # --- autocomplete -------------------------------------------------------------------------------------
 
+    # Autocompletes and listings read through the reader: during a live panel they do not wait for the
+    # write connection that questions and votes keep busy.
     async def panelists(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        async with self.bot.sessions.begin() as session:
-            found = await autocomplete_panelists(session, channel_id=_channel_id(interaction), current=current)
+        found = await self.bot.reader.run(autocomplete_panelists, channel_id=_channel_id(interaction), current=current)
         return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found[:25]]
 
     async def panels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
-        async with self.bot.sessions.begin() as session:
-            found = await autocomplete_panels(session, guild_id=_guild_id(interaction), current=current)
+        found = await self.bot.reader.run(autocomplete_panels, guild_id=_guild_id(interaction), current=current)
         return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found]
 
     async def _questions(
         self, interaction: discord.Interaction, current: str, action: str
     ) -> list[app_commands.Choice[int]]:
-        async with self.bot.sessions.begin() as session:
-            found = await autocomplete_questions(
-                session, channel_id=_channel_id(interaction), current=current, statuses=ACTIONABLE[action]
-            )
+        found = await self.bot.reader.run(
+            autocomplete_questions, channel_id=_channel_id(interaction), current=current, statuses=ACTIONABLE[action]
+        )
         return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found]
 
     async def approvable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -264,9 +263,9 @@ class Panels(commands.Cog):
         if status in ("pending", "hidden") and not moderator:
             raise InvalidInputError("Only moderators can list pending or hidden questions.")
         statuses = STATUSES[status] if moderator else tuple(s for s in STATUSES[status] if s in VISIBLE)
-        async with self.bot.sessions.begin() as session:
-            panel = await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
-            ranked = await list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+        panel, ranked = await self.bot.reader.run(
+            channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort
+        )
         pages = question_pages(ranked, panel=panel, sort=sort, status=status)
         await Paginator.send(interaction, pages, ephemeral=True)
 
@@ -359,7 +358,7 @@ class Panels(commands.Cog):
     ) -> None:
         """Download every question of a panel as a file (moderators only)."""
         async with self.bot.sessions.begin() as session:
-            chosen = await guild_panel(session, panel_id=panel, guild_id=_guild_id(interaction))
+            chosen = await session.run_sync(guild_panel, panel_id=panel, guild_id=_guild_id(interaction))
             export = await export_panel(session, panel_id=chosen.id, fmt=format)
         await interaction.response.send_message(
             f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",

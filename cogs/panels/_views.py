@@ -38,13 +38,13 @@ from db.panels import (
     ask_question,
     channel_panel,
     hide_question,
-    list_questions,
     mark_answered,
     next_pending_question,
     panel_by_id,
     panelist_platform,
     set_question_message,
     toggle_vote,
+    top_questions,
     vote_count,
 )
 from db.shipped import source_titles
@@ -301,8 +301,7 @@ class AskButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
-        async with bot.sessions.begin() as session:
-            panel = await panel_by_id(session, self.panel_id)
+        panel = await bot.reader.run(panel_by_id, self.panel_id)
         if panel.status != PANEL_OPEN:
             await answer(interaction, "This panel is closed: it no longer takes questions.")
             return
@@ -321,9 +320,7 @@ class TopButton(IdButton, prefix="panel:top"):
     button_emoji = "🏆"
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        async with coalition_bot(interaction).sessions.begin() as session:
-            panel = await panel_by_id(session, self.ref_id)
-            top = await list_questions(session, panel_id=panel.id, statuses=(OPEN,), sort="top", limit=TOP_LIMIT)
+        panel, top = await coalition_bot(interaction).reader.run(top_questions, panel_id=self.ref_id, limit=TOP_LIMIT)
         await interaction.response.send_message(embed=top_questions_embed(panel, top), ephemeral=True)
 
 

@@ -70,7 +70,7 @@ async def count_questions(sessions: Sessions, panel_id: int) -> int:
 async def test_open_panel_links_panelists_to_known_platforms(sessions: Sessions) -> None:
     panel_id = await open_panel(sessions)
     async with sessions.begin() as session:
-        panel = await panels.panel_by_id(session, panel_id)
+        panel = await session.run_sync(panels.panel_by_id, panel_id)
     linked = {panelist.name: panelist.platform_slug for panelist in panel.panelists}
     assert linked == {
         "Jan Lundell": "luma-centre-finland",
@@ -177,7 +177,7 @@ async def test_ask_question_anonymous_when_not_allowed_is_refused(sessions: Sess
 async def test_ask_question_to_panelist_by_id_or_name(sessions: Sessions) -> None:
     panel_id = await open_panel(sessions)
     async with sessions.begin() as session:
-        choices = await panels.autocomplete_panelists(session, channel_id=CHANNEL, current="astra")
+        choices = await session.run_sync(panels.autocomplete_panelists, channel_id=CHANNEL, current="astra")
     assert choices == [("Mikkel Bohm (Astra)", choices[0][1])]
     by_id = await ask(sessions, panel_id, 1, "How did the merger go?", to=choices[0][1])
     by_name = await ask(sessions, panel_id, 2, "How do you fund the centres?", to="lundell")
@@ -301,10 +301,10 @@ async def test_moderated_panel_questions_wait_until_approved(sessions: Sessions)
     async with sessions.begin() as session:
         pending, waiting = await panels.next_pending_question(session, panel_id=panel_id)
         assert (pending.number if pending else None, waiting) == (1, 2)
-        assert await panels.list_questions(session, panel_id=panel_id, statuses=("open",)) == []
+        assert await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",)) == []
         await panels.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
     async with sessions.begin() as session:
-        visible = await panels.list_questions(session, panel_id=panel_id, statuses=("open",))
+        visible = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",))
         assert [item.question.number for item in visible] == [1]
         with pytest.raises(ConflictError, match="already visible"):
             await panels.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
@@ -359,8 +359,8 @@ async def test_list_questions_sorts_top_and_new(sessions: Sessions) -> None:
     ]
     async with sessions.begin() as session:
         await session.run_sync(panels.toggle_vote, question_id=questions[1].id, member_id=50)
-        top = await panels.list_questions(session, panel_id=panel_id, statuses=("open",), sort="top")
-        new = await panels.list_questions(session, panel_id=panel_id, statuses=("open",), sort="new")
+        top = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",), sort="top")
+        new = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",), sort="new")
     assert [item.question.number for item in top] == [2, 1, 3]
     assert [item.question.number for item in new] == [3, 2, 1]
 

@@ -107,7 +107,7 @@ async def export(sessions: Sessions, member_id: int) -> dict:  # type: ignore[ty
 
 async def vote_counts(sessions: Sessions, panel_id: int) -> dict[int, int]:
     async with sessions.begin() as session:
-        ranked = await panels.list_questions(session, panel_id=panel_id, statuses=("open",))
+        ranked = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",))
     return {item.question.id: item.votes for item in ranked}
 
 
