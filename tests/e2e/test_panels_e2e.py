@@ -92,6 +92,14 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     assert vote_button(second)["label"] == "1", "a second click takes the vote back"
     assert vote_button(first)["label"] == "1"
 
+    top = await driver.click(card, card.button("Top questions")["custom_id"], user=driver.chen)
+    assert top.ephemeral and top.message.embed["title"].startswith("Top questions")
+    # One vote each: the earlier question first; the anonymous asker stays unnamed.
+    assert [number_in(field["name"]) for field in top.message.embed["fields"]] == [1, 2]
+    assert driver.bob.id not in top.text and not top.message.pinged
+    to_answer = await driver.autocomplete("panel answered", "question", "urgent", user=driver.moderator)
+    assert [choice["value"] for choice in to_answer] == [2]
+
     too_soon = await driver.slash("ask", user=driver.alice, question="And what about the next three years?")
     assert too_soon.ephemeral and "You can ask again in" in too_soon.message.content
     too_short = await driver.slash("ask", user=driver.chen, question="Why?")
