@@ -16,6 +16,7 @@ from bot.calendar import CALENDAR_LIMIT
 from bot.text import inert, trim
 from bot.timeparse import suggest_zones, zone_named
 from cogs._checks import member_is_moderator, moderator_only
+from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs.events._embeds import (
     cancellation_dm,
@@ -25,7 +26,7 @@ from cogs.events._embeds import (
     stamp,
 )
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
-from cogs.knowledge import Choices, choices
+from cogs.knowledge import Choices
 from db.events import (
     KINDS,
     EventInput,

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.text import trim
 from cogs._checks import moderator_only
+from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs.knowledge._embeds import (
     find_results,
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
     from bot.client import CoalitionBot
 
 Choices = list[app_commands.Choice[str]]
-
-
-def choices(pairs: list[tuple[str, str]]) -> Choices:
-    return [app_commands.Choice(name=trim(label, 100), value=value[:100]) for label, value in pairs[:25]]
 
 
 class Knowledge(commands.Cog):

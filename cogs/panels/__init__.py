@@ -12,8 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.text import inert, trim
+from bot.text import inert
 from cogs._checks import member_is_moderator, moderator_only
+from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
 from cogs.panels._views import (
@@ -156,11 +157,11 @@ class Panels(commands.Cog):
     # write connection that questions and votes keep busy.
     async def panelists(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         found = await self.bot.reader.run(autocomplete_panelists, channel_id=_channel_id(interaction), current=current)
-        return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found[:25]]
+        return choices(found)
 
     async def panels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         found = await self.bot.reader.run(autocomplete_panels, guild_id=_guild_id(interaction), current=current)
-        return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found]
+        return choices(found)
 
     async def _questions(
         self, interaction: discord.Interaction, current: str, action: str
@@ -168,7 +169,7 @@ class Panels(commands.Cog):
         found = await self.bot.reader.run(
             autocomplete_questions, channel_id=_channel_id(interaction), current=current, statuses=ACTIONABLE[action]
         )
-        return [app_commands.Choice(name=trim(label, 100), value=value) for label, value in found]
+        return choices(found)
 
     async def approvable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         return await self._questions(interaction, current, "approve")
