@@ -582,7 +582,7 @@ async def set_question_message(session: AsyncSession, *, question_id: int, messa
 
 
 def _loaded(statement: Select[Question]) -> Select[Question]:
-    # Many-to-one: joined into the same query, one round trip (this runs inside the write lock).
+    # Many-to-one: joined into the same query, one round trip (votes run it inside the write lock).
     return statement.options(joinedload(Question.panelist), joinedload(Question.panel))
 
 
