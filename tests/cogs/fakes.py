@@ -1,108 +1,223 @@
-"""Small strict fakes of the parts of a discord.py Interaction that cogs touch, recording what was sent.
+"""Small strict fakes of the parts of Discord the cogs touch, recording what the bot sent.
 
-Anything a cog uses that is not modelled here fails with AttributeError, so the fakes cannot hide a call.
+They are strict so a test fails where Discord would fail the bot: a second response to one interaction, a followup
+before any response, or a keyword they do not model raises; anything else not modelled is an AttributeError.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import discord
+from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
+from bot.tree import report_error
+from bot.web import ScreenHub
 from db.reader import Reader
 from db.writer import Writer
 
-MODERATOR_ROLE = discord.Object(id=300000000000000001)
+GUILD_ID = 100000000000000001
+CHANNEL_ID = 300000000000000001
+MOD_CHANNEL_ID = 300000000000000099
+BOT_USER = discord.Object(id=100000000000000777)
+_ids = itertools.count(800000000000000001)
 
 
 @dataclass
 class Sent:
-    """One message (or edit) the cog produced."""
+    """One thing the bot sent or edited: a response, a modal, a followup, a channel message, a DM or an edit."""
 
     kind: str
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
     ephemeral: bool = False
-    modal: discord.ui.Modal | None = None
-    files: list[discord.File] = field(default_factory=list)
     allowed_mentions: discord.AllowedMentions | None = None
+    files: list[discord.File] = field(default_factory=list)
+    modal: discord.ui.Modal | None = None
+
+    @property
+    def embed(self) -> discord.Embed | None:
+        return self.embeds[0] if self.embeds else None
+
+    @property
+    def file(self) -> discord.File | None:
+        return self.files[0] if self.files else None
 
     @property
     def text(self) -> str:
-        """Everything a reader sees: content, embed titles, descriptions, fields and footers."""
+        """Everything a member can read in it: content, then each embed's author, title, description, fields, footer."""
         parts = [self.content or ""]
         for embed in self.embeds:
-            parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+            parts += [embed.author.name or "", embed.title or "", embed.description or ""]
             parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+            parts.append(embed.footer.text or "")
         return "\n".join(parts)
 
+    @property
     def custom_ids(self) -> list[str]:
         return [getattr(item, "custom_id", "") for item in (self.view.children if self.view else [])]
 
+    @property
+    def labels(self) -> list[str]:
+        """The buttons' labels; a persistent (dynamic) button keeps its label on the button it wraps."""
+        items = self.view.children if self.view else []
+        return [getattr(item, "item", item).label for item in items]  # type: ignore[union-attr]
 
-@dataclass
+
+def _sent(kind: str, content: str | None, options: dict[str, Any], *, ephemeral: bool = False) -> Sent:
+    """What a send recorded; a keyword not modelled here, or embed with embeds (file with files), raises."""
+    if unknown := set(options) - {"embed", "embeds", "file", "files", "view", "allowed_mentions"}:
+        raise TypeError(f"unexpected arguments to {kind}: {sorted(unknown)}")
+    for one, many in (("embed", "embeds"), ("file", "files")):
+        if options.get(one) is not None and options.get(many) is not None:
+            raise TypeError(f"{kind} takes {one} or {many}, not both")
+    embed, file = options.get("embed"), options.get("file")
+    return Sent(
+        kind,
+        content,
+        embeds=[embed] if embed is not None else list(options.get("embeds") or []),
+        view=options.get("view"),
+        ephemeral=ephemeral,
+        allowed_mentions=options.get("allowed_mentions"),
+        files=[file] if file is not None else list(options.get("files") or []),
+    )
+
+
+class FakeHTTPResponse:
+    """The response discord.py's HTTP errors are built from."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.reason = "fake"
+
+
+class FakeMessage:
+    def __init__(self, channel: FakeChannel, sent: Sent) -> None:
+        self.id = next(_ids)
+        self.channel = channel
+        self.sent = sent
+        self.edits: list[Sent] = []
+        self.deleted = False
+
+    @property
+    def current(self) -> Sent:
+        return self.edits[-1] if self.edits else self.sent
+
+    @property
+    def author(self) -> discord.Object:
+        return BOT_USER
+
+    @property
+    def components(self) -> list[SimpleNamespace]:
+        """The message's buttons as Discord returns them: one row holding the view's items."""
+        view = self.current.view
+        return [SimpleNamespace(children=list(view.children))] if view is not None else []
+
+    async def edit(
+        self,
+        *,
+        content: Any = ...,
+        embed: Any = ...,
+        view: Any = ...,
+        allowed_mentions: discord.AllowedMentions | None = None,
+    ) -> FakeMessage:
+        """Replace what the edit names and keep the rest, as Discord does."""
+        if self.deleted:
+            raise discord.NotFound(FakeHTTPResponse(404), "Unknown Message")
+        now = self.current
+        self.edits.append(
+            Sent(
+                "edit",
+                content=now.content if content is ... else content,
+                embeds=now.embeds if embed is ... else [embed] if embed is not None else [],
+                view=now.view if view is ... else view,
+                allowed_mentions=allowed_mentions,
+            )
+        )
+        return self
+
+
+class FakeChannel:
+    def __init__(self, channel_id: int) -> None:
+        self.id = channel_id
+        self.messages: list[FakeMessage] = []
+        self.forbidden = False
+
+    async def send(self, content: str | None = None, **options: Any) -> FakeMessage:
+        if self.forbidden:
+            raise discord.Forbidden(FakeHTTPResponse(403), "Missing Permissions")
+        message = FakeMessage(self, _sent("channel", content, options))
+        self.messages.append(message)
+        return message
+
+    async def history(self, *, limit: int) -> AsyncIterator[FakeMessage]:
+        """Newest first, as discord.py yields them."""
+        for message in list(reversed(self.messages))[:limit]:
+            yield message
+
+    def get_partial_message(self, message_id: int) -> FakeMessage:
+        for message in self.messages:
+            if message.id == message_id:
+                return message
+        raise AssertionError(f"message {message_id} was never sent in channel {self.id}")
+
+
+@dataclass(frozen=True)
 class FakeRole:
     id: int
     name: str
 
 
-@dataclass
-class FakePermissions:
-    manage_guild: bool = False
-    manage_events: bool = False
+class FakeMember(discord.Member):
+    """A guild member (a real discord.Member subclass, for isinstance checks) that records the DMs it is sent."""
 
-
-class FakeUser:
-    def __init__(self, user_id: int, name: str, *, roles: list[FakeRole] | None = None, manage_guild: bool = False):
-        self.id = user_id
-        self.name = name
-        self.display_name = name
-        self.mention = f"<@{user_id}>"
-        self.roles = roles or []
-        self.guild_permissions = FakePermissions(manage_guild=manage_guild)
+    def __init__(self, member_id: int, *, name: str = "Member", moderator: bool = False) -> None:
+        self._fake_id = member_id
+        self._fake_name = name
+        self._fake_roles = [FakeRole(555, "Moderator")] if moderator else [FakeRole(556, "Audience")]
         self.dms: list[Sent] = []
 
-    async def send(self, content: str | None = None, **kwargs: Any) -> None:
-        self.dms.append(_sent("dm", content, kwargs))
+    @property
+    def id(self) -> int:  # type: ignore[override]
+        return self._fake_id
+
+    @property
+    def display_name(self) -> str:
+        return self._fake_name
+
+    @property
+    def roles(self) -> list[FakeRole]:  # type: ignore[override]
+        return self._fake_roles
+
+    @property
+    def guild_permissions(self) -> discord.Permissions:
+        return discord.Permissions.none()
+
+    async def send(self, content: str | None = None, **options: Any) -> None:  # type: ignore[override]
+        self.dms.append(_sent("dm", content, options))
+
+    def __repr__(self) -> str:
+        return f"<FakeMember {self._fake_id}>"
 
 
-def moderator(user_id: int = 900000000000000001) -> FakeUser:
-    return FakeUser(user_id, "Mod", roles=[FakeRole(MODERATOR_ROLE.id, "Moderator")])
+def member(member_id: int = 900000000000000002, name: str = "Member") -> FakeMember:
+    return FakeMember(member_id, name=name)
 
 
-def member(user_id: int = 900000000000000002, name: str = "Member") -> FakeUser:
-    return FakeUser(user_id, name, roles=[FakeRole(300000000000000009, "Member")])
-
-
-def _sent(kind: str, content: str | None, kwargs: dict[str, Any]) -> Sent:
-    embeds = list(kwargs.pop("embeds", None) or [])
-    if kwargs.get("embed") is not None:
-        embeds.insert(0, kwargs.pop("embed"))
-    kwargs.pop("embed", None)
-    files = list(kwargs.pop("files", None) or [])
-    if kwargs.get("file") is not None:
-        files.append(kwargs.pop("file"))
-    kwargs.pop("file", None)
-    sent = Sent(
-        kind=kind,
-        content=content,
-        embeds=embeds,
-        view=kwargs.pop("view", None),
-        ephemeral=kwargs.pop("ephemeral", False),
-        files=files,
-        allowed_mentions=kwargs.pop("allowed_mentions", None),
-    )
-    if kwargs:
-        raise TypeError(f"unexpected arguments to {kind}: {sorted(kwargs)}")
-    return sent
+def moderator(member_id: int = 900000000000000001) -> FakeMember:
+    return FakeMember(member_id, name="Mod", moderator=True)
 
 
 class FakeBot:
-    """What cogs reach through `interaction.client`: settings, sessions, reader, writer and user lookup for DMs."""
+    """What cogs reach through the bot: settings, database, channels, members for DMs, the screen hub, setup hooks."""
 
     def __init__(
         self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
@@ -111,22 +226,33 @@ class FakeBot:
         self.sessions = sessions
         self.reader = reader
         self.writer = writer
-        self.users: dict[int, FakeUser] = {}
+        self.channels: dict[int, FakeChannel] = {}
+        self.users: dict[int, FakeMember] = {}
+        self.dynamic_items: list[type] = []
+        self.cogs: list[Any] = []
+        self.screens = ScreenHub(sessions)
+        self.user = BOT_USER
 
-    def get_user(self, user_id: int) -> FakeUser | None:
+    def get_partial_messageable(self, channel_id: int) -> FakeChannel:
+        return self.channels.setdefault(channel_id, FakeChannel(channel_id))
+
+    def get_user(self, user_id: int) -> FakeMember | None:
         return self.users.get(user_id)
 
-    async def fetch_user(self, user_id: int) -> FakeUser:
+    async def fetch_user(self, user_id: int) -> FakeMember:
         user = self.users.get(user_id)
         if user is None:
-            raise discord.NotFound(_FakeResponse(404), "Unknown User")
+            raise discord.NotFound(FakeHTTPResponse(404), "Unknown User")
         return user
 
+    async def wait_until_ready(self) -> None:
+        return None
 
-class _FakeResponse:
-    def __init__(self, status: int) -> None:
-        self.status = status
-        self.reason = "fake"
+    def add_dynamic_items(self, *items: type) -> None:
+        self.dynamic_items += items
+
+    async def add_cog(self, cog: Any) -> None:
+        self.cogs.append(cog)
 
 
 class FakeResponse:
@@ -137,61 +263,77 @@ class FakeResponse:
     def is_done(self) -> bool:
         return self._done
 
-    def _finish(self) -> None:
+    def _respond(self) -> None:
         if self._done:
             raise discord.InteractionResponded(self._interaction)  # type: ignore[arg-type]
         self._done = True
 
-    async def send_message(self, content: str | None = None, **kwargs: Any) -> None:
-        self._finish()
-        self._interaction.sent.append(_sent("response", content, kwargs))
+    async def send_message(self, content: str | None = None, *, ephemeral: bool = False, **options: Any) -> None:
+        self._respond()
+        self._interaction.sent.append(_sent("response", content, options, ephemeral=ephemeral))
 
-    async def send_modal(self, modal: discord.ui.Modal) -> None:
-        self._finish()
-        self._interaction.sent.append(Sent(kind="modal", modal=modal))
+    async def send_modal(self, modal: discord.ui.Modal, /) -> None:
+        self._respond()
+        self._interaction.sent.append(Sent("modal", modal=modal))
 
-    async def edit_message(self, content: str | None = None, **kwargs: Any) -> None:
-        self._finish()
-        self._interaction.sent.append(_sent("edit", content, kwargs))
+    async def edit_message(self, *, content: Any = ..., embed: Any = ..., view: Any = ...) -> None:
+        """Edit the message whose component was used; without one given, an empty message stands in for it."""
+        self._respond()
+        message = self._interaction.message or FakeMessage(FakeChannel(self._interaction.channel_id), Sent("message"))
+        await message.edit(content=content, embed=embed, view=view)
+        self._interaction.sent.append(dataclasses.replace(message.current, kind="edit_message"))
 
-    async def defer(self, **_kwargs: Any) -> None:
-        self._finish()
+    async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> None:
+        self._respond()
+        self._interaction.sent.append(Sent("defer", ephemeral=ephemeral))
 
 
 class FakeFollowup:
     def __init__(self, interaction: FakeInteraction) -> None:
         self._interaction = interaction
 
-    async def send(self, content: str | None = None, **kwargs: Any) -> None:
-        assert self._interaction.response.is_done(), "a followup before any response fails on Discord"
-        self._interaction.sent.append(_sent("followup", content, kwargs))
+    async def send(self, content: str | None = None, *, ephemeral: bool = False, **options: Any) -> None:
+        assert self._interaction.response.is_done(), "a followup before any response is refused by Discord"
+        self._interaction.sent.append(_sent("followup", content, options, ephemeral=ephemeral))
 
 
 class FakeInteraction:
-    def __init__(self, bot: FakeBot, user: FakeUser, *, channel_id: int = 200000000000000001) -> None:
+    def __init__(
+        self, bot: FakeBot, user: FakeMember, *, channel_id: int = CHANNEL_ID, message: FakeMessage | None = None
+    ) -> None:
+        self.id = next(_ids)
         self.client = bot
         self.user = user
-        self.id = 1
-        self.data: dict[str, Any] = {}
+        self.guild_id: int | None = GUILD_ID
         self.channel_id = channel_id
-        self.guild_id = bot.settings.guild_id
+        self.message = message
+        self.data: dict[str, Any] = {}
         self.sent: list[Sent] = []
         self.response = FakeResponse(self)
         self.followup = FakeFollowup(self)
         bot.users.setdefault(user.id, user)
 
-    async def original_response(self) -> Any:
-        return _FakeOriginal(self)
+    async def original_response(self) -> FakeMessage:
+        assert self.sent, "there is no response to fetch yet"
+        return FakeMessage(FakeChannel(self.channel_id), self.sent[0])
 
     @property
     def last(self) -> Sent:
-        assert self.sent, "the cog sent nothing"
+        assert self.sent, "the bot did not answer"
         return self.sent[-1]
 
+    @property
+    def replies(self) -> str:
+        return "\n".join(sent.text for sent in self.sent)
 
-class _FakeOriginal:
-    def __init__(self, interaction: FakeInteraction) -> None:
-        self._interaction = interaction
 
-    async def edit(self, **kwargs: Any) -> None:
-        self._interaction.sent.append(_sent("original-edit", kwargs.pop("content", None), kwargs))
+async def run_command(
+    command: app_commands.Command[Any, Any, Any], interaction: FakeInteraction, **options: Any
+) -> None:
+    """Run a slash command as the tree does: its checks, then its callback; errors go to the one error handler."""
+    try:
+        if not await command._check_can_run(interaction):  # type: ignore[arg-type]
+            raise app_commands.CheckFailure("check failed")
+        await command.callback(command.binding, interaction, **options)  # type: ignore[arg-type]
+    except Exception as error:
+        await report_error(interaction, error)  # type: ignore[arg-type]

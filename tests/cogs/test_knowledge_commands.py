@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import discord
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -10,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cogs.knowledge import Knowledge
 from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal
 from db.models import Practice
-from tests.cogs.conftest import invoke
-from tests.cogs.fakes import FakeBot, FakeInteraction, member, moderator
+from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, member, moderator, run_command
 
 
 @pytest.fixture
@@ -21,24 +19,24 @@ def cog(fake_bot: FakeBot) -> Knowledge:
 
 async def test_platform_show_answers_with_a_card_and_full_text_button(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.platform_show, cog, interaction, name="teknikolege")
+    await run_command(cog.platform_show, interaction, name="teknikolege")
     reply = interaction.last
     assert not reply.ephemeral
     assert (reply.embeds[0].title or "").startswith("Teknikcollege")
     assert "3000 companies" in reply.text
     assert "Source:" in reply.embeds[0].footer.text
-    assert reply.custom_ids() == [f"kb:full:platform:{reply.custom_ids()[0].rsplit(':', 1)[1]}"]
+    assert reply.custom_ids == [f"kb:full:platform:{reply.custom_ids[0].rsplit(':', 1)[1]}"]
 
 
 async def test_platform_show_country_lists_other_platforms(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.platform_show, cog, interaction, name="Norway")
+    await run_command(cog.platform_show, interaction, name="Norway")
     assert "Also in Norway" in interaction.last.text
 
 
 async def test_platform_show_unknown_is_ephemeral_did_you_mean(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.platform_show, cog, interaction, name="Lumaa Centre Finlund Helsinky")
+    await run_command(cog.platform_show, interaction, name="Lumaa Centre Finlund Helsinky")
     assert interaction.last.ephemeral
     assert "Did you mean" in (interaction.last.content or "")
 
@@ -46,7 +44,7 @@ async def test_platform_show_unknown_is_ephemeral_did_you_mean(cog: Knowledge, f
 async def test_platform_card_fields_fit_discord_limits(cog: Knowledge, fake_bot: FakeBot) -> None:
     for name in ("eu-stem-coalition", "luma-centre-finland", "ucl-engineering", "valnalon"):
         interaction = FakeInteraction(fake_bot, member())
-        await invoke(cog.platform_show, cog, interaction, name=name)
+        await run_command(cog.platform_show, interaction, name=name)
         embed = interaction.last.embeds[0]
         assert len(embed) <= 6000
         assert all(len(field.value or "") <= 1024 for field in embed.fields)
@@ -54,18 +52,18 @@ async def test_platform_card_fields_fit_discord_limits(cog: Knowledge, fake_bot:
 
 async def test_platform_list_paginates_with_buttons(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.platform_list, cog, interaction)
+    await run_command(cog.platform_list, interaction)
     reply = interaction.sent[0]
     assert reply.view is not None and "(25)" in (reply.embeds[0].title or "")
     next_button = reply.view.children[2]
     click = FakeInteraction(fake_bot, interaction.user)
     await next_button.callback(click)  # type: ignore[call-arg]
-    assert click.last.kind == "edit" and click.last.embeds[0].fields[0].name != reply.embeds[0].fields[0].name
+    assert click.last.kind == "edit_message" and click.last.embeds[0].fields[0].name != reply.embeds[0].fields[0].name
 
 
 async def test_platform_list_pages_refuse_other_members(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.platform_list, cog, interaction)
+    await run_command(cog.platform_list, interaction)
     view = interaction.sent[0].view
     assert view is not None
     stranger = FakeInteraction(fake_bot, member(900000000000000077, "Other"))
@@ -75,36 +73,36 @@ async def test_platform_list_pages_refuse_other_members(cog: Knowledge, fake_bot
 
 async def test_platform_list_one_country(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.platform_list, cog, interaction, country="germany")
+    await run_command(cog.platform_list, interaction, country="germany")
     assert "Platforms in Germany" in (interaction.last.embeds[0].title or "")
     assert "MINTvernetzt" in interaction.last.text
 
 
 async def test_practice_search_ranked_results(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_search, cog, interaction, query="quality criteria")
+    await run_command(cog.practice_search, interaction, query="quality criteria")
     assert "1. Teknikcollege" in interaction.sent[0].text
 
 
 async def test_practice_search_hostile_text_gets_a_polite_answer(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_search, cog, interaction, query='NEAR( " * AND @everyone')
+    await run_command(cog.practice_search, interaction, query='NEAR( " * AND @everyone')
     assert interaction.last.kind == "response"
     assert "Sorry, something went wrong" not in interaction.last.text
 
 
 async def test_practice_search_unknown_topic_is_refused(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_search, cog, interaction, query="teachers", topic="astrology")
+    await run_command(cog.practice_search, interaction, query="teachers", topic="astrology")
     assert interaction.last.ephemeral and "not a topic" in (interaction.last.content or "")
 
 
 async def test_practice_show_and_full_text_button(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_show, cog, interaction, title="teknikcollege-eight-quality-criteria")
+    await run_command(cog.practice_show, interaction, title="teknikcollege-eight-quality-criteria")
     reply = interaction.last
     assert "Teknikcollege" in (reply.embeds[0].title or "") and "Source:" in reply.text
-    kind, ref_id = reply.custom_ids()[0].split(":")[2:]
+    kind, ref_id = reply.custom_ids[0].split(":")[2:]
     click = FakeInteraction(fake_bot, member())
     await FullTextButton(kind, int(ref_id)).callback(click)  # type: ignore[arg-type]
     assert click.last.ephemeral and "Quality assured processes" in click.last.text
@@ -112,7 +110,7 @@ async def test_practice_show_and_full_text_button(cog: Knowledge, fake_bot: Fake
 
 async def test_find_labels_each_hit(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.find, cog, interaction, query="role models")
+    await run_command(cog.find, interaction, query="role models")
     names = [field.name for field in interaction.last.embeds[0].fields]
     assert names and all(name.startswith(("🏛️ Platform", "💡 Practice")) for name in names)
 
@@ -133,11 +131,11 @@ async def test_practice_review_refuses_a_plain_member(
     cog: Knowledge, fake_bot: FakeBot, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     interaction = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_review, cog, interaction)
+    await run_command(cog.practice_review, interaction)
     assert interaction.last.ephemeral and "only moderators" in (interaction.last.content or "")
 
 
-async def _submit_via_modal(fake_bot: FakeBot, user: discord.abc.Snowflake, title: str) -> FakeInteraction:
+async def _submit_via_modal(fake_bot: FakeBot, user: FakeMember, title: str) -> FakeInteraction:
     modal = SubmitPracticeModal()
     values = {
         modal.practice_title: title,
@@ -148,7 +146,7 @@ async def _submit_via_modal(fake_bot: FakeBot, user: discord.abc.Snowflake, titl
     }
     for field, value in values.items():
         field._value = value
-    interaction = FakeInteraction(fake_bot, user)  # type: ignore[arg-type]
+    interaction = FakeInteraction(fake_bot, user)
     await modal.on_submit(interaction)  # type: ignore[arg-type]
     return interaction
 
@@ -157,19 +155,19 @@ async def test_submit_review_approve_notifies_submitter(
     cog: Knowledge, fake_bot: FakeBot, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     opener = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_submit, cog, opener)
+    await run_command(cog.practice_submit, opener)
     assert opener.last.kind == "modal"
 
     submitter = member(900000000000000055, "Submitter")
-    submitted = await _submit_via_modal(fake_bot, submitter, "Classroom engineer visits")  # type: ignore[arg-type]
+    submitted = await _submit_via_modal(fake_bot, submitter, "Classroom engineer visits")
     assert submitted.last.ephemeral and "waits for a moderator" in (submitted.last.content or "")
 
     review = FakeInteraction(fake_bot, moderator())
-    await invoke(cog.practice_review, cog, review)
+    await run_command(cog.practice_review, review)
     card = review.last
     assert card.ephemeral and "Classroom engineer visits" in card.text
     assert "@\u200beveryone" in card.text, "member text must be made inert"
-    approve_id = next(custom_id for custom_id in card.custom_ids() if ":approve:" in custom_id)
+    approve_id = next(custom_id for custom_id in card.custom_ids if ":approve:" in custom_id)
     practice_id = int(approve_id.rsplit(":", 1)[1])
 
     stranger = FakeInteraction(fake_bot, member(900000000000000066, "Stranger"))
@@ -180,7 +178,7 @@ async def test_submit_review_approve_notifies_submitter(
 
     click = FakeInteraction(fake_bot, moderator())
     await ReviewButton("approve", practice_id).callback(click)  # type: ignore[arg-type]
-    assert click.sent[0].kind == "edit" and click.sent[0].view is None
+    assert click.sent[0].kind == "edit_message" and click.sent[0].view is None
     assert "approved" in click.sent[1].content  # type: ignore[operator]
     assert submitter.dms and "approved" in (submitter.dms[0].content or "")
 
@@ -189,7 +187,7 @@ async def test_submit_review_approve_notifies_submitter(
     assert again.last.ephemeral and "already approved" in (again.last.content or "")
 
     search = FakeInteraction(fake_bot, member())
-    await invoke(cog.practice_search, cog, search, query="classroom engineer visits")
+    await run_command(cog.practice_search, search, query="classroom engineer visits")
     assert "Classroom engineer visits" in search.sent[0].text
 
 
@@ -217,5 +215,5 @@ async def test_submit_invalid_link_is_refused_and_nothing_stored(
 
 async def test_review_with_nothing_pending(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, moderator())
-    await invoke(cog.practice_review, cog, interaction)
+    await run_command(cog.practice_review, interaction)
     assert interaction.last.ephemeral and "Nothing is waiting" in (interaction.last.content or "")

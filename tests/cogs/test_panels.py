@@ -18,14 +18,13 @@ from cogs.panels._views import DYNAMIC_ITEMS, SimilarQuestionView
 from db.models import Panel, Question
 from db.reader import Reader
 from db.writer import Writer
-from tests.cogs.panels_fakes import (
+from tests.cogs.fakes import (
     CHANNEL_ID,
     MOD_CHANNEL_ID,
     FakeBot,
     FakeInteraction,
     FakeMember,
     FakeMessage,
-    Sent,
     run_command,
 )
 
@@ -72,15 +71,6 @@ async def click(bot: FakeBot, message: FakeMessage | None, custom_id: str, user:
     raise AssertionError(f"no persistent item handles {custom_id}")
 
 
-def custom_ids(sent: Sent) -> list[str]:
-    return [item.custom_id for item in sent.view.children] if sent.view else []  # type: ignore[attr-defined]
-
-
-def labels(sent: Sent) -> list[str]:
-    items = sent.view.children if sent.view else []
-    return [getattr(item, "item", item).label for item in items]  # type: ignore[attr-defined]
-
-
 def channel_messages(bot: FakeBot, channel_id: int = CHANNEL_ID) -> list[FakeMessage]:
     return bot.get_partial_messageable(channel_id).messages
 
@@ -89,7 +79,7 @@ async def open_panel(cog: Panels, bot: FakeBot, **options: Any) -> FakeMessage:
     interaction = await run(
         cog, bot, "open", MODERATOR, title="EU STEM Coalition panel", panelists=PANELISTS, **options
     )
-    assert "is open in" in interaction.last.content, interaction.replies()
+    assert "is open in" in interaction.last.content, interaction.replies
     return channel_messages(bot)[-1]
 
 
@@ -115,13 +105,13 @@ async def test_panel_open_as_member_is_refused_and_nothing_stored(cog: Panels, b
 
 async def test_panel_open_posts_card_with_panelists_topics_and_buttons(cog: Panels, bot: FakeBot, sessions) -> None:
     card = await open_panel(cog, bot, topics="Industry involvement; Urgent challenges")
-    text = card.sent.text()
+    text = card.sent.text
     assert "Jan Lundell" in text and "`/platform show luma-centre-finland`" in text
     assert "Urgent challenges" in text
     async with sessions.begin() as session:
         panel = await session.scalar(select(Panel))
     assert panel is not None and panel.message_id == card.id
-    ids = custom_ids(card.sent)
+    ids = card.sent.custom_ids
     assert ids[:3] == [f"panel:ask:{panel.id}", f"panel:ask-anon:{panel.id}", f"panel:top:{panel.id}"]
     assert len([i for i in ids if i.startswith("panel:platform:")]) == 3
 
@@ -134,7 +124,7 @@ async def test_panel_open_twice_in_channel_says_close_first(cog: Panels, bot: Fa
 
 async def test_platform_button_shows_the_platform_card(cog: Panels, bot: FakeBot) -> None:
     card = await open_panel(cog, bot)
-    platform_button = next(i for i in custom_ids(card.sent) if i.startswith("panel:platform:"))
+    platform_button = next(i for i in card.sent.custom_ids if i.startswith("panel:platform:"))
     interaction = await click(bot, card, platform_button, ALICE)
     assert interaction.last.ephemeral and interaction.last.embed is not None
     assert "LUMA" in (interaction.last.embed.title or "")
@@ -157,8 +147,8 @@ async def test_ask_confirms_number_after_commit_and_posts_with_vote_button(cog: 
     async with sessions.begin() as session:
         question = await session.scalar(select(Question))
     assert question is not None and question.message_id == posted.id
-    assert custom_ids(posted.sent) == [f"panel:vote:{question.id}"] and labels(posted.sent) == ["0"]
-    assert "to Jan Lundell" in posted.sent.text() and f"<@{ALICE.id}>" in posted.sent.text()
+    assert posted.sent.custom_ids == [f"panel:vote:{question.id}"] and posted.sent.labels == ["0"]
+    assert "to Jan Lundell" in posted.sent.text and f"<@{ALICE.id}>" in posted.sent.text
     assert posted.sent.allowed_mentions is not None and posted.sent.allowed_mentions.everyone is False
 
 
@@ -178,7 +168,7 @@ async def test_ask_anonymous_never_shows_the_author(cog: Panels, bot: FakeBot) -
     interaction = await ask(cog, bot, ALICE, "How is industry involved in LUMA?", anonymous=True)
     assert "anonymously" in interaction.last.content
     posted = channel_messages(bot)[-1].sent
-    assert "anonymous" in posted.text() and str(ALICE.id) not in posted.text()
+    assert "anonymous" in posted.text and str(ALICE.id) not in posted.text
 
 
 async def test_ask_too_short_or_too_long_is_explained_and_nothing_stored(cog: Panels, bot: FakeBot, sessions) -> None:
@@ -206,10 +196,10 @@ async def test_ask_similar_question_offers_upvote_or_post_anyway(cog: Panels, bo
     assert prompt.ephemeral and "A similar question exists: **#1**" in (prompt.content or "")
     assert isinstance(prompt.view, SimilarQuestionView)
     assert await count_questions(sessions) == 1
-    upvote = next(i for i in custom_ids(prompt) if i.startswith("panel:vote:"))
+    upvote = next(i for i in prompt.custom_ids if i.startswith("panel:vote:"))
     voted = await click(bot, None, upvote, BOB)
     assert "You upvoted #1" in voted.last.content
-    assert labels(channel_messages(bot)[-1].current) == ["1"]
+    assert channel_messages(bot)[-1].current.labels == ["1"]
     insist = FakeInteraction(bot, BOB, message=FakeMessage(bot.get_partial_messageable(CHANNEL_ID), prompt))
     await prompt.view.post_anyway.callback(insist)  # type: ignore[call-arg]
     assert "**#2**" in (insist.last.content or "") and insist.last.kind == "edit_message"
@@ -218,7 +208,7 @@ async def test_ask_similar_question_offers_upvote_or_post_anyway(cog: Panels, bo
 
 async def test_ask_button_opens_modal_and_modal_submits_question(cog: Panels, bot: FakeBot, sessions) -> None:
     card = await open_panel(cog, bot)
-    pressed = await click(bot, card, custom_ids(card.sent)[1], CAROL)
+    pressed = await click(bot, card, card.sent.custom_ids[1], CAROL)
     modal = pressed.last.modal
     assert modal is not None and modal.title == "Ask anonymously"
     modal.question._value = "What would you like to achieve in the next three years?"  # type: ignore[attr-defined]
@@ -226,7 +216,7 @@ async def test_ask_button_opens_modal_and_modal_submits_question(cog: Panels, bo
     submitted = FakeInteraction(bot, CAROL)
     await modal.on_submit(submitted)  # type: ignore[arg-type]
     assert "**#1**" in (submitted.last.content or "") and "anonymously" in (submitted.last.content or "")
-    posted = channel_messages(bot)[-1].sent.text()
+    posted = channel_messages(bot)[-1].sent.text
     assert "to Mikkel Bohm" in posted and "anonymous" in posted
 
 
@@ -237,20 +227,20 @@ async def test_vote_button_counts_once_per_member_and_second_click_takes_back(co
     await open_panel(cog, bot)
     await ask(cog, bot, ALICE, "How is industry involved in LUMA?")
     posted = channel_messages(bot)[-1]
-    vote = custom_ids(posted.sent)[0]
+    vote = posted.sent.custom_ids[0]
     first = await click(bot, posted, vote, BOB)
-    assert labels(posted.current) == ["1"] and "You upvoted #1" in first.last.content
+    assert posted.current.labels == ["1"] and "You upvoted #1" in first.last.content
     await click(bot, posted, vote, CAROL)
-    assert labels(posted.current) == ["2"]
+    assert posted.current.labels == ["2"]
     back = await click(bot, posted, vote, BOB)
-    assert labels(posted.current) == ["1"] and "took back your vote" in back.last.content
+    assert posted.current.labels == ["1"] and "took back your vote" in back.last.content
 
 
 async def test_vote_button_on_hidden_question_is_refused(cog: Panels, bot: FakeBot) -> None:
     await open_panel(cog, bot)
     await ask(cog, bot, ALICE, "Buy cheap watches at example.com")
     posted = channel_messages(bot)[-1]
-    vote = custom_ids(posted.sent)[0]
+    vote = posted.sent.custom_ids[0]
     hidden = await run(cog, bot, "hide", MODERATOR, question=1)
     assert "#1 is hidden" in hidden.last.content
     assert posted.current.content == "*Question #1 was hidden by a moderator.*" and posted.current.embed is None
@@ -258,7 +248,7 @@ async def test_vote_button_on_hidden_question_is_refused(cog: Panels, bot: FakeB
     assert "hidden by a moderator" in refused.last.content and refused.last.ephemeral
     restored = await run(cog, bot, "approve", MODERATOR, question=1)
     assert "#1 is approved and shown" in restored.last.content
-    assert posted.current.content is None and "Buy cheap watches" in posted.current.text()
+    assert posted.current.content is None and "Buy cheap watches" in posted.current.text
 
 
 # --- moderation -----------------------------------------------------------------------------------------
@@ -274,17 +264,17 @@ async def test_moderated_panel_queues_questions_for_moderators(
     assert len(channel_messages(bot)) == before, "nothing is shown before approval"
     assert settings.moderator_channel_id is None
     queue = await run(cog, bot, "queue", MODERATOR)
-    assert queue.last.ephemeral and "#1" in queue.last.text()
-    approve, hide = custom_ids(queue.last)
+    assert queue.last.ephemeral and "#1" in queue.last.text
+    approve, hide = queue.last.custom_ids
     assert approve.startswith("panel:mod:approve:") and hide.startswith("panel:mod:hide:")
     review_message = FakeMessage(bot.get_partial_messageable(CHANNEL_ID), queue.last)
     refused = await click(bot, review_message, approve, ALICE)
     assert refused.last.content == MODERATORS_ONLY
     assert len(channel_messages(bot)) == before
     approved = await click(bot, review_message, approve, MODERATOR)
-    assert approved.last.kind == "edit_message" and "Approved by Geert" in approved.last.text()
+    assert approved.last.kind == "edit_message" and "Approved by Geert" in approved.last.text
     posted = channel_messages(bot)[-1]
-    assert posted is not card and "anonymous" in posted.sent.text()
+    assert posted is not card and "anonymous" in posted.sent.text
     again = await click(bot, review_message, approve, MODERATOR)
     assert "already visible" in again.last.content
 
@@ -294,9 +284,9 @@ async def test_moderated_panel_with_moderator_channel_posts_review_there(cog: Pa
     await open_panel(cog, bot, moderated=True, moderator_channel=moderators)
     await ask(cog, bot, ALICE, "How is industry involved in LUMA?")
     review = channel_messages(bot, MOD_CHANNEL_ID)[-1]
-    assert "For review" in review.sent.text() and len(custom_ids(review.sent)) == 2
-    hidden = await click(bot, review, custom_ids(review.sent)[1], MODERATOR)
-    assert "Hidden by Geert" in hidden.last.text()
+    assert "For review" in review.sent.text and len(review.sent.custom_ids) == 2
+    hidden = await click(bot, review, review.sent.custom_ids[1], MODERATOR)
+    assert "Hidden by Geert" in hidden.last.text
     assert len(channel_messages(bot)) == 1, "only the panel card: the hidden question was never shown"
 
 
@@ -305,21 +295,21 @@ async def test_panel_next_highlights_top_question_and_next_button_moves_on(cog: 
     await ask(cog, bot, ALICE, "How is industry involved in LUMA?")
     await ask(cog, bot, BOB, "What are the most urgent challenges?")
     second = channel_messages(bot)[-1]
-    await click(bot, second, custom_ids(second.sent)[0], CAROL)
+    await click(bot, second, second.sent.custom_ids[0], CAROL)
     member = await run(cog, bot, "next", ALICE)
     assert member.last.content == MODERATORS_ONLY
     first_next = await run(cog, bot, "next", MODERATOR)
     assert "Now answering #2" in first_next.last.content and first_next.last.ephemeral
     announcement = channel_messages(bot)[-1].sent
-    assert "Now answering: #2" in announcement.text() and "👍 1" in announcement.text()
-    assert "Now answering" in second.current.text()
-    answered_id, next_id, hide_id = custom_ids(first_next.last)
+    assert "Now answering: #2" in announcement.text and "👍 1" in announcement.text
+    assert "Now answering" in second.current.text
+    answered_id, next_id, hide_id = first_next.last.custom_ids
     assert answered_id.startswith("panel:mod:answered:") and next_id.startswith("panel:mod:next:")
     assert hide_id.startswith("panel:mod:hide:")
     controls = FakeMessage(bot.get_partial_messageable(CHANNEL_ID), first_next.last)
     moved = await click(bot, controls, next_id, MODERATOR)
     assert "#2 is marked answered. Now answering #1." in moved.last.content
-    assert "Answered" in second.current.text() and second.current.view is not None
+    assert "Answered" in second.current.text and second.current.view is not None
     assert second.current.view.children[0].item.disabled  # type: ignore[attr-defined]
     done = await click(bot, controls, next_id, MODERATOR)
     assert "No open questions are left" in done.last.content
@@ -343,7 +333,7 @@ async def test_panel_approve_and_hide_commands_as_member_are_refused(cog: Panels
         assert interaction.last.content == MODERATORS_ONLY, name
     approved = await run(cog, bot, "approve", MODERATOR, question=1)
     assert "#1 is approved and shown" in approved.last.content
-    assert "How is industry involved in LUMA?" in channel_messages(bot)[-1].sent.text()
+    assert "How is industry involved in LUMA?" in channel_messages(bot)[-1].sent.text
 
 
 # --- listing, closing, export ---------------------------------------------------------------------------
@@ -355,11 +345,11 @@ async def test_panel_questions_lists_for_members_but_not_hidden(cog: Panels, bot
     await ask(cog, bot, BOB, "Buy cheap watches at example.com")
     await run(cog, bot, "hide", MODERATOR, question=2)
     listed = await run(cog, bot, "questions", CAROL, sort="top", status="all")
-    assert "#1" in listed.last.text() and "watches" not in listed.last.text() and listed.last.ephemeral
+    assert "#1" in listed.last.text and "watches" not in listed.last.text and listed.last.ephemeral
     refused = await run(cog, bot, "questions", CAROL, sort="top", status="hidden")
     assert "Only moderators" in refused.last.content
     moderator_view = await run(cog, bot, "questions", MODERATOR, sort="new", status="hidden")
-    assert "watches" in moderator_view.last.text()
+    assert "watches" in moderator_view.last.text
 
 
 async def test_top_button_lists_most_upvoted_open_questions(cog: Panels, bot: FakeBot) -> None:
@@ -367,8 +357,8 @@ async def test_top_button_lists_most_upvoted_open_questions(cog: Panels, bot: Fa
     await ask(cog, bot, ALICE, "How is industry involved in LUMA?")
     await ask(cog, bot, BOB, "What are the most urgent challenges?")
     second = channel_messages(bot)[-1]
-    await click(bot, second, custom_ids(second.sent)[0], CAROL)
-    top = await click(bot, card, custom_ids(card.sent)[2], CAROL)
+    await click(bot, second, second.sent.custom_ids[0], CAROL)
+    top = await click(bot, card, card.sent.custom_ids[2], CAROL)
     fields = top.last.embed.to_dict()["fields"] if top.last.embed else []
     assert [field["name"].split(" · ")[0] for field in fields] == ["#2", "#1"] and top.last.ephemeral
 
@@ -377,22 +367,22 @@ async def test_panel_close_posts_summary_and_stops_intake_until_reopened(cog: Pa
     card = await open_panel(cog, bot)
     await ask(cog, bot, ALICE, "How is industry involved in LUMA?")
     posted = channel_messages(bot)[-1]
-    await click(bot, posted, custom_ids(posted.sent)[0], BOB)
+    await click(bot, posted, posted.sent.custom_ids[0], BOB)
     closed = await run(cog, bot, "close", MODERATOR)
-    summary = closed.last.text()
+    summary = closed.last.text
     assert not closed.last.ephemeral and "Questions closed" in summary
     assert "Questions\n1" in summary and "Voters\n1" in summary and "Answered\n0" in summary and "#1" in summary
-    assert labels(card.current)[0] == "Questions closed" and card.current.view is not None
+    assert card.current.labels[0] == "Questions closed" and card.current.view is not None
     assert card.current.view.children[0].item.disabled  # type: ignore[attr-defined]
     refused = await ask(cog, bot, CAROL, "What are the most urgent challenges?")
     assert "no open panel in this channel" in refused.last.content
-    pressed = await click(bot, card, custom_ids(card.sent)[0], CAROL)
+    pressed = await click(bot, card, card.sent.custom_ids[0], CAROL)
     assert "closed" in pressed.last.content and pressed.last.ephemeral
-    vote = await click(bot, posted, custom_ids(posted.sent)[0], CAROL)
+    vote = await click(bot, posted, posted.sent.custom_ids[0], CAROL)
     assert "voting has ended" in vote.last.content
     reopened = await run(cog, bot, "reopen", MODERATOR)
     assert "open again" in reopened.last.content
-    assert labels(card.current)[0] == "Ask a question"
+    assert card.current.labels[0] == "Ask a question"
     assert "**#2**" in (await ask(cog, bot, CAROL, "What are the most urgent challenges?")).last.content
 
 
@@ -439,7 +429,7 @@ async def test_unposted_questions_are_posted_after_a_restart(cog: Panels, bot: F
     assert "**#1**" in asked.sent[0].content and "could not post #1" in asked.last.content
     bot.get_partial_messageable(CHANNEL_ID).forbidden = False
     await cog.post_unposted_questions()
-    assert "How is industry involved in LUMA?" in channel_messages(bot)[-1].sent.text()
+    assert "How is industry involved in LUMA?" in channel_messages(bot)[-1].sent.text
     async with sessions.begin() as session:
         assert await session.scalar(select(Question.message_id)) == channel_messages(bot)[-1].id
 

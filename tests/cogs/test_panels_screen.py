@@ -18,7 +18,7 @@ from db import screens
 from db.errors import NotFoundError
 from db.reader import Reader
 from db.writer import Writer
-from tests.cogs.panels_fakes import FakeBot, FakeInteraction, FakeMember, run_command
+from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, run_command
 from tests.cogs.test_panels import ALICE, MODERATOR, PANELISTS, run
 
 LINK = re.compile(r"<https://bot\.example\.org/screen/(?P<token>[A-Za-z0-9_-]{43})>")
@@ -51,7 +51,7 @@ async def screen_command(cog: Panels, bot: FakeBot, name: str, user: FakeMember 
 
 async def open_link(cog: Panels, bot: FakeBot) -> tuple[int, str]:
     """(panel id, token) of a new presenter link made with /panel screen open."""
-    match = LINK.search((await screen_command(cog, bot, "open")).last.text())
+    match = LINK.search((await screen_command(cog, bot, "open")).last.text)
     assert match is not None
     async with bot.sessions.begin() as session:
         return await screens.screen_panel_id(session, token=match["token"]), match["token"]
@@ -63,8 +63,8 @@ def kind(update: ScreenUpdate | None) -> str | None:
 
 async def test_panel_screen_open_gives_a_moderator_a_private_working_link(cog: Panels, bot: FakeBot) -> None:
     interaction = await screen_command(cog, bot, "open")
-    assert interaction.last.ephemeral and "never who asked" in interaction.last.text()
-    match = LINK.search(interaction.last.text())
+    assert interaction.last.ephemeral and "never who asked" in interaction.last.text
+    match = LINK.search(interaction.last.text)
     assert match is not None
     async with bot.sessions.begin() as session:
         assert await screens.screen_panel_id(session, token=match["token"]) > 0
@@ -74,7 +74,7 @@ async def test_panel_screen_refuses_members(cog: Panels, bot: FakeBot) -> None:
     for name in ("open", "revoke"):
         interaction = await screen_command(cog, bot, name, user=ALICE)
         assert interaction.last.ephemeral and interaction.last.content == MODERATORS_ONLY
-        assert "screen/" not in interaction.replies()
+        assert "screen/" not in interaction.replies
 
 
 async def test_panel_screen_open_with_web_views_off_says_how_to_turn_them_on(
@@ -82,8 +82,8 @@ async def test_panel_screen_open_with_web_views_off_says_how_to_turn_them_on(
 ) -> None:
     bot.settings = settings
     interaction = await screen_command(cog, bot, "open")
-    assert interaction.last.ephemeral and "web views are off" in interaction.last.text()
-    assert "WEB_PORT" in interaction.last.text()
+    assert interaction.last.ephemeral and "web views are off" in interaction.last.text
+    assert "WEB_PORT" in interaction.last.text
 
 
 async def test_panel_screen_revoke_turns_every_link_off_and_tells_open_screens(cog: Panels, bot: FakeBot) -> None:
@@ -91,14 +91,14 @@ async def test_panel_screen_revoke_turns_every_link_off_and_tells_open_screens(c
     async with bot.screens.subscribe(panel_id, screens.hash_token(first)) as watching:
         assert kind(await watching.next(5)) == "snapshot"
         revoked = await screen_command(cog, bot, "revoke")
-        assert "Revoked 2 screen link(s)" in revoked.last.text()
+        assert "Revoked 2 screen link(s)" in revoked.last.text
         assert kind(await watching.next(0.5)) == "revoked"
     async with bot.sessions.begin() as session:
         for token in (first, second):
             with pytest.raises(NotFoundError):
                 await screens.screen_panel_id(session, token=token)
     again = await screen_command(cog, bot, "revoke")
-    assert "had no working screen link" in again.last.text()
+    assert "had no working screen link" in again.last.text
 
 
 async def test_asking_tells_the_screens_at_once(cog: Panels, bot: FakeBot) -> None:

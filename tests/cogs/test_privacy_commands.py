@@ -14,8 +14,7 @@ from cogs.privacy._views import CANCELLED, EXPIRED, NOT_YOURS, ForgetButton
 from db import panels
 from db.members import member_timezone, set_member_timezone
 from db.models.base import utcnow
-from tests.cogs.conftest import invoke
-from tests.cogs.fakes import FakeBot, FakeInteraction, FakeUser, Sent, member
+from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, Sent, member, run_command
 
 Sessions = async_sessionmaker[AsyncSession]
 ALICE = member(910000000000000001, "Alice")
@@ -74,7 +73,7 @@ def buttons(sent: Sent) -> dict[str, str]:
     return {child.item.label: child.custom_id for child in sent.view.children if isinstance(child, ForgetButton)}
 
 
-async def press(fake_bot: FakeBot, user: FakeUser, custom_id: str) -> FakeInteraction:
+async def press(fake_bot: FakeBot, user: FakeMember, custom_id: str) -> FakeInteraction:
     """Press a forget button the way discord.py dispatches a DynamicItem: rebuilt from its custom_id."""
     match = ForgetButton.__discord_ui_compiled_template__.fullmatch(custom_id)
     assert match is not None
@@ -84,9 +83,9 @@ async def press(fake_bot: FakeBot, user: FakeUser, custom_id: str) -> FakeIntera
     return interaction
 
 
-async def ask_to_forget(cog: Privacy, fake_bot: FakeBot, user: FakeUser) -> Sent:
+async def ask_to_forget(cog: Privacy, fake_bot: FakeBot, user: FakeMember) -> Sent:
     interaction = FakeInteraction(fake_bot, user)
-    await invoke(cog.forget, cog, interaction)
+    await run_command(cog.forget, interaction)
     return interaction.last
 
 
@@ -95,7 +94,7 @@ async def test_export_sends_an_ephemeral_json_file_of_the_members_data(
 ) -> None:
     await give_alice_data(sessions)
     interaction = FakeInteraction(fake_bot, ALICE)
-    await invoke(cog.export_data, cog, interaction)
+    await run_command(cog.export_data, interaction)
     reply = interaction.last
     assert reply.ephemeral
     filename, data = attachment(reply)
@@ -111,7 +110,7 @@ async def test_export_works_in_direct_messages(cog: Privacy, fake_bot: FakeBot, 
     await give_alice_data(sessions)
     interaction = FakeInteraction(fake_bot, ALICE)
     interaction.guild_id = None
-    await invoke(cog.export_data, cog, interaction)
+    await run_command(cog.export_data, interaction)
     assert interaction.last.ephemeral and attachment(interaction.last)[1]["questions"]
 
 
@@ -133,7 +132,7 @@ async def test_forget_confirmed_reports_counts_and_forgets(cog: Privacy, fake_bo
     warning = await ask_to_forget(cog, fake_bot, ALICE)
     pressed = await press(fake_bot, ALICE, buttons(warning)["Yes, forget me"])
     report = pressed.last
-    assert report.kind == "edit" and report.view is None
+    assert report.kind == "edit_message" and report.view is None
     assert "1 upvote deleted" in (report.content or "") and "1 question made anonymous" in (report.content or "")
     assert "your time zone deleted" in (report.content or "")
     async with sessions.begin() as session:
@@ -160,7 +159,7 @@ async def test_forget_cancel_changes_nothing(cog: Privacy, fake_bot: FakeBot, se
     bobs_question = await give_alice_data(sessions)
     warning = await ask_to_forget(cog, fake_bot, ALICE)
     pressed = await press(fake_bot, ALICE, buttons(warning)["Cancel"])
-    assert pressed.last.kind == "edit" and pressed.last.content == CANCELLED and pressed.last.view is None
+    assert pressed.last.kind == "edit_message" and pressed.last.content == CANCELLED and pressed.last.view is None
     async with sessions.begin() as session:
         assert await member_timezone(session, member_id=ALICE.id) == "Europe/Helsinki"
         assert await session.run_sync(panels.vote_count, bobs_question) == 1
