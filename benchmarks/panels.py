@@ -19,11 +19,13 @@ Two arrival patterns:
           worst case; latency is then mostly queueing behind the other 10,999.
   window  the panel's audience live: questions arrive at random over the first half of --window seconds,
           each vote at a random moment between its question and the end of the window.
+Throughout, members click "Top questions" (--tops reads over the run): through the bot's reader with the
+writer, in engine transactions of their own without, as the bot read them before.
 Each action is submitted at its moment, as a request reaching the bot would be. The latency target is
 judged on the window; a burst's latency is its queue, so the burst is judged on time and losses.
 
 Run: .venv/bin/python benchmarks/panels.py [--members 1000 --questions 1000 --votes 10000 --window 50]
-Prints throughput, p50/p99/max per action, lost actions, and the raw SQLite commit rate of the disk.
+Prints throughput, p50/p99/max per action and per read, lost actions, and the raw SQLite commit rate of the disk.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
 from db.models import Question, Vote
-from db.panels import QuestionRules, SimilarQuestionError, ask_question, open_panel, toggle_vote
+from db.panels import QuestionRules, SimilarQuestionError, ask_question, open_panel, toggle_vote, top_questions
+from db.reader import Reader
 from db.writer import Writer
 
 T = TypeVar("T")
@@ -77,6 +80,7 @@ class Timings:
 
     asks: list[float] = field(default_factory=list)
     votes: list[float] = field(default_factory=list)
+    tops: list[float] = field(default_factory=list)  # "Top questions" clicks: reads under the write load
     similar_retries: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -103,13 +107,14 @@ async def timed(results: list[float], timings: Timings, action: Callable[[], Awa
 
 
 async def run_scenario(
-    path: Path, *, strategy: str, window: float, members: int, questions: int, votes: int, seed: int
+    path: Path, *, strategy: str, window: float, members: int, questions: int, votes: int, tops: int, seed: int
 ) -> dict[str, float | int | str]:
     url = f"sqlite+aiosqlite:///{path}"
     await migrate.upgrade(url)
     engine = create_engine(url, pool_timeout=300)
     sessions = create_sessionmaker(engine)
     writer = Writer(engine)
+    reader = Reader(engine)
 
     async def transact(action: Callable[..., T], **options: Any) -> T:
         """One action through the bot's writer, or in its own transaction through the async engine."""
@@ -117,6 +122,13 @@ async def run_scenario(
             return await writer.run(action, **options)
         async with sessions.begin() as session:
             return await session.run_sync(action, **options)
+
+    async def look(lookup: Callable[..., T], **options: Any) -> T:
+        """A read through the bot's reader, or in a transaction of its own through the async engine."""
+        if strategy == "writer":
+            return await reader.run(lookup, **options)
+        async with sessions.begin() as session:
+            return await session.run_sync(lookup, **options)
 
     rng = random.Random(seed)
     rules = QuestionRules(min_length=5, max_length=500, cooldown_seconds=15, max_open_per_member=10)
@@ -167,14 +179,18 @@ async def run_scenario(
 
         await timed(timings.votes, timings, once)
 
+    async def top() -> None:
+        await timed(timings.tops, timings, lambda: look(top_questions, panel_id=panel.id, limit=10))
+
     # Questions arrive over the first half of the window, each vote after its question, over the whole window.
     question_offsets = [rng.uniform(0, window / 2) for _ in texts]
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < votes:
         pairs.add((rng.randrange(members), rng.randrange(len(texts))))
-    # (moment, question index, voter or None for the question itself); a question before its votes.
-    arrivals: list[tuple[float, int, int | None]] = [(offset, i, None) for i, offset in enumerate(question_offsets)]
-    arrivals += [(rng.uniform(question_offsets[i], window), i, member) for member, i in sorted(pairs)]
+    # (moment, what, question index, voter); a question before its votes; "Top questions" clicks throughout.
+    arrivals: list[tuple[float, str, int, int]] = [(t, "ask", i, askers[i]) for i, t in enumerate(question_offsets)]
+    arrivals += [(rng.uniform(question_offsets[i], window), "vote", i, member) for member, i in sorted(pairs)]
+    arrivals += [(rng.uniform(0, window), "top", 0, 0) for _ in range(tops)]
     arrivals.sort(key=lambda arrival: arrival[0])
     # Each action is submitted at its moment, as a request reaches the bot, rather than parked beforehand
     # as thousands of sleeping tasks the bot would never hold (the collector would re-scan them all).
@@ -185,15 +201,17 @@ async def run_scenario(
     gc.collect()
     gc.freeze()
     started = time.perf_counter()
-    for offset, index, voter in arrivals:
+    for offset, what, index, who in arrivals:
         delay = started + offset - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        if voter is None:
-            submitted: asyncio.Future[Any] = asyncio.ensure_future(ask(askers[index], texts[index]))
+        if what == "ask":
+            submitted: asyncio.Future[Any] = asyncio.ensure_future(ask(who, texts[index]))
             asked[index] = submitted
+        elif what == "vote":
+            submitted = asyncio.ensure_future(vote(who, asked[index]))
         else:
-            submitted = asyncio.ensure_future(vote(voter, asked[index]))
+            submitted = asyncio.ensure_future(top())
         in_flight.add(submitted)
         submitted.add_done_callback(in_flight.discard)
     await asyncio.gather(*in_flight)
@@ -203,6 +221,7 @@ async def run_scenario(
         expected_counts[question_id] = expected_counts.get(question_id, 0) + 1
 
     await writer.close()
+    reader.close()
     stored_questions, numbers, stored_votes, counts = await read_back(sessions, panel.id)
     await engine.dispose()
     lost_questions = len(timings.asks) - stored_questions
@@ -219,6 +238,8 @@ async def run_scenario(
         "vote_p50": percentile(timings.votes, 0.5) * 1000,
         "vote_p99": percentile(timings.votes, 0.99) * 1000,
         "worst_p99": max(percentile(timings.asks, 0.99), percentile(timings.votes, 0.99)) * 1000,
+        "top_p50": percentile(timings.tops, 0.5) * 1000,
+        "top_p99": percentile(timings.tops, 0.99) * 1000,
         "max": max(everything) * 1000 if everything else 0.0,
         "acked": len(everything),
         "failed": len(timings.failures),
@@ -268,7 +289,8 @@ def raw_commit_rate(directory: Path, rows: int = 2000) -> tuple[float, float]:
 def report(rows: list[dict[str, float | int | str]]) -> None:
     header = (
         f"{'strategy':<8} {'arrivals':<12} {'total s':>7} {'acts/s':>7} {'ask p50':>8} {'ask p99':>8} "
-        f"{'vote p50':>8} {'vote p99':>8} {'max ms':>8} {'acked':>6} {'lost':>5} {'gapless':>7} {'similar':>7}"
+        f"{'vote p50':>8} {'vote p99':>8} {'max ms':>8} {'acked':>6} {'lost':>5} {'gapless':>7} {'similar':>7} "
+        f"{'top p50':>8} {'top p99':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -277,7 +299,7 @@ def report(rows: list[dict[str, float | int | str]]) -> None:
             f"{row['strategy']:<8} {row['arrivals']:<12} {row['seconds']:>7.1f} {row['per_s']:>7.0f} "
             f"{row['ask_p50']:>8.1f} {row['ask_p99']:>8.1f} {row['vote_p50']:>8.1f} "
             f"{row['vote_p99']:>8.1f} {row['max']:>8.0f} {row['acked']:>6} {row['lost']:>5} "
-            f"{'yes' if row['gapless'] else 'NO':>7} {row['similar']:>7}"
+            f"{'yes' if row['gapless'] else 'NO':>7} {row['similar']:>7} {row['top_p50']:>8.1f} {row['top_p99']:>8.1f}"
         )
         if row["failed"] or row["wrong_counts"]:
             print(f"   !! {row['failed']} failed, {row['wrong_counts']} wrong counts; first: {row['first_failure']}")
@@ -302,6 +324,7 @@ async def main() -> int:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--votes", type=int, default=10_000)
+    parser.add_argument("--tops", type=int, default=2000, help='"Top questions" clicks over the run (reads)')
     parser.add_argument("--window", type=float, default=50.0, help="seconds the audience acts over (window runs)")
     parser.add_argument("--strategies", default="engine,writer")
     parser.add_argument("--arrivals", default="burst,window")
@@ -330,6 +353,7 @@ async def main() -> int:
                         members=args.members,
                         questions=args.questions,
                         votes=args.votes,
+                        tops=args.tops,
                         seed=args.seed,
                     )
                 )
