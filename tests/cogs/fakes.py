@@ -10,6 +10,7 @@ import dataclasses
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,6 +18,7 @@ import discord
 from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.scheduler import DiscordReminderSender, ReminderScheduler
 from bot.settings import Settings
 from bot.tree import report_error
 from bot.web import ScreenHub
@@ -177,13 +179,17 @@ class FakeRole:
 
 
 class FakeMember(discord.Member):
-    """A guild member (a real discord.Member subclass, for isinstance checks) that records the DMs it is sent."""
+    """A guild member (a real discord.Member subclass, for isinstance checks) that records the DMs it is sent.
+
+    Set `dms_closed` to refuse DMs as Discord does for a member who turned them off.
+    """
 
     def __init__(self, member_id: int, *, name: str = "Member", moderator: bool = False) -> None:
         self._fake_id = member_id
         self._fake_name = name
         self._fake_roles = [FakeRole(555, "Moderator")] if moderator else [FakeRole(556, "Audience")]
         self.dms: list[Sent] = []
+        self.dms_closed = False
 
     @property
     def id(self) -> int:  # type: ignore[override]
@@ -202,6 +208,8 @@ class FakeMember(discord.Member):
         return discord.Permissions.none()
 
     async def send(self, content: str | None = None, **options: Any) -> None:  # type: ignore[override]
+        if self.dms_closed:
+            raise discord.Forbidden(FakeHTTPResponse(403), "Cannot send messages to this user")
         self.dms.append(_sent("dm", content, options))
 
     def __repr__(self) -> str:
@@ -216,8 +224,61 @@ def moderator(member_id: int = 900000000000000001) -> FakeMember:
     return FakeMember(member_id, name="Mod", moderator=True)
 
 
+_SCHEDULED_EVENT_FIELDS = {"name", "start_time", "end_time", "entity_type", "privacy_level", "location", "description"}
+
+
+@dataclass
+class FakeScheduledEvent:
+    """An entry of the server's Events tab, as the bot last created or edited it."""
+
+    id: int
+    name: str
+    start_time: datetime
+    end_time: datetime
+    entity_type: discord.EntityType
+    privacy_level: discord.PrivacyLevel
+    location: str
+    description: str
+    status: discord.EventStatus = discord.EventStatus.scheduled
+
+    async def edit(self, **changes: Any) -> None:
+        """Replace what the edit names and keep the rest; a keyword not modelled here raises."""
+        if unknown := set(changes) - _SCHEDULED_EVENT_FIELDS:
+            raise TypeError(f"unexpected arguments to edit: {sorted(unknown)}")
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    async def cancel(self, *, reason: str | None = None) -> None:
+        self.status = discord.EventStatus.cancelled
+
+
+class FakeGuild:
+    """The bot's one server, as far as its Events tab goes."""
+
+    def __init__(self, guild_id: int) -> None:
+        self.id = guild_id
+        self.scheduled_events: list[FakeScheduledEvent] = []
+
+    async def create_scheduled_event(self, **values: Any) -> FakeScheduledEvent:
+        """Every modelled field is required (the bot always gives them); any other keyword raises."""
+        if unknown := set(values) - _SCHEDULED_EVENT_FIELDS:
+            raise TypeError(f"unexpected arguments to create_scheduled_event: {sorted(unknown)}")
+        created = FakeScheduledEvent(next(_ids), **values)
+        self.scheduled_events.append(created)
+        return created
+
+    async def fetch_scheduled_event(self, event_id: int, /) -> FakeScheduledEvent:
+        for event in self.scheduled_events:
+            if event.id == event_id:
+                return event
+        raise discord.NotFound(FakeHTTPResponse(404), "Unknown Guild Scheduled Event")
+
+
 class FakeBot:
-    """What cogs reach through the bot: settings, database, channels, members for DMs, the screen hub, setup hooks."""
+    """What cogs reach through the bot: settings, database, channels, members, server, screen hub, timer, setup hooks.
+
+    The timer is the real one, never started: a test reads what it would fire from `reminders.scheduler.get_jobs()`.
+    """
 
     def __init__(
         self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
@@ -230,7 +291,14 @@ class FakeBot:
         self.users: dict[int, FakeMember] = {}
         self.dynamic_items: list[type] = []
         self.cogs: list[Any] = []
+        self.guild = FakeGuild(GUILD_ID)
         self.screens = ScreenHub(sessions)
+        self.reminders = ReminderScheduler(
+            sessions=sessions,
+            sender=DiscordReminderSender(self),  # type: ignore[arg-type]
+            ready=self.wait_until_ready,
+            fallback_channel_id=settings.announce_channel_id,
+        )
         self.user = BOT_USER
 
     def get_partial_messageable(self, channel_id: int) -> FakeChannel:
@@ -299,7 +367,13 @@ class FakeFollowup:
 
 class FakeInteraction:
     def __init__(
-        self, bot: FakeBot, user: FakeMember, *, channel_id: int = CHANNEL_ID, message: FakeMessage | None = None
+        self,
+        bot: FakeBot,
+        user: FakeMember,
+        *,
+        channel_id: int = CHANNEL_ID,
+        message: FakeMessage | None = None,
+        app_permissions: discord.Permissions | None = None,
     ) -> None:
         self.id = next(_ids)
         self.client = bot
@@ -307,11 +381,17 @@ class FakeInteraction:
         self.guild_id: int | None = GUILD_ID
         self.channel_id = channel_id
         self.message = message
+        self.app_permissions = app_permissions if app_permissions is not None else discord.Permissions.none()
         self.data: dict[str, Any] = {}
         self.sent: list[Sent] = []
         self.response = FakeResponse(self)
         self.followup = FakeFollowup(self)
         bot.users.setdefault(user.id, user)
+
+    @property
+    def guild(self) -> FakeGuild | None:
+        """Looked up by guild_id, as discord.py does: None in DMs (a test sets guild_id to None)."""
+        return self.client.guild if self.guild_id == self.client.guild.id else None
 
     async def original_response(self) -> FakeMessage:
         assert self.sent, "there is no response to fetch yet"
@@ -321,6 +401,13 @@ class FakeInteraction:
     def last(self) -> Sent:
         assert self.sent, "the bot did not answer"
         return self.sent[-1]
+
+    @property
+    def reply(self) -> Sent:
+        """The one message the member was shown; a defer shows none, and a second message fails the test."""
+        shown = [sent for sent in self.sent if sent.kind != "defer"]
+        assert len(shown) == 1, f"expected one message, the bot sent {shown}"
+        return shown[0]
 
     @property
     def replies(self) -> str:

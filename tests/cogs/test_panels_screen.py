@@ -8,7 +8,6 @@ import re
 
 import pytest
 from discord import app_commands
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.tree import MODERATORS_ONLY
@@ -16,8 +15,6 @@ from bot.web.hub import ScreenUpdate
 from cogs.panels import Panels
 from db import screens
 from db.errors import NotFoundError
-from db.reader import Reader
-from db.writer import Writer
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, run_command
 from tests.cogs.test_panels import ALICE, MODERATOR, PANELISTS, run
 
@@ -25,13 +22,10 @@ LINK = re.compile(r"<https://bot\.example\.org/screen/(?P<token>[A-Za-z0-9_-]{43
 
 
 @pytest.fixture
-def bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer) -> FakeBot:
-    return FakeBot(
-        dataclasses.replace(settings, web_port=8080, public_base_url="https://bot.example.org"),
-        sessions,
-        reader,
-        writer,
-    )
+def bot(fake_bot: FakeBot) -> FakeBot:
+    """The shared fake bot with the web views on, which screen links need."""
+    fake_bot.settings = dataclasses.replace(fake_bot.settings, web_port=8080, public_base_url="https://bot.example.org")
+    return fake_bot
 
 
 @pytest.fixture
