@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -122,7 +123,7 @@ async def generate(sessions: async_sessionmaker[AsyncSession], platforms: int, p
     rng = random.Random(seed)
     vocabulary = zipf_vocabulary(rng)
     async with sessions.begin() as session:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for number in range(platforms):
             name = f"{generated_name(rng)} {rng.choice(['STEM', 'Science', 'Tech', 'MINT'])} {number}"
             rows.append(
@@ -147,7 +148,7 @@ async def generate(sessions: async_sessionmaker[AsyncSession], platforms: int, p
                 }
             )
         await session.execute(insert(Platform), rows)
-        practice_rows = []
+        practice_rows: list[dict[str, Any]] = []
         for number in range(practices):
             practice_rows.append(
                 {

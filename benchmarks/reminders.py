@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -72,7 +73,7 @@ async def fill(
     now = datetime.now(UTC)
     rng = random.Random(7)
     async with create_sessionmaker(engine).begin() as session:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for number in range(1, events + 1):
             start = now + timedelta(days=2) + timedelta(seconds=rng.randrange(int(spread.total_seconds())))
             rows.append(
@@ -94,7 +95,7 @@ async def fill(
             )
         await session.execute(insert(Event), rows)
         per_event = reminders // events
-        reminder_rows = []
+        reminder_rows: list[dict[str, Any]] = []
         for number in range(1, events + 1):
             start = rows[number - 1]["starts_at"]
             for index in range(per_event):

@@ -37,7 +37,7 @@ class Sent:
     """One thing the bot sent or edited: a response, a modal, a followup, a channel message, a DM or an edit."""
 
     kind: str
-    content: str | None = None
+    content: str = ""  # what a member reads when the bot sent only embeds, a view or nothing
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
     ephemeral: bool = False
@@ -56,7 +56,7 @@ class Sent:
     @property
     def text(self) -> str:
         """Everything a member can read in it: content, then each embed's author, title, description, fields, footer."""
-        parts = [self.content or ""]
+        parts = [self.content]
         for embed in self.embeds:
             parts += [embed.author.name or "", embed.title or "", embed.description or ""]
             parts += [f"{f.name}\n{f.value}" for f in embed.fields]
@@ -84,7 +84,7 @@ def _sent(kind: str, content: str | None, options: dict[str, Any], *, ephemeral:
     embed, file = options.get("embed"), options.get("file")
     return Sent(
         kind,
-        content,
+        content or "",
         embeds=[embed] if embed is not None else list(options.get("embeds") or []),
         view=options.get("view"),
         ephemeral=ephemeral,
@@ -138,7 +138,7 @@ class FakeMessage:
         self.edits.append(
             Sent(
                 "edit",
-                content=now.content if content is ... else content,
+                content=now.content if content is ... else content or "",
                 embeds=now.embeds if embed is ... else [embed] if embed is not None else [],
                 view=now.view if view is ... else view,
                 allowed_mentions=allowed_mentions,

@@ -44,6 +44,7 @@ async def stored(bot: FakeBot) -> list[Event]:
 
 
 def announcement(bot: FakeBot) -> FakeMessage:
+    assert bot.settings.announce_channel_id is not None
     (message,) = bot.get_partial_messageable(bot.settings.announce_channel_id).messages
     return message
 
@@ -69,10 +70,10 @@ async def test_create_announces_with_rsvp_buttons_plans_reminders_and_echoes_tim
     await create(cog, interaction, ping_role=None)
     (event,) = await stored(fake_bot)
     reply = interaction.reply
-    assert reply.ephemeral and f"<t:{int(event.starts_at.timestamp())}:F>" in (reply.content or "")
+    assert reply.ephemeral and f"<t:{int(event.starts_at.timestamp())}:F>" in reply.content
     local = event.starts_at.astimezone(ZoneInfo("Europe/Brussels"))
-    assert f"read as {local:%A %-d %B %Y %H:%M %Z} in Europe/Brussels" in (reply.content or "")
-    assert "Manage Events" in (reply.content or "")  # not mirrored, and says so
+    assert f"read as {local:%A %-d %B %Y %H:%M %Z} in Europe/Brussels" in reply.content
+    assert "Manage Events" in reply.content  # not mirrored, and says so
     posted = announcement(fake_bot)
     assert posted.sent.embed is not None and "Webinar on role models" in (posted.sent.embed.title or "")
     assert posted.sent.custom_ids == [
@@ -94,24 +95,25 @@ async def test_create_mirrors_to_scheduled_events_when_allowed(cog: Events, fake
     assert mirrored.location == "Online"
     assert mirrored.end_time - mirrored.start_time == timedelta(minutes=90)
     assert event.discord_event_id == mirrored.id
-    assert "Events tab" in (interaction.reply.content or "")
+    assert "Events tab" in interaction.reply.content
 
 
 async def test_create_bad_input_changes_nothing_and_explains(cog: Events, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, moderator())
     await create(cog, interaction, reminders="5x")
-    assert "“5x” is not a reminder offset" in (interaction.reply.content or "")
+    assert "“5x” is not a reminder offset" in interaction.reply.content
     assert interaction.reply.ephemeral
     assert await stored(fake_bot) == [] and timer_jobs(fake_bot) == []
     assert [message for channel in fake_bot.channels.values() for message in channel.messages] == []
 
 
 async def test_create_in_channel_without_access_still_saves_and_says_so(cog: Events, fake_bot: FakeBot) -> None:
+    assert fake_bot.settings.announce_channel_id is not None
     fake_bot.get_partial_messageable(fake_bot.settings.announce_channel_id).forbidden = True
     interaction = FakeInteraction(fake_bot, moderator())
     await create(cog, interaction)
     assert len(await stored(fake_bot)) == 1
-    assert "can't post in" in (interaction.reply.content or "")
+    assert "can't post in" in interaction.reply.content
 
 
 async def test_edit_reschedules_without_duplicates_and_updates_announcement(cog: Events, fake_bot: FakeBot) -> None:
@@ -125,7 +127,7 @@ async def test_edit_reschedules_without_duplicates_and_updates_announcement(cog:
     async with fake_bot.sessions.begin() as session:
         pending = (await session.scalars(select(Reminder).where(Reminder.status == "pending"))).all()
     assert sorted(f"reminder:{r.id}" for r in pending) == after
-    assert "Updated" in (interaction.reply.content or "") and "(start)" in (interaction.reply.content or "")
+    assert "Updated" in interaction.reply.content and "(start)" in interaction.reply.content
     assert len(announcement(fake_bot).edits) == 1
 
 
@@ -135,7 +137,7 @@ async def test_edit_cancelled_event_is_refused(cog: Events, fake_bot: FakeBot) -
     await run_command(cog.cancel, FakeInteraction(fake_bot, moderator()), event=str(event.id), reason=None)
     interaction = FakeInteraction(fake_bot, moderator())
     await run_command(cog.edit, interaction, event=str(event.id), title="New title")
-    assert "cancelled events can't be edited" in (interaction.reply.content or "") and interaction.reply.ephemeral
+    assert "cancelled events can't be edited" in interaction.reply.content and interaction.reply.ephemeral
 
 
 async def test_cancel_tells_going_and_maybe_by_dm_and_marks_announcement(cog: Events, fake_bot: FakeBot) -> None:
@@ -144,14 +146,14 @@ async def test_cancel_tells_going_and_maybe_by_dm_and_marks_announcement(cog: Ev
     going, maybe, not_going = member(MEMBER_ID), member(OTHER_ID), member(OTHER_ID + 1)
     for voter, choice in ((going, "going"), (maybe, "maybe"), (not_going, "not_going")):
         click = FakeInteraction(fake_bot, voter, message=announcement(fake_bot))
-        await RsvpButton(choice, event.id).handle(click)
+        await RsvpButton(choice, event.id).handle(click)  # type: ignore[arg-type]
     maybe.dms_closed = True
     interaction = FakeInteraction(fake_bot, moderator())
     await run_command(cog.cancel, interaction, event=str(event.id), reason="Speaker ill @everyone")
     assert [user.id for user in fake_bot.users.values() if user.dms] == [MEMBER_ID]
     (dm,) = going.dms
-    assert "has been cancelled" in (dm.content or "") and "@\u200beveryone" in (dm.content or "")
-    assert "Told 1 member(s) by DM; 1 have DMs closed." in (interaction.reply.content or "")
+    assert "has been cancelled" in dm.content and "@\u200beveryone" in dm.content
+    assert "Told 1 member(s) by DM; 1 have DMs closed." in interaction.reply.content
     last_edit = announcement(fake_bot).edits[-1]
     assert last_edit.embed is not None and (last_edit.embed.title or "").startswith("CANCELLED")
     assert last_edit.view is None
@@ -164,11 +166,11 @@ async def test_rsvp_button_updates_counts_on_announcement_and_confirms_privately
     await create(cog, FakeInteraction(fake_bot, moderator()))
     (event,) = await stored(fake_bot)
     click = FakeInteraction(fake_bot, member(), message=announcement(fake_bot))
-    await RsvpButton("going", event.id).handle(click)
+    await RsvpButton("going", event.id).handle(click)  # type: ignore[arg-type]
     edited, confirmation = click.sent
     assert edited.kind == "edit_message" and confirmation.kind == "followup"
     assert edited.labels[0] == "Going · 1" and edited.labels[1] == "Maybe · 0"
-    assert confirmation.ephemeral and "You're going" in (confirmation.content or "")
+    assert confirmation.ephemeral and "You're going" in confirmation.content
 
 
 async def test_rsvp_on_cancelled_event_explains(cog: Events, fake_bot: FakeBot) -> None:
@@ -176,8 +178,8 @@ async def test_rsvp_on_cancelled_event_explains(cog: Events, fake_bot: FakeBot) 
     (event,) = await stored(fake_bot)
     await run_command(cog.cancel, FakeInteraction(fake_bot, moderator()), event=str(event.id), reason=None)
     click = FakeInteraction(fake_bot, member())
-    await RsvpButton("going", event.id).callback(click)  # errors are reported, not raised
-    assert "was cancelled" in (click.reply.content or "") and click.reply.ephemeral
+    await RsvpButton("going", event.id).callback(click)  # type: ignore[arg-type]  # errors are reported, not raised
+    assert "was cancelled" in click.reply.content and click.reply.ephemeral
 
 
 async def test_show_gives_moderators_reminder_status_and_members_their_answer(cog: Events, fake_bot: FakeBot) -> None:
@@ -186,8 +188,8 @@ async def test_show_gives_moderators_reminder_status_and_members_their_answer(co
     as_member, as_moderator = FakeInteraction(fake_bot, member()), FakeInteraction(fake_bot, moderator())
     await run_command(cog.show, as_member, event=str(event.id))
     await run_command(cog.show, as_moderator, event=str(event.id))
-    member_fields = {f.name: f.value for f in as_member.reply.embed.fields}  # type: ignore[union-attr]
-    moderator_fields = {f.name: f.value for f in as_moderator.reply.embed.fields}  # type: ignore[union-attr]
+    member_fields = {f.name: f.value or "" for f in as_member.reply.embed.fields}  # type: ignore[union-attr]
+    moderator_fields = {f.name: f.value or "" for f in as_moderator.reply.embed.fields}  # type: ignore[union-attr]
     assert "Reminders (moderators)" not in member_fields and member_fields["You"].startswith("No answer yet")
     assert "⏳ planned" in moderator_fields["Reminders (moderators)"]
     assert as_member.reply.ephemeral
@@ -196,7 +198,7 @@ async def test_show_gives_moderators_reminder_status_and_members_their_answer(co
 async def test_show_unknown_event_explains(cog: Events, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
     await run_command(cog.show, interaction, event="Nothing like this")
-    assert "Pick one from the list" in (interaction.reply.content or "") and interaction.reply.ephemeral
+    assert "Pick one from the list" in interaction.reply.content and interaction.reply.ephemeral
 
 
 async def test_list_shows_upcoming_with_timestamps(cog: Events, fake_bot: FakeBot) -> None:
@@ -214,8 +216,8 @@ async def test_remind_opts_in_and_out(cog: Events, fake_bot: FakeBot) -> None:
     on, off = FakeInteraction(fake_bot, member()), FakeInteraction(fake_bot, member())
     await run_command(cog.remind, on, event=str(event.id), on=True)
     await run_command(cog.remind, off, event=str(event.id), on=False)
-    assert "You'll get the reminders" in (on.reply.content or "")
-    assert "won't get DM reminders" in (off.reply.content or "")
+    assert "You'll get the reminders" in on.reply.content
+    assert "won't get DM reminders" in off.reply.content
 
 
 async def test_ics_and_calendar_attach_readable_files(cog: Events, fake_bot: FakeBot) -> None:
@@ -237,11 +239,11 @@ async def test_timezone_set_and_show(cog: Events, fake_bot: FakeBot) -> None:
     set_zone, show = FakeInteraction(fake_bot, member()), FakeInteraction(fake_bot, member())
     await run_command(cog.timezone_set, set_zone, zone="europe/lisbon")
     await run_command(cog.timezone_show, show)
-    assert "Europe/Lisbon" in (set_zone.reply.content or "")
-    assert "**Europe/Lisbon** (you set it" in (show.reply.content or "")
+    assert "Europe/Lisbon" in set_zone.reply.content
+    assert "**Europe/Lisbon** (you set it" in show.reply.content
     unknown = FakeInteraction(fake_bot, member())
     await run_command(cog.timezone_set, unknown, zone="Atlantis/Capital")
-    assert "not a time zone" in (unknown.reply.content or "") and unknown.reply.ephemeral
+    assert "not a time zone" in unknown.reply.content and unknown.reply.ephemeral
 
 
 async def test_create_reads_start_in_creator_zone(cog: Events, fake_bot: FakeBot) -> None:
@@ -256,9 +258,9 @@ async def test_calendar_links_the_feed_only_when_the_web_views_are_on(cog: Event
     await create(cog, FakeInteraction(fake_bot, moderator()))
     without_web = FakeInteraction(fake_bot, member())
     await run_command(cog.calendar, without_web)
-    assert "calendar.ics" not in (without_web.reply.content or "")
+    assert "calendar.ics" not in without_web.reply.content
     fake_bot.settings = dataclasses.replace(fake_bot.settings, web_port=8080, public_base_url="https://bot.example.org")
     with_web = FakeInteraction(fake_bot, member())
     await run_command(cog.calendar, with_web)
-    assert "subscribe in your calendar app to <https://bot.example.org/calendar.ics>" in (with_web.reply.content or "")
+    assert "subscribe in your calendar app to <https://bot.example.org/calendar.ics>" in with_web.reply.content
     assert with_web.reply.file is not None

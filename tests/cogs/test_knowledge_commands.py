@@ -24,7 +24,7 @@ async def test_platform_show_answers_with_a_card_and_full_text_button(cog: Knowl
     assert not reply.ephemeral
     assert (reply.embeds[0].title or "").startswith("Teknikcollege")
     assert "3000 companies" in reply.text
-    assert "Source:" in reply.embeds[0].footer.text
+    assert "Source:" in (reply.embeds[0].footer.text or "")
     assert reply.custom_ids == [f"kb:full:platform:{reply.custom_ids[0].rsplit(':', 1)[1]}"]
 
 
@@ -38,7 +38,7 @@ async def test_platform_show_unknown_is_ephemeral_did_you_mean(cog: Knowledge, f
     interaction = FakeInteraction(fake_bot, member())
     await run_command(cog.platform_show, interaction, name="Lumaa Centre Finlund Helsinky")
     assert interaction.last.ephemeral
-    assert "Did you mean" in (interaction.last.content or "")
+    assert "Did you mean" in interaction.last.content
 
 
 async def test_platform_card_fields_fit_discord_limits(cog: Knowledge, fake_bot: FakeBot) -> None:
@@ -57,7 +57,7 @@ async def test_platform_list_paginates_with_buttons(cog: Knowledge, fake_bot: Fa
     assert reply.view is not None and "(25)" in (reply.embeds[0].title or "")
     next_button = reply.view.children[2]
     click = FakeInteraction(fake_bot, interaction.user)
-    await next_button.callback(click)  # type: ignore[call-arg]
+    await next_button.callback(click)  # type: ignore[arg-type]
     assert click.last.kind == "edit_message" and click.last.embeds[0].fields[0].name != reply.embeds[0].fields[0].name
 
 
@@ -94,7 +94,7 @@ async def test_practice_search_hostile_text_gets_a_polite_answer(cog: Knowledge,
 async def test_practice_search_unknown_topic_is_refused(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
     await run_command(cog.practice_search, interaction, query="teachers", topic="astrology")
-    assert interaction.last.ephemeral and "not a topic" in (interaction.last.content or "")
+    assert interaction.last.ephemeral and "not a topic" in interaction.last.content
 
 
 async def test_practice_show_and_full_text_button(cog: Knowledge, fake_bot: FakeBot) -> None:
@@ -112,7 +112,7 @@ async def test_find_labels_each_hit(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
     await run_command(cog.find, interaction, query="role models")
     names = [field.name for field in interaction.last.embeds[0].fields]
-    assert names and all(name.startswith(("🏛️ Platform", "💡 Practice")) for name in names)
+    assert names and all((name or "").startswith(("🏛️ Platform", "💡 Practice")) for name in names)
 
 
 async def test_autocomplete_callbacks_return_choices(cog: Knowledge, fake_bot: FakeBot) -> None:
@@ -132,7 +132,7 @@ async def test_practice_review_refuses_a_plain_member(
 ) -> None:
     interaction = FakeInteraction(fake_bot, member())
     await run_command(cog.practice_review, interaction)
-    assert interaction.last.ephemeral and "only moderators" in (interaction.last.content or "")
+    assert interaction.last.ephemeral and "only moderators" in interaction.last.content
 
 
 async def _submit_via_modal(fake_bot: FakeBot, user: FakeMember, title: str) -> FakeInteraction:
@@ -160,7 +160,7 @@ async def test_submit_review_approve_notifies_submitter(
 
     submitter = member(900000000000000055, "Submitter")
     submitted = await _submit_via_modal(fake_bot, submitter, "Classroom engineer visits")
-    assert submitted.last.ephemeral and "waits for a moderator" in (submitted.last.content or "")
+    assert submitted.last.ephemeral and "waits for a moderator" in submitted.last.content
 
     review = FakeInteraction(fake_bot, moderator())
     await run_command(cog.practice_review, review)
@@ -172,19 +172,19 @@ async def test_submit_review_approve_notifies_submitter(
 
     stranger = FakeInteraction(fake_bot, member(900000000000000066, "Stranger"))
     await ReviewButton("approve", practice_id).callback(stranger)  # type: ignore[arg-type]
-    assert stranger.last.ephemeral and "only moderators" in (stranger.last.content or "")
+    assert stranger.last.ephemeral and "only moderators" in stranger.last.content
     async with sessions.begin() as session:
         assert (await session.get(Practice, practice_id)).status == "pending"  # type: ignore[union-attr]
 
     click = FakeInteraction(fake_bot, moderator())
     await ReviewButton("approve", practice_id).callback(click)  # type: ignore[arg-type]
     assert click.sent[0].kind == "edit_message" and click.sent[0].view is None
-    assert "approved" in click.sent[1].content  # type: ignore[operator]
-    assert submitter.dms and "approved" in (submitter.dms[0].content or "")
+    assert "approved" in click.sent[1].content
+    assert submitter.dms and "approved" in submitter.dms[0].content
 
     again = FakeInteraction(fake_bot, moderator())
     await ReviewButton("reject", practice_id).callback(again)  # type: ignore[arg-type]
-    assert again.last.ephemeral and "already approved" in (again.last.content or "")
+    assert again.last.ephemeral and "already approved" in again.last.content
 
     search = FakeInteraction(fake_bot, member())
     await run_command(cog.practice_search, search, query="classroom engineer visits")
@@ -208,7 +208,7 @@ async def test_submit_invalid_link_is_refused_and_nothing_stored(
         await modal.on_submit(interaction)  # type: ignore[arg-type]
     except Exception as error:
         await modal.on_error(interaction, error)  # type: ignore[arg-type]
-    assert interaction.last.ephemeral and "https://" in (interaction.last.content or "")
+    assert interaction.last.ephemeral and "https://" in interaction.last.content
     async with sessions.begin() as session:
         assert (await session.scalar(select(Practice).where(Practice.title == "Valid title here"))) is None
 
@@ -216,4 +216,4 @@ async def test_submit_invalid_link_is_refused_and_nothing_stored(
 async def test_review_with_nothing_pending(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, moderator())
     await run_command(cog.practice_review, interaction)
-    assert interaction.last.ephemeral and "Nothing is waiting" in (interaction.last.content or "")
+    assert interaction.last.ephemeral and "Nothing is waiting" in interaction.last.content

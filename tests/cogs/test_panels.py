@@ -153,7 +153,7 @@ async def test_ask_member_text_is_inert_and_never_pings(cog: Panels, fake_bot: F
     await open_panel(cog, fake_bot)
     await ask(cog, fake_bot, ALICE, "@everyone look at **this** <@&123456789012345678> [link](https://x.example)")
     posted = channel_messages(fake_bot)[-1].sent
-    description = posted.embed.description if posted.embed else ""
+    description = (posted.embed.description or "") if posted.embed else ""
     assert "@everyone" not in description and "@\u200beveryone" in description
     assert "\\*\\*this\\*\\*" in description and "<@&123456789012345678>" not in description
     assert posted.allowed_mentions is not None
@@ -192,7 +192,7 @@ async def test_ask_similar_question_offers_upvote_or_post_anyway(cog: Panels, fa
     await ask(cog, fake_bot, ALICE, "How is industry involved in the activities of your platform?")
     similar = await ask(cog, fake_bot, BOB, "In what ways does industry get involved in your platform's activities?")
     prompt = similar.last
-    assert prompt.ephemeral and "A similar question exists: **#1**" in (prompt.content or "")
+    assert prompt.ephemeral and "A similar question exists: **#1**" in prompt.content
     assert isinstance(prompt.view, SimilarQuestionView)
     assert await count_questions(sessions) == 1
     upvote = next(i for i in prompt.custom_ids if i.startswith("panel:vote:"))
@@ -200,8 +200,8 @@ async def test_ask_similar_question_offers_upvote_or_post_anyway(cog: Panels, fa
     assert "You upvoted #1" in voted.last.content
     assert channel_messages(fake_bot)[-1].current.labels == ["1"]
     insist = FakeInteraction(fake_bot, BOB, message=FakeMessage(fake_bot.get_partial_messageable(CHANNEL_ID), prompt))
-    await prompt.view.post_anyway.callback(insist)  # type: ignore[call-arg]
-    assert "**#2**" in (insist.last.content or "") and insist.last.kind == "edit_message"
+    await prompt.view.post_anyway.callback(insist)  # type: ignore[arg-type]
+    assert "**#2**" in insist.last.content and insist.last.kind == "edit_message"
     assert await count_questions(sessions) == 2
 
 
@@ -214,7 +214,7 @@ async def test_ask_button_opens_modal_and_modal_submits_question(cog: Panels, fa
     modal.to._value = "Mikkel"  # type: ignore[attr-defined]
     submitted = FakeInteraction(fake_bot, CAROL)
     await modal.on_submit(submitted)  # type: ignore[arg-type]
-    assert "**#1**" in (submitted.last.content or "") and "anonymously" in (submitted.last.content or "")
+    assert "**#1**" in submitted.last.content and "anonymously" in submitted.last.content
     posted = channel_messages(fake_bot)[-1].sent.text
     assert "to Mikkel Bohm" in posted and "anonymous" in posted
 
@@ -247,7 +247,7 @@ async def test_vote_button_on_hidden_question_is_refused(cog: Panels, fake_bot: 
     assert "hidden by a moderator" in refused.last.content and refused.last.ephemeral
     restored = await run(cog, fake_bot, "approve", MODERATOR, question=1)
     assert "#1 is approved and shown" in restored.last.content
-    assert posted.current.content is None and "Buy cheap watches" in posted.current.text
+    assert posted.current.content == "" and "Buy cheap watches" in posted.current.text
 
 
 # --- moderation -----------------------------------------------------------------------------------------

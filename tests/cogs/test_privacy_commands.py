@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import discord
 import pytest
@@ -62,12 +63,12 @@ async def give_alice_data(sessions: Sessions) -> int:
         return bobs.id
 
 
-def attachment(sent: Sent) -> tuple[str | None, dict]:  # type: ignore[type-arg]
+def attachment(sent: Sent) -> tuple[str | None, dict[str, Any]]:
     [file] = sent.files
     return file.filename, json.loads(file.fp.read())
 
 
-def buttons(sent: Sent) -> dict[str, str]:
+def buttons(sent: Sent) -> dict[str | None, str]:
     """Label → custom_id of the buttons under a message."""
     assert sent.view is not None
     return {child.item.label: child.custom_id for child in sent.view.children if isinstance(child, ForgetButton)}
@@ -102,7 +103,7 @@ async def test_export_sends_an_ephemeral_json_file_of_the_members_data(
     assert data["member_id"] == str(ALICE.id) and data["time_zone"]["zone"] == "Europe/Helsinki"
     assert [(q["text"], q["anonymous"]) for q in data["questions"]] == [("Why so few girls?", True)]
     assert [v["question_text"] for v in data["votes"]] == ["How is industry involved?"]
-    assert "1 question (1 anonymous)" in (reply.content or "") and "1 upvote" in (reply.content or "")
+    assert "1 question (1 anonymous)" in reply.content and "1 upvote" in reply.content
     assert str(BOB.id) not in json.dumps(data)
 
 
@@ -119,8 +120,8 @@ async def test_forget_asks_first_and_deletes_nothing_until_confirmed(
 ) -> None:
     await give_alice_data(sessions)
     warning = await ask_to_forget(cog, fake_bot, ALICE)
-    assert warning.ephemeral and "cannot be undone" in (warning.content or "")
-    assert "1 upvote" in (warning.content or "") and "your time zone (Europe/Helsinki)" in (warning.content or "")
+    assert warning.ephemeral and "cannot be undone" in warning.content
+    assert "1 upvote" in warning.content and "your time zone (Europe/Helsinki)" in warning.content
     assert set(buttons(warning)) == {"Yes, forget me", "Cancel"}
     assert buttons(warning)["Yes, forget me"].startswith(f"privacy:forget:yes:{ALICE.id}:")
     async with sessions.begin() as session:
@@ -133,8 +134,8 @@ async def test_forget_confirmed_reports_counts_and_forgets(cog: Privacy, fake_bo
     pressed = await press(fake_bot, ALICE, buttons(warning)["Yes, forget me"])
     report = pressed.last
     assert report.kind == "edit_message" and report.view is None
-    assert "1 upvote deleted" in (report.content or "") and "1 question made anonymous" in (report.content or "")
-    assert "your time zone deleted" in (report.content or "")
+    assert "1 upvote deleted" in report.content and "1 question made anonymous" in report.content
+    assert "your time zone deleted" in report.content
     async with sessions.begin() as session:
         assert await member_timezone(session, member_id=ALICE.id) is None
         assert await session.run_sync(panels.vote_count, bobs_question) == 0

@@ -96,12 +96,12 @@ async def test_dm_reminder_pings_nobody() -> None:
 @pytest.mark.parametrize(
     ("target", "failure", "status"),
     [
-        ("dm", discord.Forbidden(Response(403), "Cannot send messages to this user"), "skipped"),  # type: ignore[arg-type]
-        ("channel", discord.Forbidden(Response(403), "Missing Access"), "failed"),  # type: ignore[arg-type]
-        ("dm", discord.HTTPException(Response(429), "rate limited"), "retry"),  # type: ignore[arg-type]
-        ("channel", discord.HTTPException(Response(503), "unavailable"), "retry"),  # type: ignore[arg-type]
-        ("dm", discord.NotFound(Response(404), "Unknown User"), "failed"),  # type: ignore[arg-type]
-        ("channel", discord.HTTPException(Response(400), "bad"), "failed"),  # type: ignore[arg-type]
+        ("dm", discord.Forbidden(Response(403), "Cannot send messages to this user"), "skipped"),
+        ("channel", discord.Forbidden(Response(403), "Missing Access"), "failed"),
+        ("dm", discord.HTTPException(Response(429), "rate limited"), "retry"),
+        ("channel", discord.HTTPException(Response(503), "unavailable"), "retry"),
+        ("dm", discord.NotFound(Response(404), "Unknown User"), "failed"),
+        ("channel", discord.HTTPException(Response(400), "bad"), "failed"),
     ],
 )
 async def test_discord_answers_become_outcomes(target: str, failure: Exception, status: str) -> None:

@@ -61,7 +61,8 @@ async def ask(sessions: Sessions, panel_id: int, author_id: int, text: str, **op
 
 async def count_questions(sessions: Sessions, panel_id: int) -> int:
     async with sessions.begin() as session:
-        return await session.scalar(select(func.count()).select_from(Question).where(Question.panel_id == panel_id))
+        counted = select(func.count()).select_from(Question).where(Question.panel_id == panel_id)
+        return (await session.execute(counted)).scalar_one()
 
 
 # --- opening panels -------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect
 
 from db import migrate
 from db.engine import create_engine
@@ -18,7 +18,7 @@ async def _tables_and_drift(url: str) -> tuple[set[str], list[object]]:
     try:
         async with engine.connect() as connection:
 
-            def inspect_sync(sync_connection):  # type: ignore[no-untyped-def]
+            def inspect_sync(sync_connection: Connection) -> tuple[set[str], list[object]]:
                 tables = set(inspect(sync_connection).get_table_names())
                 context = MigrationContext.configure(sync_connection, opts={"compare_type": True})
                 drift = [diff for diff in compare_metadata(context, Base.metadata) if _about_panels(diff)]

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -99,7 +100,7 @@ async def fan_out_first_reminder(sessions: Sessions, event_id: int) -> Reminder:
     return reminder
 
 
-async def export(sessions: Sessions, member_id: int) -> dict:  # type: ignore[type-arg]
+async def export(sessions: Sessions, member_id: int) -> dict[str, Any]:
     async with sessions.begin() as session:
         data = await export_member_data(session, member_id=member_id)
     return json.loads(json.dumps(data))  # what the member receives: JSON, nothing else

@@ -91,7 +91,7 @@ async def test_instance_losing_the_reminder_claim_helps_send_its_deliveries(
             session, reminder_id=reminder.id, now=reminder.due_at, instance=instance, fallback_channel_id=CHANNEL_ID
         )
 
-    won, joined = await overlapping(*instances, start)
+    won, joined = await overlapping(instances[0], instances[1], start)
     assert len(won) == 1 + len(MEMBERS)
     # Not an empty hand: should the winner stop now, the loser still has every delivery to claim and send.
     assert joined == won
@@ -129,7 +129,7 @@ async def test_two_instances_finishing_one_reminder_at_once_mark_it_sent(
         await record_delivery(session, claim=claim, outcome=DeliveryOutcome("sent"), now=now)
         assert await settle_reminder(session, reminder_id=reminder.id, now=now) is None
 
-    await overlapping(*instances, finish)
+    await overlapping(instances[0], instances[1], finish)
     settled = (await reminders_of(instances[0], event_id))[0]
     assert settled.status == "sent", "neither instance closed the reminder: each saw the other's delivery unfinished"
 
@@ -143,7 +143,7 @@ async def test_two_instances_planning_a_series_at_once_plan_each_reminder_once(
     async def plan(session: AsyncSession, _instance: str) -> int:
         return len((await extend_reminder_plans(session, now=CREATED + timedelta(days=14))).added)
 
-    first, second = await overlapping(*instances, plan)
+    first, second = await overlapping(instances[0], instances[1], plan)
     assert (first, second) == (2, 0)
     async with instances[0].begin() as session:
         total = await session.scalar(select(func.count()).select_from(Reminder).where(Reminder.event_id == event_id))

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -14,7 +16,7 @@ from db.engine import create_engine
 
 from .botproc import BotProcess
 from .driver import Driver, Message
-from .fake_discord import FakeDiscord
+from .fake_discord import Channel, FakeDiscord
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -31,11 +33,16 @@ def number_in(text: str) -> int:
     return int(found[1])
 
 
-async def question_message(driver: Driver, channel, text: str) -> Message:  # type: ignore[no-untyped-def]
+async def question_message(driver: Driver, channel: Channel, text: str) -> Message:
     return await driver.wait_for_message(channel, lambda m: any(text in (e.get("description") or "") for e in m.embeds))
 
 
-def vote_button(message: Message) -> dict:  # type: ignore[type-arg]
+def is_review_of(number: int, message: Message) -> bool:
+    """The moderators' review card of question #number."""
+    return f"#{number}" in message.text and bool(message.buttons)
+
+
+def vote_button(message: Message) -> dict[str, Any]:
     return next(b for b in message.buttons if b["custom_id"].startswith("panel:vote:"))
 
 
@@ -159,8 +166,7 @@ async def test_moderated_panel_queue_survives_kill_9(fake: FakeDiscord, bot: Bot
     )
     assert "A moderator will review it" in queued.message.content
     reviews = [
-        await driver.wait_for_message(driver.moderators_channel, lambda m, n=n: f"#{n}" in m.text and bool(m.buttons))
-        for n in (1, 2)
+        await driver.wait_for_message(driver.moderators_channel, partial(is_review_of, number)) for number in (1, 2)
     ]
     assert not [m for m in driver.messages_in(driver.announcements) if "Astra merger" in m.text], "not before approval"
 

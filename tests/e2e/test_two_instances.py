@@ -12,7 +12,7 @@ import asyncio
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -174,7 +174,8 @@ class Burst:
                     .where(Reminder.claimed_by.is_not(None))
                     .group_by(Reminder.claimed_by)
                 )
-                return Counter({claimed_by.split(":")[1]: count for claimed_by, count in rows})
+                pids = {claimed_by.split(":")[1]: count for claimed_by, count in rows if claimed_by is not None}
+                return Counter(pids)
         finally:
             await engine.dispose()
 
@@ -218,7 +219,7 @@ def start_both(fake: FakeDiscord, database_url: str, tmp_path: Path) -> list[Bot
     return bots
 
 
-async def wait_until(check, what: str, timeout: float, bots: list[BotProcess]) -> None:  # type: ignore[no-untyped-def]
+async def wait_until(check: Callable[[], Awaitable[bool]], what: str, timeout: float, bots: list[BotProcess]) -> None:
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:

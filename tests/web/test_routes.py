@@ -36,7 +36,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 async def next_event(stream: aiohttp.ClientResponse, within: float = 5.0) -> tuple[str, str]:
     """(event name, data) of the next server-sent event, skipping comments and the retry line."""
-    name, data = "message", []
+    name, data = "message", list[str]()
     async with asyncio.timeout(within):
         while True:
             line = (await stream.content.readline()).decode()
