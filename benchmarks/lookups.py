@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from machine import python_speed
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -245,6 +246,7 @@ async def main() -> None:
     parser.add_argument("--practices", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
+    print(python_speed(), end="\n\n")
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
         await migrate.upgrade(url)

@@ -46,6 +46,7 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import python_speed
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -331,6 +332,7 @@ async def main() -> int:
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    print(python_speed(), end="\n\n")
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         directory = Path(tmp)
         rate, median_ms = raw_commit_rate(directory)

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from machine import python_speed
 from sqlalchemy import insert
 
 from bot.scheduler import TIMER_CAPACITY, ReminderScheduler
@@ -150,6 +151,7 @@ async def rebuild(
 
 
 async def run(args: argparse.Namespace) -> int:
+    print(python_speed(), end="\n\n")
     with tempfile.TemporaryDirectory() as directory:
         results = {}
         hours = timedelta(hours=6)
