@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -157,7 +156,7 @@ class PlatformDirectory:
         # name merely sitting inside what was typed does not ("univERCity" is not the ERC).
         if len(needle) >= 3:
             start = bisect.bisect_left(self.words, (needle, -1))
-            for word, position in itertools.islice(self.words, start, start + limit * 8):
+            for word, position in self.words[start : start + limit * 8]:
                 if not word.startswith(needle):
                     break
                 scores[position] = 90.0 if self.texts[position].startswith(needle) else 86.0
@@ -185,11 +184,14 @@ class PlatformDirectory:
         """Positions of the names that have one of the needle's words, or a word it begins (3+ letters)."""
         positions: set[int] = set()
         for word in set(needle.replace("-", " ").split()) - STOPWORDS:
-            start = bisect.bisect_left(self.words, (word, -1))
-            for name_word, position in itertools.islice(self.words, start, None):
+            # Walked by index from the bisection point (islice would step through every entry before it).
+            index = bisect.bisect_left(self.words, (word, -1))
+            while index < len(self.words):
+                name_word, position = self.words[index]
                 if name_word != word and not (len(word) >= 3 and name_word.startswith(word)):
                     break
                 positions.add(position)
+                index += 1
         return positions
 
 
