@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from db.engine import SQLITE_READER_MMAP_BYTES
 from db.models import Platform
 from db.reader import Reader
 
@@ -52,3 +53,7 @@ async def test_reader_reads_while_a_writer_holds_the_write_lock(
 @pytest.mark.sqlite_only
 async def test_reader_connection_is_query_only(reader: Reader) -> None:
     assert await reader.run(lambda sync: sync.scalar(text("PRAGMA query_only"))) == 1
+
+
+async def test_reader_connection_reads_through_a_memory_map(reader: Reader) -> None:
+    assert await reader.run(lambda sync: sync.scalar(text("PRAGMA mmap_size"))) == SQLITE_READER_MMAP_BYTES
