@@ -55,5 +55,6 @@ async def test_reader_connection_is_query_only(reader: Reader) -> None:
     assert await reader.run(lambda sync: sync.scalar(text("PRAGMA query_only"))) == 1
 
 
+@pytest.mark.sqlite_only
 async def test_reader_connection_reads_through_a_memory_map(reader: Reader) -> None:
     assert await reader.run(lambda sync: sync.scalar(text("PRAGMA mmap_size"))) == SQLITE_READER_MMAP_BYTES
