@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlparse
@@ -155,10 +156,7 @@ class PlatformDirectory:
         # A fragment counts when a name, or one of its words, begins with it ("tekn", "vernetzt"); a short
         # name merely sitting inside what was typed does not ("univERCity" is not the ERC).
         if len(needle) >= 3:
-            start = bisect.bisect_left(self.words, (needle, -1))
-            for word, position in self.words[start : start + limit * 8]:
-                if not word.startswith(needle):
-                    break
+            for _, position in itertools.islice(self._words_beginning(needle), limit * 8):
                 scores[position] = 90.0 if self.texts[position].startswith(needle) else 86.0
         if len({self.keys[self.owners[position][0]].platform_id for position in scores}) >= limit:
             return scores
@@ -184,15 +182,21 @@ class PlatformDirectory:
         """Positions of the names that have one of the needle's words, or a word it begins (3+ letters)."""
         positions: set[int] = set()
         for word in set(needle.replace("-", " ").split()) - STOPWORDS:
-            # Walked by index from the bisection point (islice would step through every entry before it).
-            index = bisect.bisect_left(self.words, (word, -1))
-            while index < len(self.words):
-                name_word, position = self.words[index]
-                if name_word != word and not (len(word) >= 3 and name_word.startswith(word)):
-                    break
+            for name_word, position in self._words_beginning(word):
+                if len(word) < 3 and name_word != word:
+                    break  # the word itself sorts first; a short one does not count as a beginning
                 positions.add(position)
-                index += 1
         return positions
+
+    def _words_beginning(self, prefix: str) -> Iterator[tuple[str, int]]:
+        """The index's (word, name position) entries whose word begins with `prefix`, A–Z.
+
+        Walked by index from the bisection point: islice over the list would step through every entry before it.
+        """
+        index = bisect.bisect_left(self.words, (prefix, -1))
+        while index < len(self.words) and self.words[index][0].startswith(prefix):
+            yield self.words[index]
+            index += 1
 
 
 _directory_cache: dict[str, PlatformDirectory] = {}
