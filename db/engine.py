@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +80,7 @@ def configure_sqlite(engine: Engine, *, enforce_foreign_keys: bool = True, read_
             cursor.execute("PRAGMA query_only=ON")
             cursor.execute(f"PRAGMA mmap_size={SQLITE_READER_MMAP_BYTES}")
         else:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
             cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
             # FULL: a commit acknowledged to a member survives power loss, not only a killed process.
             cursor.execute("PRAGMA synchronous=FULL")
@@ -89,6 +92,29 @@ def configure_sqlite(engine: Engine, *, enforce_foreign_keys: bool = True, read_
         # waiting); taking the write lock up front makes writers queue on busy_timeout instead. Readers: a
         # deferred BEGIN, whose snapshot starts at the first read and takes no lock a writer waits on.
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so), unless it already is.
+
+    The switch needs the file to itself, and SQLite refuses it at once, without waiting on busy_timeout, while
+    another connection holds it: two instances starting on a new file at once may each refuse the other. So a
+    refused switch looks again after a short random pause, until one of them has switched or the timeout passes.
+    Once the file is in WAL, as every connection after the first finds it, none of this runs.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while _journal_mode(cursor) != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:  # both drivers (pysqlite, aiosqlite) raise sqlite3's own
+            if error.sqlite_errorname != "SQLITE_BUSY" or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
+
+
+def _journal_mode(cursor: Any) -> str:
+    cursor.execute("PRAGMA journal_mode")
+    return str(cursor.fetchone()[0])
 
 
 async def lock_out_other_instances(session: AsyncSession, key: int) -> None:
