@@ -42,6 +42,7 @@ from db.panels import (
     next_pending_question,
     panel_by_id,
     panelist_platform,
+    question_by_id,
     set_question_message,
     toggle_vote,
     top_questions,
@@ -382,29 +383,30 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
         outcome = await bot.writer.run(toggle_vote, question_id=self.question_id, member_id=interaction.user.id)
-        question = outcome.question
-        bot.screens.panel_changed(question.panel_id)
+        bot.screens.panel_changed(outcome.panel_id)
         note = (
-            f"👍 You upvoted #{question.number}. Click again to take your vote back."
+            f"👍 You upvoted #{outcome.number}. Click again to take your vote back."
             if outcome.voted
-            else f"You took back your vote on #{question.number}."
+            else f"You took back your vote on #{outcome.number}."
         )
-        if interaction.message is not None and interaction.message.id == question.message_id:
-            await interaction.response.edit_message(
-                embed=question_embed(question), view=question_view(question, outcome.votes)
-            )
+        if interaction.message is not None and interaction.message.id == outcome.message_id:
+            # Only the count changed, and it is on the button: the embed stays as it is.
+            await interaction.response.edit_message(view=vote_view(outcome.question_id, outcome.votes))
             await interaction.followup.send(note, ephemeral=True)
-        else:
+        else:  # voted from elsewhere (a "similar question" prompt): bring the question's own message up to date
             await answer(interaction, note)
-            await show_in_channel(bot, question, outcome.votes)
+            await show_in_channel(bot, await bot.reader.run(question_by_id, outcome.question_id), outcome.votes)
+
+
+def vote_view(question_id: int, votes: int, *, answered: bool = False) -> discord.ui.View:
+    """The vote button under a question, showing the count; frozen once the question is answered."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(question_id, label=f"{votes}", disabled=answered))
+    return view
 
 
 def question_view(question: Question, votes: int) -> discord.ui.View:
-    """The vote button under a question, showing the count; frozen once the question is answered."""
-    view = discord.ui.View(timeout=None)
-    answered = question.status == ANSWERED
-    view.add_item(VoteButton(question.id, label=f"{votes}", disabled=answered))
-    return view
+    return vote_view(question.id, votes, answered=question.status == ANSWERED)
 
 
 # --- moderating -----------------------------------------------------------------------------------------
