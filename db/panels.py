@@ -437,19 +437,23 @@ async def panelist_platform(session: AsyncSession, *, panelist_id: int) -> Platf
 # --- questions ------------------------------------------------------------------------------------------
 
 
-def _resolve_panelist(panel: Panel, to: str | None) -> Panelist | None:
-    """The panelist a member addressed, by autocomplete id or by (part of) a name."""
+def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Panelist | None:
+    """The panelist a member addressed, by autocomplete id or by (part of) a name.
+
+    The panelists are read only here, when a question names one: most do not, and questions are a hot write.
+    """
     if not to or not to.strip():
         return None
     wanted = to.strip()
-    for panelist in panel.panelists:
+    panelists = session.scalars(select(Panelist).where(Panelist.panel_id == panel_id).order_by(Panelist.position)).all()
+    for panelist in panelists:
         if wanted == str(panelist.id):
             return panelist
     folded = fold(wanted)
-    matches = [p for p in panel.panelists if folded in fold(panelist_label(p))]
+    matches = [p for p in panelists if folded in fold(panelist_label(p))]
     if len(matches) == 1:
         return matches[0]
-    names = ", ".join(p.name for p in panel.panelists)
+    names = ", ".join(p.name for p in panelists)
     raise InvalidInputError(f"“{_quote(wanted, 60)}” is not on this panel. Pick one of: {names}.")
 
 
@@ -483,9 +487,7 @@ def ask_question(
     # Lock the panel row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
     # questions of one member cannot both slip under the cooldown and numbers are handed out in turn.
     panel = session.scalar(
-        _with_panelists(select(Panel).where(Panel.id == panel_id))
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(Panel).where(Panel.id == panel_id).with_for_update().execution_options(populate_existing=True)
     )
     if panel is None:
         raise NotFoundError("That panel no longer exists.")
@@ -493,7 +495,7 @@ def ask_question(
         raise ConflictError(f"“{_quote(panel.title)}” is closed: it no longer takes questions.")
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
-    panelist = _resolve_panelist(panel, to)
+    panelist = _resolve_panelist(session, panel_id, to)
     _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
     if not allow_similar:
         similar = find_similar_question(session, panel_id=panel_id, text=text)
