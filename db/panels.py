@@ -457,6 +457,22 @@ def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Paneli
     raise InvalidInputError(f"“{_quote(wanted, 60)}” is not on this panel. Pick one of: {names}.")
 
 
+# Built once: every question runs them inside the write lock, and building a statement costs about as much
+# as running it on SQLite.
+_LOCK_PANEL = (
+    select(Panel).where(Panel.id == bindparam("panel_id")).with_for_update().execution_options(populate_existing=True)
+)
+_MEMBER_QUESTIONS = select(
+    func.max(Question.asked_at), func.count().filter(Question.status.in_((PENDING, OPEN)))
+).where(Question.panel_id == bindparam("panel_id"), Question.author_id == bindparam("author_id"))
+_TAKE_NUMBER = (
+    update(Panel)
+    .where(Panel.id == bindparam("panel_id"))
+    .values(last_number=Panel.last_number + 1)
+    .returning(Panel.last_number)
+)
+
+
 def ask_question(
     session: Session,
     *,
@@ -486,9 +502,7 @@ def ask_question(
         )
     # Lock the panel row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
     # questions of one member cannot both slip under the cooldown and numbers are handed out in turn.
-    panel = session.scalar(
-        select(Panel).where(Panel.id == panel_id).with_for_update().execution_options(populate_existing=True)
-    )
+    panel = session.scalar(_LOCK_PANEL, {"panel_id": panel_id})
     if panel is None:
         raise NotFoundError("That panel no longer exists.")
     if panel.status != PANEL_OPEN:
@@ -502,14 +516,7 @@ def ask_question(
         if similar is not None:
             raise SimilarQuestionError(similar)
     # Only now, with every check passed, is a number taken: a refusal never leaves a gap.
-    number = session.scalar(
-        update(Panel)
-        .where(Panel.id == panel_id)
-        .values(last_number=Panel.last_number + 1)
-        .returning(Panel.last_number)
-        .execution_options(synchronize_session=False)
-    )
-    assert number is not None
+    number = session.connection().execute(_TAKE_NUMBER, {"panel_id": panel_id}).scalar_one()
     question = Question(
         panel_id=panel_id,
         number=number,
@@ -532,13 +539,8 @@ def _check_member_limits(
     session: Session, *, panel_id: int, author_id: int, rules: QuestionRules, now: datetime
 ) -> None:
     last_asked, waiting = (
-        session.execute(
-            select(
-                func.max(Question.asked_at),
-                func.count().filter(Question.status.in_((PENDING, OPEN))),
-            ).where(Question.panel_id == panel_id, Question.author_id == author_id)
-        )
-    ).one()
+        session.connection().execute(_MEMBER_QUESTIONS, {"panel_id": panel_id, "author_id": author_id}).one()
+    )
     if last_asked is not None:
         wait = last_asked + timedelta(seconds=rules.cooldown_seconds) - now
         if wait > timedelta(0):
