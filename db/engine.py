@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -49,6 +51,28 @@ def create_engine(url: str, *, enforce_foreign_keys: bool = True, **kwargs: Any)
     return engine
 
 
+class SQLiteSavepointsAsText(SQLiteDialect_pysqlite):
+    """pysqlite, with SAVEPOINT, RELEASE and ROLLBACK TO sent as plain SQL text.
+
+    The writer (db/writer.py) opens a savepoint for every action; building and compiling a statement object
+    for each took ~130 µs of the ~600 µs an upvote costs, sending the text ~20 µs.
+    """
+
+    supports_statement_cache = True  # as its parent: the subclass changes no SQL that is compiled
+
+    def do_savepoint(self, connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"SAVEPOINT {self.identifier_preparer.quote(name)}")
+
+    def do_rollback_to_savepoint(self, connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {self.identifier_preparer.quote(name)}")
+
+    def do_release_savepoint(self, connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {self.identifier_preparer.quote(name)}")
+
+
+registry.register("sqlite.pysqlite_savepoints_as_text", __name__, SQLiteSavepointsAsText.__name__)
+
+
 def sqlite_file_engine(engine: AsyncEngine, *, connections: int, read_only: bool = False) -> Engine | None:
     """A plain (pysqlite) engine on the async engine's SQLite file, for work run whole in one thread hop;
     None when the database is not a SQLite file (PostgreSQL, in-memory SQLite)."""
@@ -56,7 +80,7 @@ def sqlite_file_engine(engine: AsyncEngine, *, connections: int, read_only: bool
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     file_engine = create_sync_engine(
-        url.set(drivername="sqlite+pysqlite"),
+        url.set(drivername="sqlite+pysqlite_savepoints_as_text"),
         pool_size=connections,
         max_overflow=0,
         pool_reset_on_return=None,
