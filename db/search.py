@@ -139,8 +139,10 @@ def search_documents(
     hits = search(session, terms, True, kinds, country, topic, wanted)
     if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
         seen = {(hit.kind, hit.ref_id) for hit in hits}
-        more = search(session, _telling_terms(session, terms, country, topic), False, kinds, country, topic, wanted)
-        hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
+        telling = _telling_terms(session, terms, country, topic)
+        if telling:
+            more = search(session, telling, False, kinds, country, topic, wanted)
+            hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
     if not hits:
         corrected = correct_terms(session, terms)
         if corrected != terms:
@@ -149,7 +151,8 @@ def search_documents(
 
 
 def _telling_terms(session: Session, terms: list[str], country: str | None, topic: str | None) -> list[str]:
-    """The terms worth an any-term pass: those matching fewer documents than it ranks (all, if none do).
+    """The terms worth an any-term pass: those matching fewer documents than it ranks (all that match, if
+    none do; none if no term matches anything, as when every word is misspelt: then only correcting helps).
 
     A term matching more would fill the candidates by itself, in index order: an arbitrary thousand of its
     documents, burying those with the rarer words that say what the member is after ("employee" and "per"
@@ -167,8 +170,9 @@ def _telling_terms(session: Session, terms: list[str], country: str | None, topi
         text("SELECT " + ", ".join(f"(SELECT count(*) FROM ({probe.format(i=i)}) AS m{i})" for i in range(len(terms)))),
         {"cap": ANY_TERM_CANDIDATES, **{f"match{i}": match for i, match in enumerate(matches)}},
     ).one()
-    telling = [term for term, count in zip(terms, counts, strict=True) if count < ANY_TERM_CANDIDATES]
-    return telling or terms
+    found = [(term, count) for term, count in zip(terms, counts, strict=True) if count]
+    telling = [term for term, count in found if count < ANY_TERM_CANDIDATES]
+    return telling or [term for term, _count in found]
 
 
 def _fts_search(
