@@ -6,7 +6,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlparse
@@ -26,6 +26,7 @@ from db.search import (
     cached_vocabulary,
     fold,
     knowledge_stamp,
+    ratio_length_window,
     search_documents,
     upsert_document,
 )
@@ -79,6 +80,11 @@ class PlatformDirectory:
     labels: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     # (country, number of platforms) A–Z: every country-filtered search resolves its country against these.
     countries: list[tuple[str, int]] = field(default_factory=list)
+    # The texts shortest first, with their lengths and positions: a whole-string fuzzy pass compares only
+    # those of a length that can reach its cutoff (ratio_length_window).
+    lengths: list[int] = field(default_factory=list)
+    texts_by_length: list[str] = field(default_factory=list)
+    positions_by_length: list[int] = field(default_factory=list)
 
     @classmethod
     def build(cls, rows: list[PlatformNames]) -> PlatformDirectory:
@@ -115,6 +121,7 @@ class PlatformDirectory:
             (word, position) for position, text in enumerate(texts) for word in set(text.replace("-", " ").split())
         )
         countries = sorted(Counter(row[5] for row in rows).items())
+        by_length = sorted(range(len(texts)), key=lambda position: len(texts[position]))
         return cls(
             keys=keys,
             texts=texts,
@@ -124,6 +131,9 @@ class PlatformDirectory:
             slugs=slugs,
             labels=labels,
             countries=countries,
+            lengths=[len(texts[position]) for position in by_length],
+            texts_by_length=[texts[position] for position in by_length],
+            positions_by_length=by_length,
         )
 
     def match(self, query: str, limit: int = 10, cutoff: float = SUGGESTION_MATCH) -> list[NameMatch]:
@@ -160,18 +170,24 @@ class PlatformDirectory:
                 scores[position] = 90.0 if self.texts[position].startswith(needle) else 86.0
         if len({self.keys[self.owners[position][0]].platform_id for position in scores}) >= limit:
             return scores
-        passes: list[tuple[Callable[..., float], float, Sequence[str] | Mapping[int, str]]] = [
-            (fuzz.ratio, 1.0, self.texts)
+        shortest, longest = ratio_length_window(len(needle), cutoff)
+        low = bisect.bisect_left(self.lengths, shortest)
+        high = bisect.bisect_right(self.lengths, longest)
+        # (scorer, weight, texts, their positions)
+        passes: list[tuple[Callable[..., float], float, list[str], list[int]]] = [
+            (fuzz.ratio, 1.0, self.texts_by_length[low:high], self.positions_by_length[low:high])
         ]
         if " " in needle:
             # Word-set overlap only among names sharing a word with the query (an index lookup): over every
             # name it was most of a lookup's time with 10,000 platforms. Whole-string typos are ratio's.
-            passes.append((fuzz.token_set_ratio, 0.95, {p: self.texts[p] for p in self._sharing_a_word(needle)}))
+            sharing = sorted(self._sharing_a_word(needle))
+            passes.append((fuzz.token_set_ratio, 0.95, [self.texts[p] for p in sharing], sharing))
         needle_words = len(needle.split())
-        for scorer, weight, choices in passes:
-            for text, score, position in process.extract(
+        for scorer, weight, choices, positions in passes:
+            for text, score, index in process.extract(
                 needle, choices, scorer=scorer, processor=None, limit=limit * 4, score_cutoff=cutoff / weight
             ):
+                position = positions[index]
                 # A word-set match covers only the words the name has: "Uni of Norway Tromso" contains
                 # "Norway" but means more than the country, so shorter names score in proportion.
                 coverage = min(1.0, len(text.split()) / needle_words) ** 0.5 if scorer is not fuzz.ratio else 1.0

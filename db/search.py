@@ -9,7 +9,9 @@ syntax (quotes, AND, NEAR(, *, column filters) and fail.
 from __future__ import annotations
 
 import bisect
+import math
 import re
+import sys
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -260,6 +262,19 @@ def _postgres_search(
     return [SearchHit(kind, ref_id, title, snippet, float(score)) for kind, ref_id, title, snippet, score in rows]
 
 
+def ratio_length_window(size: int, score: float) -> tuple[int, int]:
+    """The shortest and longest strings that can reach `score` (0–100) in fuzz.ratio against one of `size`
+    characters, so that a fuzzy pass need not compare the rest at all.
+
+    ratio = 200 · LCS / (a + b), and the longest common subsequence is at most the shorter string:
+    shortest = ⌈n·s / (200 − s)⌉, longest = ⌊n·(200 − s) / s⌋ (rounding slack kept on the safe side).
+    """
+    if score <= 0:
+        return 0, sys.maxsize
+    slack = 1e-9
+    return math.ceil(size * score / (200 - score) - slack), math.floor(size * (200 - score) / score + slack)
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The indexed words, for typo correction: all of them to know a word, the plain-letter ones (sorted by
@@ -276,12 +291,9 @@ class Vocabulary:
 
     def closest(self, term: str) -> str | None:
         """The plain word nearest to `term` (fuzz.ratio at least TYPO_MIN_SCORE), if any."""
-        # ratio = 1 - distance / (len(a) + len(b)) and the distance is at least the difference in length,
-        # so only words within these lengths can reach the cutoff: the rest are not compared at all.
-        # In whole numbers (score × 100): shortest = ⌈n·s / (200 − s)⌉, longest = ⌊n·(200 − s) / s⌋.
-        size, score = len(term), TYPO_MIN_SCORE
-        low = bisect.bisect_left(self.lengths, -(-size * score // (200 - score)))
-        high = bisect.bisect_right(self.lengths, size * (200 - score) // score)
+        shortest, longest = ratio_length_window(len(term), TYPO_MIN_SCORE)
+        low = bisect.bisect_left(self.lengths, shortest)
+        high = bisect.bisect_right(self.lengths, longest)
         best = process.extractOne(
             term, self.by_length[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_MIN_SCORE
         )

@@ -321,6 +321,20 @@ async def test_search_terms_match_the_text_not_the_filter_columns(session: Async
     assert len(hits) < len(documents)
 
 
+@pytest.mark.parametrize("cutoff", [45, 55, 57.89473684210526, 75, 90])
+def test_the_length_window_keeps_every_string_that_can_reach_the_cutoff(cutoff: float) -> None:
+    """Fuzzy passes skip strings outside ratio_length_window; none of those could have scored high enough,
+    including at the boundary ("ab" against "abab" is exactly 66.67) and for fractional cutoffs."""
+    rng = random.Random(11)
+    strings = ["".join(rng.choice("ab ") for _ in range(rng.randint(1, 30))) for _ in range(600)]
+    for needle in strings[:150]:
+        shortest, longest = search.ratio_length_window(len(needle), cutoff)
+        for other in strings:
+            if fuzz.ratio(needle, other, processor=None) >= cutoff:
+                assert shortest <= len(other) <= longest, (needle, other)
+    assert search.ratio_length_window(2, 200 / 3) == (1, 4)  # "ab" reaches 66.67 against "abab" and "a"
+
+
 def test_typo_correction_compares_only_words_that_can_reach_the_cutoff() -> None:
     """Skipping words by length finds what a comparison with every plain word finds; codes are never offered."""
     rng = random.Random(3)
