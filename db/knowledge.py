@@ -75,7 +75,9 @@ class PlatformDirectory:
     texts: list[str]
     owners: list[list[int]]
     exact: dict[str, int]
-    words: list[tuple[str, int]]
+    # The distinct words of the names A–Z, and the positions of the names having each (ascending).
+    words: list[str]
+    postings: dict[str, list[int]]
     slugs: dict[str, int] = field(default_factory=dict)
     labels: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     # (country, number of platforms) A–Z: every country-filtered search resolves its country against these.
@@ -117,9 +119,10 @@ class PlatformDirectory:
             named += [(person["name"], "person") for person in people if person.get("name")]
             for label, kind_of_key in named:
                 add(fold(label), NameKey(platform_id, label, kind_of_key, rank))
-        words = sorted(
-            (word, position) for position, text in enumerate(texts) for word in set(text.replace("-", " ").split())
-        )
+        postings: dict[str, list[int]] = {}
+        for position, text in enumerate(texts):
+            for word in set(text.replace("-", " ").split()):
+                postings.setdefault(word, []).append(position)
         countries = sorted(Counter(row[5] for row in rows).items())
         by_length = sorted(range(len(texts)), key=lambda position: len(texts[position]))
         return cls(
@@ -127,7 +130,8 @@ class PlatformDirectory:
             texts=texts,
             owners=owners,
             exact=exact,
-            words=words,
+            words=sorted(postings),
+            postings=postings,
             slugs=slugs,
             labels=labels,
             countries=countries,
@@ -160,13 +164,22 @@ class PlatformDirectory:
                     break
         return list(best.values())
 
+    def platforms_in_country(self, country: str) -> list[int]:
+        """The ids of a country's platforms (matched folded: "norway", "Türkiye"/"Turkiye"), A–Z by name."""
+        position = self.exact.get(fold(country))
+        if position is None:
+            return []
+        ids = {self.keys[index].platform_id for index in self.owners[position] if self.keys[index].field == "country"}
+        return sorted(ids, key=lambda platform_id: self.labels[platform_id][0])
+
     def _fuzzy_scores(self, needle: str, cutoff: float, limit: int) -> dict[int, float]:
         """Whole-string typos and word-set overlap (rapidfuzz, C++), plus names a typed fragment begins."""
         scores: dict[int, float] = {}
         # A fragment counts when a name, or one of its words, begins with it ("tekn", "vernetzt"); a short
         # name merely sitting inside what was typed does not ("univERCity" is not the ERC).
         if len(needle) >= 3:
-            for _, position in itertools.islice(self._words_beginning(needle), limit * 8):
+            beginning = (position for word in self._words_beginning(needle) for position in self.postings[word])
+            for position in itertools.islice(beginning, limit * 8):
                 scores[position] = 90.0 if self.texts[position].startswith(needle) else 86.0
         if len({self.keys[self.owners[position][0]].platform_id for position in scores}) >= limit:
             return scores
@@ -198,19 +211,19 @@ class PlatformDirectory:
         """Positions of the names that have one of the needle's words, or a word it begins (3+ letters)."""
         positions: set[int] = set()
         for word in set(needle.replace("-", " ").split()) - STOPWORDS:
-            for name_word, position in self._words_beginning(word):
+            for name_word in self._words_beginning(word):
                 if len(word) < 3 and name_word != word:
                     break  # the word itself sorts first; a short one does not count as a beginning
-                positions.add(position)
+                positions.update(self.postings[name_word])
         return positions
 
-    def _words_beginning(self, prefix: str) -> Iterator[tuple[str, int]]:
-        """The index's (word, name position) entries whose word begins with `prefix`, A–Z.
+    def _words_beginning(self, prefix: str) -> Iterator[str]:
+        """The names' words that begin with `prefix`, A–Z.
 
-        Walked by index from the bisection point: islice over the list would step through every entry before it.
+        Walked by index from the bisection point: islice over the list would step through every word before it.
         """
-        index = bisect.bisect_left(self.words, (prefix, -1))
-        while index < len(self.words) and self.words[index][0].startswith(prefix):
+        index = bisect.bisect_left(self.words, prefix)
+        while index < len(self.words) and self.words[index].startswith(prefix):
             yield self.words[index]
             index += 1
 
@@ -264,16 +277,22 @@ class PlatformLookup:
 def find_platform(session: Session, query: str) -> PlatformLookup:
     """The platform a member means by a name, acronym, alias or country; NotFoundError suggests others."""
     directory = cached_platform_directory(session)
-    matches = directory.match(query, limit=10)
+    # Confident matches first: a fuzzy pass at that cutoff skips every name too different in length to reach
+    # it (most of them, with thousands of platforms). Only a miss pays for the wider pass behind "did you mean".
+    matches = directory.match(query, limit=10, cutoff=CONFIDENT_MATCH)
     if not matches or matches[0].score < CONFIDENT_MATCH:
-        names = _names(session, [match.platform_id for match in matches[:3]])
+        suggestions = directory.match(query, limit=10)
+        names = _names(session, [match.platform_id for match in suggestions[:3]])
         hint = f" Did you mean: {' · '.join(names)}?" if names else " Try `/platform list` to see them all."
         raise NotFoundError(f"No platform matches “{_quote(query)}”.{hint}")
     best = matches[0]
     platform = platform_by_id(session, best.platform_id)
     others: list[Platform] = []
     if best.field in ("country", "region"):
-        others = list(session.scalars(_OTHERS_IN_COUNTRY, {"country": platform.country, "platform_id": platform.id}))
+        # Chosen from the directory, which knows every platform's country: the database would scan them all.
+        wanted = [other for other in directory.platforms_in_country(platform.country) if other != platform.id]
+        by_id = {other.id: other for other in session.scalars(_PLATFORMS_BY_ID, {"ids": wanted[:MAX_OTHERS_SHOWN]})}
+        others = [by_id[other] for other in wanted[:MAX_OTHERS_SHOWN] if other in by_id]
     return PlatformLookup(platform=platform, matched=best, others_in_country=others)
 
 
@@ -284,12 +303,7 @@ _PLATFORM_CARD = (
     .options(joinedload(Platform.practices).load_only(Practice.title, Practice.status))
     .where(Platform.id == bindparam("platform_id"))
 )
-_OTHERS_IN_COUNTRY = (
-    select(Platform)
-    .where(func.lower(Platform.country) == func.lower(bindparam("country")), Platform.id != bindparam("platform_id"))
-    .order_by(Platform.name)
-    .limit(MAX_OTHERS_SHOWN)
-)
+_PLATFORMS_BY_ID = select(Platform).where(Platform.id.in_(bindparam("ids", expanding=True)))
 
 
 def _names(session: Session, platform_ids: list[int]) -> list[str]:
