@@ -162,3 +162,25 @@ async def test_a_long_batch_commits_within_its_time_budget(
     counts = await asyncio.gather(*(writer.run(slow_vote, member) for member in range(10, 30)))
     assert counts == list(range(1, 21))
     assert len(writer.batch_sizes) > 2 and max(writer.batch_sizes) < 20
+
+
+@pytest.mark.sqlite_only
+async def test_a_long_stream_of_actions_lets_other_writers_in_between(
+    sessions: async_sessionmaker[AsyncSession], writer: Writer
+) -> None:
+    """The writer runs transaction after transaction while actions keep waiting, but gives up its turn at the
+    write lock after TURN_SECONDS: a moderator's write lands mid-stream, not after the whole queue."""
+    panel_id = await open_panel(sessions)
+    question = await ask(writer, panel_id, 1, distinct_text(1))
+
+    def slow_vote(session: Session, member: int) -> int:
+        time.sleep(0.01)
+        return panels.toggle_vote(session, question_id=question.id, member_id=member).votes
+
+    votes = [asyncio.ensure_future(writer.run(slow_vote, member)) for member in range(100, 160)]  # ~0.6 s of work
+    await asyncio.sleep(0.05)
+    async with sessions.begin() as session:
+        await panels.set_question_message(session, question_id=question.id, message_id=123)
+    waiting_votes = sum(not vote.done() for vote in votes)
+    assert await asyncio.gather(*votes) == list(range(1, 61))
+    assert waiting_votes >= 20, "the moderator's write should not have waited for the whole stream of votes"
