@@ -384,10 +384,12 @@ def autocomplete_practices(session: Session, current: str, limit: int = 25) -> l
         )
         return [(title, slug) for title, slug in rows]
     hits = search_documents(session, current, kinds=("practice",), limit=limit)
-    slugs = dict(
-        (session.execute(select(Practice.id, Practice.slug).where(Practice.id.in_([h.ref_id for h in hits])))).all()
-    )
+    slugs = dict(session.connection().execute(_SLUGS, {"ids": [hit.ref_id for hit in hits]}).tuples().all())
     return [(hit.title, slugs[hit.ref_id]) for hit in hits if hit.ref_id in slugs]
+
+
+# Built once: autocomplete runs it on every keystroke.
+_SLUGS = select(Practice.id, Practice.slug).where(Practice.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)

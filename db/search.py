@@ -176,10 +176,9 @@ def _telling_terms(session: Session, terms: list[str], country: str | None, topi
         probe = "SELECT 1 FROM search_documents WHERE search_vector @@ to_tsquery('english', :match{i}) LIMIT :cap"
         matches = terms
     # One statement, one count per term (on PostgreSQL over every document: the filters come later).
-    counts = session.connection().execute(
-        _sql("SELECT " + ", ".join(f"(SELECT count(*) FROM ({probe.format(i=i)}) AS m{i})" for i in range(len(terms)))),
-        {"cap": ANY_TERM_CANDIDATES, **{f"match{i}": match for i, match in enumerate(matches)}},
-    ).one()
+    probes = ", ".join(f"(SELECT count(*) FROM ({probe.format(i=i)}) AS m{i})" for i in range(len(terms)))
+    parameters = {"cap": ANY_TERM_CANDIDATES, **{f"match{i}": match for i, match in enumerate(matches)}}
+    counts = session.connection().execute(_sql(f"SELECT {probes}"), parameters).one()
     found = [(term, count) for term, count in zip(terms, counts, strict=True) if count]
     telling = [term for term, count in found if count < ANY_TERM_CANDIDATES]
     return telling or [term for term, _count in found]
