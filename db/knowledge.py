@@ -384,7 +384,7 @@ def autocomplete_practices(session: Session, current: str, limit: int = 25) -> l
         )
         return [(title, slug) for title, slug in rows]
     hits = search_documents(session, current, kinds=("practice",), limit=limit)
-    slugs = dict(session.connection().execute(_SLUGS, {"ids": [hit.ref_id for hit in hits]}).tuples().all())
+    slugs = dict(session.connection().execute(_SLUGS, {"ids": [hit.ref_id for hit in hits]}).all())
     return [(hit.title, slugs[hit.ref_id]) for hit in hits if hit.ref_id in slugs]
 
 
