@@ -26,9 +26,9 @@ from db.search import (
     cached_vocabulary,
     fold,
     knowledge_stamp,
-    ratio_length_window,
     search_documents,
     upsert_document,
+    within_ratio_reach,
 )
 
 PUBLISHED = "published"
@@ -183,12 +183,10 @@ class PlatformDirectory:
                 scores[position] = 90.0 if self.texts[position].startswith(needle) else 86.0
         if len({self.keys[self.owners[position][0]].platform_id for position in scores}) >= limit:
             return scores
-        shortest, longest = ratio_length_window(len(needle), cutoff)
-        low = bisect.bisect_left(self.lengths, shortest)
-        high = bisect.bisect_right(self.lengths, longest)
+        reach = within_ratio_reach(self.lengths, len(needle), cutoff)
         # (scorer, weight, texts, their positions)
         passes: list[tuple[Callable[..., float], float, list[str], list[int]]] = [
-            (fuzz.ratio, 1.0, self.texts_by_length[low:high], self.positions_by_length[low:high])
+            (fuzz.ratio, 1.0, self.texts_by_length[reach], self.positions_by_length[reach])
         ]
         if " " in needle:
             # Word-set overlap only among names sharing a word with the query (an index lookup): over every

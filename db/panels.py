@@ -633,7 +633,7 @@ async def question_by_number(session: AsyncSession, *, panel_id: int, number: in
 
 
 def vote_count(session: Session, question_id: int) -> int:
-    return session.scalar(_VOTE_COUNT, {"question_id": question_id}) or 0
+    return session.connection().execute(_VOTE_COUNT, {"question_id": question_id}).scalar_one()
 
 
 def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOutcome:
@@ -659,8 +659,7 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
     voted = connection.execute(_ADD_VOTE[connection.dialect.name], {**vote, "voted_at": utcnow()}).rowcount == 1
     if not voted:
         connection.execute(_TAKE_BACK_VOTE, vote)
-    votes = connection.execute(_VOTE_COUNT, {"question_id": question_id}).scalar_one()
-    return VoteOutcome(question_id, panel_id, number, message_id, voted, votes)
+    return VoteOutcome(question_id, panel_id, number, message_id, voted, vote_count(session, question_id))
 
 
 def list_questions(
@@ -674,7 +673,9 @@ def list_questions(
     """A panel's questions in the given states with their vote counts, most voted or newest first."""
     if sort not in SORTS:
         raise InvalidInputError(f"Sort by {' or '.join(SORTS)}.")
-    parameters = {"panel_id": panel_id, "statuses": list(statuses), "limit": limit}
+    parameters: dict[str, object] = {"panel_id": panel_id, "statuses": list(statuses)}
+    if limit is not None:
+        parameters["limit"] = limit
     rows = session.execute(_ranking(sort, limited=limit is not None), parameters).all()
     return [RankedQuestion(question, votes) for question, votes in rows]
 

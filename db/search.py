@@ -282,6 +282,13 @@ def ratio_length_window(size: int, score: float) -> tuple[int, int]:
     return math.ceil(size * score / (200 - score) - slack), math.floor(size * (200 - score) / score + slack)
 
 
+def within_ratio_reach(lengths: list[int], size: int, score: float) -> slice:
+    """The part of a list of strings sorted by length (`lengths`, ascending) that can reach `score` in
+    fuzz.ratio against a string of `size` characters."""
+    shortest, longest = ratio_length_window(size, score)
+    return slice(bisect.bisect_left(lengths, shortest), bisect.bisect_right(lengths, longest))
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The indexed words, for typo correction: all of them to know a word, the plain-letter ones (sorted by
@@ -298,11 +305,9 @@ class Vocabulary:
 
     def closest(self, term: str) -> str | None:
         """The plain word nearest to `term` (fuzz.ratio at least TYPO_MIN_SCORE), if any."""
-        shortest, longest = ratio_length_window(len(term), TYPO_MIN_SCORE)
-        low = bisect.bisect_left(self.lengths, shortest)
-        high = bisect.bisect_right(self.lengths, longest)
+        reach = within_ratio_reach(self.lengths, len(term), TYPO_MIN_SCORE)
         best = process.extractOne(
-            term, self.by_length[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_MIN_SCORE
+            term, self.by_length[reach], scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_MIN_SCORE
         )
         return best[0] if best else None
 
