@@ -41,7 +41,7 @@ EXPORT_FORMATS = ("csv", "markdown", "json")
 # Two questions are the same question in other words when their content words overlap this much
 # (token_set_ratio) *and* their word order/wording is close enough (token_sort_ratio). The second test
 # stops a short question from matching every longer one that contains it ("urgent challenges?" vs
-# "urgent challenges for teacher training in rural Norway?"). Tuned on tests/unit/test_panels_similarity.py.
+# "urgent challenges for teacher training in rural Norway?"). Tuned on tests/unit/test_panels_parsing.py.
 SIMILAR_SET_SCORE = 88
 SIMILAR_SORT_SCORE = 70
 # Words that carry no meaning for telling questions apart, on top of the search stopwords.
@@ -565,14 +565,14 @@ def find_similar_question(session: Session, *, panel_id: int, text: str) -> Simi
         return None
     # Every open question, on every ask: Core rows on the connection, without the ORM's per-row work.
     rows = session.connection().execute(_OPEN_QUESTIONS, {"panel_id": panel_id}).all()
-    # The C++ scorer shortlists by word overlap over all open questions at once; the wording test then
-    # runs only on the few left.
+    # The C++ scorer shortlists by wording over all open questions at once (half the cost of the word-overlap
+    # score); the overlap test then runs only on the few left.
     shortlist = process.extract(
         wanted,
         [normalise_question(text) for _id, _number, text in rows],
-        scorer=fuzz.token_set_ratio,
+        scorer=fuzz.token_sort_ratio,
         processor=None,
-        score_cutoff=SIMILAR_SET_SCORE,
+        score_cutoff=SIMILAR_SORT_SCORE,
         limit=None,
     )
     scored = [

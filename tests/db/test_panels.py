@@ -16,7 +16,8 @@ from db import panels
 from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.models import Question, Vote
 from db.models.base import utcnow
-from db.panels import QuestionRules, SimilarQuestionError
+from db.panels import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
+from tests.unit.test_panels_parsing import DIFFERENT_QUESTIONS, SAME_QUESTION
 
 CHANNEL = 300000000000000001
 GUILD = 100000000000000001
@@ -214,6 +215,24 @@ async def test_ask_question_similar_to_hidden_or_answered_is_not_flagged(session
         await panels.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
     again = await ask(sessions, panel_id, 2, "What are your most urgent challenges?")
     assert again.number == 2
+
+
+async def test_find_similar_question_returns_the_best_pair_are_similar_accepts(sessions: Sessions) -> None:
+    """The shortlist over all open questions drops nothing the pairwise rule would accept."""
+    pairs = SAME_QUESTION + DIFFERENT_QUESTIONS
+    panel_id = await open_panel(sessions)
+    rules = QuestionRules(cooldown_seconds=0)
+    for member, (first, _second) in enumerate(pairs):
+        await ask(sessions, panel_id, member, first, rules=rules, allow_similar=True)
+    opened = [(number, normalise_question(first)) for number, (first, _second) in enumerate(pairs, start=1)]
+    for _first, second in pairs:
+        wanted = normalise_question(second)
+        accepted = [(similarity(wanted, text), number) for number, text in opened if are_similar(wanted, text)]
+        async with sessions.begin() as session:
+            found = await session.run_sync(panels.find_similar_question, panel_id=panel_id, text=second)
+        best = max((score for score, _number in accepted), default=None)
+        assert (found.number if found else None) in ({n for score, n in accepted if score == best} or {None}), second
+    assert any(are_similar(normalise_question(second), text) for _first, second in pairs for _n, text in opened)
 
 
 async def test_ask_question_concurrent_numbers_are_unique_and_gapless(sessions: Sessions) -> None:
