@@ -56,6 +56,8 @@ NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", 
 PANELIST_SEPARATORS = re.compile(r"[;\n]+")
 ORGANISATION_IN_PARENS = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<organisation>[^()]*)\)$")
 ORGANISATION_AFTER_DASH = re.compile(r"^(?P<name>.+?)\s+[–—-]\s+(?P<organisation>.+)$")
+# Invisible in Discord, and one of them separates questions in the near-duplicate check: dropped from questions.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 # --- pure helpers ---------------------------------------------------------------------------------------
@@ -490,7 +492,7 @@ def ask_question(
     Synchronous: the bot runs it through the writer (db/writer.py), which commits many at once.
     """
     now = now or utcnow()
-    text = text.strip()
+    text = CONTROL_CHARACTERS.sub("", text).strip()
     if len(text) < rules.min_length:
         raise InvalidInputError(
             f"Your question is too short: write at least {rules.min_length} characters (it has {len(text)})."
@@ -553,8 +555,18 @@ def _check_member_limits(
         )
 
 
-_OPEN_QUESTIONS = select(Question.id, Question.number, Question.text).where(
+# Every open question's text in one string: one row instead of a thousand (the per-row objects were two thirds
+# of the near-duplicate check, which runs inside the write lock on every ask). Question text never holds the
+# separator: ask_question drops control characters.
+QUESTION_SEPARATOR = "\x1e"
+_OPEN_QUESTION_TEXTS = select(func.aggregate_strings(Question.text, QUESTION_SEPARATOR)).where(
     Question.panel_id == bindparam("panel_id"), Question.status == OPEN
+)
+_OPEN_QUESTION_WITH_TEXT = (
+    select(Question.id, Question.number)
+    .where(Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.text == bindparam("text"))
+    .order_by(Question.number)
+    .limit(1)
 )
 
 
@@ -563,27 +575,33 @@ def find_similar_question(session: Session, *, panel_id: int, text: str) -> Simi
     wanted = normalise_question(text)
     if not wanted:
         return None
-    # Every open question, on every ask: Core rows on the connection, without the ORM's per-row work.
-    rows = session.connection().execute(_OPEN_QUESTIONS, {"panel_id": panel_id}).all()
+    connection = session.connection()
+    joined = connection.execute(_OPEN_QUESTION_TEXTS, {"panel_id": panel_id}).scalar()
+    if not joined:
+        return None
+    texts = joined.split(QUESTION_SEPARATOR)
     # The C++ scorer shortlists by wording over all open questions at once (half the cost of the word-overlap
     # score); the overlap test then runs only on the few left.
     shortlist = process.extract(
         wanted,
-        [normalise_question(text) for _id, _number, text in rows],
+        [normalise_question(text) for text in texts],
         scorer=fuzz.token_sort_ratio,
         processor=None,
         score_cutoff=SIMILAR_SORT_SCORE,
         limit=None,
     )
     scored = [
-        (similarity(wanted, candidate), rows[index])
+        (similarity(wanted, candidate), index)
         for candidate, _score, index in shortlist
         if are_similar(wanted, candidate)
     ]
-    if not scored:
-        return None
-    _score, (question_id, number, text) = max(scored, key=lambda pair: pair[0])
-    return SimilarQuestion(question_id, number, text)
+    # Best first; a text stored before control characters were dropped could hold the separator, and its pieces
+    # name no question.
+    for _score, index in sorted(scored, key=lambda pair: pair[0], reverse=True):
+        found = connection.execute(_OPEN_QUESTION_WITH_TEXT, {"panel_id": panel_id, "text": texts[index]}).first()
+        if found:
+            return SimilarQuestion(found.id, found.number, texts[index])
+    return None
 
 
 async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:

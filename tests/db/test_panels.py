@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panels
@@ -233,6 +233,34 @@ async def test_find_similar_question_returns_the_best_pair_are_similar_accepts(s
         best = max((score for score, _number in accepted), default=None)
         assert (found.number if found else None) in ({n for score, n in accepted if score == best} or {None}), second
     assert any(are_similar(normalise_question(second), text) for _first, second in pairs for _n, text in opened)
+
+
+async def test_ask_question_drops_control_characters(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    stored = await ask(sessions, panel_id, 1, "How\x1e is industry\x00 involved\r\nin LUMA?\x07")
+    assert stored.text == "How is industry involved\nin LUMA?"
+    with pytest.raises(InvalidInputError, match="too short"):
+        await ask(sessions, panel_id, 2, "Why\x1e\x1e\x1e\x1e\x1e")
+
+
+async def test_find_similar_question_skips_a_stored_text_holding_the_separator(sessions: Sessions) -> None:
+    """Rows stored before control characters were dropped: their pieces match nothing, the others still match."""
+    panel_id = await open_panel(sessions)
+    original = await ask(sessions, panel_id, 1, "How is industry involved in the activities of your platform?")
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Question)
+            .where(Question.id == original.id)
+            .values(text=f"How is industry involved in the activities of your platform?{panels.QUESTION_SEPARATOR}x")
+        )
+    other = await ask(sessions, panel_id, 2, "In which ways is industry involved in the activities of your platform?")
+    async with sessions.begin() as session:
+        found = await session.run_sync(
+            panels.find_similar_question,
+            panel_id=panel_id,
+            text="How is industry involved in the activities of your platform?",
+        )
+    assert found is not None and found.number == other.number
 
 
 async def test_ask_question_concurrent_numbers_are_unique_and_gapless(sessions: Sessions) -> None:
