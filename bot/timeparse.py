@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil import parser as dateutil_parser
 from dateutil import rrule
+from rapidfuzz import fuzz, process
 
 from db.errors import InvalidInputError
 
@@ -99,14 +100,20 @@ class ParsedTime:
 
 
 def zone_named(name: str) -> ZoneInfo:
-    """The IANA zone for a name, case-insensitively; TimeInputError suggests how to write it."""
+    """The IANA zone for a name or, as members type it, a city ("helsinki", "new york"), in any case.
+
+    TimeInputError suggests the zones that come closest.
+    """
     wanted = name.strip()
-    canonical = _zone_index().get(wanted.casefold().replace(" ", "_"))
+    key = wanted.casefold().replace(" ", "_")
+    canonical = _zone_index().get(key) or _city_index().get(key)
     try:
         return ZoneInfo(canonical or wanted)
     except (ZoneInfoNotFoundError, ValueError):
+        close = suggest_zones(wanted, limit=3) if wanted else []
+        hint = f"Did you mean {' or '.join(close)}? " if close else ""
         raise TimeInputError(
-            f"“{wanted[:60]}” is not a time zone I know. Use an IANA name like Europe/Brussels, Europe/Lisbon "
+            f"“{wanted[:60]}” is not a time zone I know. {hint}Use an IANA name like Europe/Brussels, Europe/Lisbon "
             "or Europe/Kyiv (pick one from the list as you type)."
         ) from None
 
@@ -116,8 +123,31 @@ def _zone_index() -> dict[str, str]:
     return {zone.casefold(): zone for zone in available_timezones()}
 
 
+@cache
+def _city_index() -> dict[str, str]:
+    """City → zone, for the cities that name one zone (or one in Europe: Nicosia, Istanbul)."""
+    by_city: dict[str, list[str]] = {}
+    for zone in sorted(available_timezones()):
+        if "/" in zone:
+            by_city.setdefault(zone.rsplit("/", 1)[1].casefold(), []).append(zone)
+    index: dict[str, str] = {}
+    for city, zones in by_city.items():
+        chosen = zones if len(zones) == 1 else [zone for zone in zones if zone.startswith("Europe/")]
+        if len(chosen) == 1:
+            index[city] = chosen[0]
+    return index
+
+
+def _zones_spelled_like(key: str) -> list[str]:
+    """Zones whose city is a typo away from what was typed ("helsinkii")."""
+    cities = _city_index()
+    found = process.extract(key, list(cities), scorer=fuzz.ratio, score_cutoff=85, limit=3)
+    return [cities[city] for city, _score, _index in found]
+
+
 def suggest_zones(current: str, limit: int = 25) -> list[str]:
-    """Zones matching what a member has typed: city or region, spaces or underscores; coalition zones first."""
+    """Zones matching what a member has typed: city or region, spaces or underscores; coalition zones first;
+    failing that, cities a typo away."""
     wanted = current.strip().casefold().replace(" ", "_")
     if not wanted:
         return list(COALITION_ZONES[:limit])
@@ -125,7 +155,7 @@ def suggest_zones(current: str, limit: int = 25) -> list[str]:
     ranked = [z for z in COALITION_ZONES if wanted in z.casefold()]
     ranked += [z for z in zones if z.casefold().split("/")[-1].startswith(wanted) and z not in ranked]
     ranked += [z for z in zones if wanted in z.casefold() and z not in ranked]
-    return ranked[:limit]
+    return ranked[:limit] or _zones_spelled_like(wanted)[:limit]
 
 
 def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:

@@ -246,6 +246,16 @@ async def test_timezone_set_and_show(cog: Events, fake_bot: FakeBot) -> None:
     assert "not a time zone" in unknown.reply.content and unknown.reply.ephemeral
 
 
+async def test_timezone_set_reads_a_city_and_suggests_on_a_typo(cog: Events, fake_bot: FakeBot) -> None:
+    by_city, show = FakeInteraction(fake_bot, member()), FakeInteraction(fake_bot, member())
+    await run_command(cog.timezone_set, by_city, zone="helsinki")
+    await run_command(cog.timezone_show, show)
+    assert "**Europe/Helsinki** (you set it" in show.reply.content
+    typo = FakeInteraction(fake_bot, member())
+    await run_command(cog.timezone_set, typo, zone="Helsinkii")
+    assert "Did you mean Europe/Helsinki?" in typo.reply.content and typo.reply.ephemeral
+
+
 async def test_create_reads_start_in_creator_zone(cog: Events, fake_bot: FakeBot) -> None:
     await run_command(cog.timezone_set, FakeInteraction(fake_bot, moderator()), zone="Europe/Kyiv")
     await create(cog, FakeInteraction(fake_bot, moderator()), start="2027-05-04 14:00")

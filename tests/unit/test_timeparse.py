@@ -105,10 +105,29 @@ def test_zone_named_accepts_any_case_and_refuses_unknown() -> None:
         zone_named("Mars/Olympus")
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("helsinki", "Europe/Helsinki"), (" New York ", "America/New_York"), ("LISBON", "Europe/Lisbon"),
+     ("istanbul", "Europe/Istanbul"), ("utc", "UTC"), ("cet", "CET")],
+)  # fmt: skip
+def test_zone_named_reads_a_city_as_its_zone(typed: str, zone: str) -> None:
+    assert zone_named(typed).key == zone
+
+
+def test_zone_named_suggests_the_closest_zones() -> None:
+    with pytest.raises(TimeInputError) as raised:
+        zone_named("Helsinkii")
+    assert "Did you mean Europe/Helsinki?" in raised.value.user_message
+    with pytest.raises(TimeInputError) as raised:
+        zone_named("Indianapolis")  # two zones carry that name: neither is guessed
+    assert "Did you mean America/Indiana/Indianapolis or America/Indianapolis?" in raised.value.user_message
+
+
 def test_suggest_zones_puts_coalition_zones_first_and_finds_cities() -> None:
     assert suggest_zones("")[0] == "Europe/Lisbon" and "Europe/Kyiv" in suggest_zones("")
     assert suggest_zones("kyiv") == ["Europe/Kyiv"]
     assert suggest_zones("new york")[0] == "America/New_York"
+    assert suggest_zones("helsinkii") == ["Europe/Helsinki"]
 
 
 @pytest.mark.parametrize(
