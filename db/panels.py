@@ -940,7 +940,9 @@ async def export_panel(session: AsyncSession, *, panel_id: int, fmt: str) -> Exp
         content, extension = _render_csv(rows), "csv"
     elif fmt == "json":
         header = {"id": panel.id, "title": panel.title, "opened_at": panel.created_at.isoformat()}
-        content = json.dumps({"panel": header, "questions": rows}, ensure_ascii=False, indent=2)
+        # No panelist, not answered yet: null in JSON (a question's text, status and author are never empty).
+        questions = [{key: None if value == "" else value for key, value in row.items()} for row in rows]
+        content = json.dumps({"panel": header, "questions": questions}, ensure_ascii=False, indent=2)
         extension = "json"
     else:
         content, extension = _render_markdown(panel, rows), "md"

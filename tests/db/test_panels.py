@@ -472,6 +472,11 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
     assert rows[2]["status"] == "hidden"
     document = json.loads(exports["json"].content)
     assert [q["author"] for q in document["questions"]] == ["111", "anonymous", "333"]
+    assert [(q["panelist"], q["answered_at"] is None) for q in document["questions"]] == [
+        ("Jan Lundell (Central Finland LUMA Centre)", False),
+        (None, True),
+        (None, True),
+    ]
     markdown = exports["markdown"].content.decode()
     assert "## #2 (open, 0 votes)" in markdown and "by anonymous." in markdown
     for export in exports.values():
