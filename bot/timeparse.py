@@ -303,11 +303,15 @@ def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
     phrase = " ".join(text.strip().casefold().split())
     match = re.fullmatch(TIME_OF_DAY, phrase)
     if match:
+        at = _time_of_day(match)
         local_start = start.astimezone(zone)
-        end = localize(datetime.combine(local_start.date(), _time_of_day(match)), zone)
-        if end.instant <= start:
-            end = localize(datetime.combine(local_start.date() + timedelta(days=1), _time_of_day(match)), zone)
-        return end
+        end = localize(datetime.combine(local_start.date(), at), zone)
+        if end.instant > start:
+            return end
+        next_day = local_start.date() + timedelta(days=1)
+        end = localize(datetime.combine(next_day, at), zone)
+        rolled = f"The end {at:%H:%M} is not after the start, so it is read as the next day, {next_day:%A}."
+        return ParsedTime(end.instant, end.zone, " ".join(filter(None, (rolled, end.note))))
     return parse_time(text, zone=zone, now=start, future=False)
 
 

@@ -492,6 +492,7 @@ def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
         f"✅ {verb} **{inert(event.title)}** (event #{event.id}){changed}.",
         f"🗓️ Starts {stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}), read as "
         f"{local:%A %-d %B %Y %H:%M} {local:%Z} in {event.timezone}.",
+        f"🏁 Ends {stamp(event.ends_at)}.",
         f"⏰ Reminders: {describe_reminders(event.reminder_offsets)}"
         + (f" ({len(saved.plan.added)} newly planned)." if saved.plan.added else "."),
     ]

@@ -86,6 +86,15 @@ async def test_create_announces_with_rsvp_buttons_plans_reminders_and_echoes_tim
     assert len(timer_jobs(fake_bot)) == 2  # 1h and 10m before a webinar; 1d was already past
 
 
+async def test_create_echoes_the_end_and_says_when_it_rolls_to_the_next_day(cog: Events, fake_bot: FakeBot) -> None:
+    interaction = FakeInteraction(fake_bot, moderator())
+    await create(cog, interaction, start="2027-03-04 15:00", end="14:00")
+    (event,) = await stored(fake_bot)
+    assert event.ends_at - event.starts_at == timedelta(hours=23)
+    assert f"🏁 Ends <t:{int(event.ends_at.timestamp())}:F>." in interaction.reply.content
+    assert "⚠️ The end 14:00 is not after the start, so it is read as the next day, Friday." in interaction.reply.content
+
+
 async def test_create_mirrors_to_scheduled_events_when_allowed(cog: Events, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, moderator(), app_permissions=MANAGE_EVENTS)
     await create(cog, interaction, location="Online", duration="90m")

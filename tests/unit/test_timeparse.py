@@ -161,7 +161,11 @@ def test_parse_duration_and_end() -> None:
         parse_duration("long")
     start = datetime(2027, 3, 4, 13, 0, tzinfo=UTC)  # 14:00 in Brussels
     assert parse_end("16:30", start=start, zone=BRUSSELS).instant == datetime(2027, 3, 4, 15, 30, tzinfo=UTC)
-    assert parse_end("01:00", start=start, zone=BRUSSELS).instant == datetime(2027, 3, 5, 0, 0, tzinfo=UTC)
+    same_day = parse_end("16:30", start=start, zone=BRUSSELS)
+    assert same_day.note is None
+    next_day = parse_end("01:00", start=start, zone=BRUSSELS)
+    assert next_day.instant == datetime(2027, 3, 5, 0, 0, tzinfo=UTC)
+    assert next_day.note == "The end 01:00 is not after the start, so it is read as the next day, Friday."
 
 
 def test_weekly_occurrences_keep_local_time_across_both_dst_changes() -> None:
