@@ -77,9 +77,8 @@ def query_terms(query: str) -> list[str]:
 
 
 def fts_expression(terms: list[str], *, match_all: bool, country: str | None = None, topic: str | None = None) -> str:
-    """An FTS5 MATCH expression of quoted terms (quoting makes every term a plain string, and a term of several
-    words a phrase), narrowed to a country's and a topic's documents inside the index, where the narrowing is
-    cheap."""
+    """An FTS5 MATCH expression of quoted terms (quoting makes every term a plain string), narrowed to a
+    country's and a topic's documents inside the index, where the narrowing is cheap."""
     # The terms are looked for in the text columns only: "platform" or "Finland" in a query is not a match
     # for every platform or every Finnish document through the filter columns.
     expression = "{title body topics} : (" + (" AND " if match_all else " OR ").join(f'"{t}"' for t in terms) + ")"
@@ -131,8 +130,7 @@ def search_documents(
     offset: int = 0,
     match_any: bool = True,
 ) -> list[SearchHit]:
-    """Rank documents for a query, best first: the terms as a phrase, then all terms, else any term, else
-    typo-corrected terms.
+    """Rank documents for a query, best first: all terms, else any term, else typo-corrected terms.
 
     With `match_any=False` every term (or its typo correction) must match: for naming one thing exactly.
     """
@@ -141,26 +139,18 @@ def search_documents(
         return []
     search = _fts_search if session.get_bind().dialect.name == "sqlite" else _postgres_search
     wanted = offset + limit
-    # "teacher training" as words side by side first: bm25 alone ranked a toolbox with a "teachers' guide"
-    # and "recruitment training" above certified teacher training.
-    hits = search(session, [" ".join(terms)], True, kinds, country, topic, wanted) if len(terms) > 1 else []
-    if len(hits) < wanted:
-        _add_new(hits, search(session, terms, True, kinds, country, topic, wanted))
+    hits = search(session, terms, True, kinds, country, topic, wanted)
     if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
+        seen = {(hit.kind, hit.ref_id) for hit in hits}
         telling = _telling_terms(session, terms, country, topic)
         if telling:
-            _add_new(hits, search(session, telling, False, kinds, country, topic, wanted))
+            more = search(session, telling, False, kinds, country, topic, wanted)
+            hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
     if not hits:
         corrected = correct_terms(session, terms)
         if corrected != terms:
             hits = search(session, corrected, not match_any, kinds, country, topic, wanted)
     return hits[offset:wanted]
-
-
-def _add_new(hits: list[SearchHit], more: list[SearchHit]) -> None:
-    """Append the hits of a later, weaker pass that an earlier pass did not already find."""
-    seen = {(hit.kind, hit.ref_id) for hit in hits}
-    hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
 
 
 @functools.lru_cache(maxsize=256)
@@ -251,9 +241,8 @@ def _postgres_search(
     """PostgreSQL full text: a weighted, stemmed tsvector (title A, topics B, body D) ranked by ts_rank_cd."""
     filters = []
     params: dict[str, object] = {
-        # Terms are plain letters and digits (see WORD), so joining them cannot form tsquery syntax; a term of
-        # several words is a phrase (words side by side).
-        "query": (" & " if match_all else " | ").join(term.replace(" ", " <-> ") for term in terms),
+        # Terms are plain letters and digits (see WORD), so joining them cannot form tsquery syntax.
+        "query": (" & " if match_all else " | ").join(terms),
         "limit": limit,
         "candidates": RANKED_CANDIDATES if match_all else ANY_TERM_CANDIDATES,
     }
