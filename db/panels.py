@@ -873,8 +873,12 @@ async def member_questions(session: AsyncSession, *, member_id: int) -> list[Que
 EXPORT_COLUMNS = ("number", "text", "panelist", "status", "votes", "asked_at", "answered_at", "author")
 
 
-def _export_rows(ranked: list[RankedQuestion]) -> list[dict[str, str | int]]:
-    rows: list[dict[str, str | int]] = []
+# None where a question has no panelist or no answer yet: null in JSON, an empty cell in CSV (csv writes None so).
+ExportRow = dict[str, str | int | None]
+
+
+def _export_rows(ranked: list[RankedQuestion]) -> list[ExportRow]:
+    rows: list[ExportRow] = []
     for item in sorted(ranked, key=lambda item: item.question.number):
         question = item.question
         # The Discord user id, which moderators can look up; an anonymous author stays anonymous here too.
@@ -883,25 +887,25 @@ def _export_rows(ranked: list[RankedQuestion]) -> list[dict[str, str | int]]:
             {
                 "number": question.number,
                 "text": question.text,
-                "panelist": panelist_label(question.panelist) if question.panelist else "",
+                "panelist": panelist_label(question.panelist) if question.panelist else None,
                 "status": question.status,
                 "votes": item.votes,
                 "asked_at": question.asked_at.isoformat(timespec="seconds"),
-                "answered_at": question.answered_at.isoformat(timespec="seconds") if question.answered_at else "",
+                "answered_at": question.answered_at.isoformat(timespec="seconds") if question.answered_at else None,
                 "author": "anonymous" if author is None else str(author),
             }
         )
     return rows
 
 
-def _csv_cell(value: str | int) -> str | int:
+def _csv_cell(value: str | int | None) -> str | int | None:
     # A cell starting with = + - @ is run as a formula by spreadsheet apps; a leading quote keeps it text.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
 
-def _render_csv(rows: list[dict[str, str | int]]) -> str:
+def _render_csv(rows: list[ExportRow]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
@@ -909,7 +913,7 @@ def _render_csv(rows: list[dict[str, str | int]]) -> str:
     return buffer.getvalue()
 
 
-def _render_markdown(panel: Panel, rows: list[dict[str, str | int]]) -> str:
+def _render_markdown(panel: Panel, rows: list[ExportRow]) -> str:
     lines = [f"# {panel.title}", "", f"Panel opened {panel.created_at.isoformat(timespec='minutes')} UTC."]
     if panel.panelists:
         lines += ["", "Panelists: " + "; ".join(panelist_label(p) for p in panel.panelists)]
@@ -940,9 +944,7 @@ async def export_panel(session: AsyncSession, *, panel_id: int, fmt: str) -> Exp
         content, extension = _render_csv(rows), "csv"
     elif fmt == "json":
         header = {"id": panel.id, "title": panel.title, "opened_at": panel.created_at.isoformat()}
-        # No panelist, not answered yet: null in JSON (a question's text, status and author are never empty).
-        questions = [{key: None if value == "" else value for key, value in row.items()} for row in rows]
-        content = json.dumps({"panel": header, "questions": questions}, ensure_ascii=False, indent=2)
+        content = json.dumps({"panel": header, "questions": rows}, ensure_ascii=False, indent=2)
         extension = "json"
     else:
         content, extension = _render_markdown(panel, rows), "md"
