@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
-from db.errors import NotFoundError
 from db.knowledge import (
     autocomplete_platforms,
     autocomplete_practices,
@@ -42,6 +41,7 @@ from db.models import Platform, Practice, SearchDocument
 from db.reader import Reader
 from db.search import bump_revision, topics_cell
 from db.shipped import TOPICS, load_shipped_data, read_shipped_data
+from rules.errors import NotFoundError
 
 WORDS = (
     "teacher training role models industry regional network school pupils science technology engineering "

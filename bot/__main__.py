@@ -177,7 +177,7 @@ async def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
 
 async def run_backup(settings: Settings, target: Path, *, overwrite: bool) -> int:
     from db.backup import backup_sqlite
-    from db.errors import DomainError
+    from rules.errors import DomainError
 
     try:
         size = await asyncio.to_thread(backup_sqlite, settings.database_url, target, overwrite=overwrite)

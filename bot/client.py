@@ -14,7 +14,7 @@ from discord.gateway import DiscordWebSocket
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.retention import schedule_retention
-from bot.scheduler import DiscordReminderSender, ReminderScheduler
+from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
@@ -67,7 +67,6 @@ class CoalitionBot(commands.Bot):
         self.draining = False
         self.reminders = ReminderScheduler(
             sessions=sessions,
-            sender=DiscordReminderSender(self),
             ready=self.wait_until_ready,
             fallback_channel_id=settings.announce_channel_id,
         )

@@ -19,17 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-import aiohttp
-import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cogs.events._embeds import reminder_text
 from db.models.base import utcnow
 from db.reminders import (
-    CHANNEL,
     STALE_CLAIM,
     DeliveryClaim,
     DeliveryOutcome,
@@ -88,7 +84,7 @@ class ReminderScheduler:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
-        sender: Sender,
+        sender: Sender | None = None,
         ready: Callable[[], Awaitable[object]],
         fallback_channel_id: int | None,
         clock: Callable[[], datetime] = utcnow,
@@ -119,9 +115,15 @@ class ReminderScheduler:
             timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 3}
         )
 
+    def use_sender(self, sender: Sender) -> None:
+        """Register who sends due reminders: the events feature, which owns their text (set before `start`)."""
+        self.sender = sender
+
     async def start(self) -> int:
         """Rebuild the timer from the tables and start it; return how many reminders it holds."""
         global _runtime
+        if self.sender is None:
+            raise RuntimeError("no reminder sender is registered: the events feature registers one when it loads")
         if _runtime is not None and _runtime.timer is not self:
             raise RuntimeError("another reminder scheduler is already running in this process")
         _runtime = _Runtime(self)
@@ -238,6 +240,7 @@ class ReminderScheduler:
         return None, await settle_reminder(session, reminder_id=reminder_id, now=self.clock())
 
     async def _send(self, claim: DeliveryClaim) -> DeliveryOutcome:
+        assert self.sender is not None  # start() refuses to run without one
         try:
             outcome = await self.sender.send(claim)
         except Exception as error:
@@ -247,43 +250,3 @@ class ReminderScheduler:
         if outcome.status != "sent":
             log.info("Reminder delivery %s (%s %s): %s", claim.id, claim.target, claim.recipient_id, outcome)
         return outcome
-
-
-class DiscordReminderSender:
-    """Posts reminders in the event's channel (pinging only its role) and by DM."""
-
-    def __init__(self, client: discord.Client) -> None:
-        self.client = client
-
-    async def send(self, claim: DeliveryClaim) -> DeliveryOutcome:
-        text = reminder_text(claim.notice, now=datetime.now(UTC), in_channel=claim.target == CHANNEL)
-        try:
-            if claim.target == CHANNEL:
-                channel = self.client.get_channel(claim.recipient_id) or await self.client.fetch_channel(
-                    claim.recipient_id
-                )
-                role = claim.notice.ping_role_id
-                mentions = discord.AllowedMentions(
-                    everyone=False, users=False, roles=[discord.Object(role)] if role else False
-                )
-                await channel.send(text, allowed_mentions=mentions)  # type: ignore[union-attr]
-            else:
-                user = self.client.get_user(claim.recipient_id) or await self.client.fetch_user(claim.recipient_id)
-                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.Forbidden as error:
-            if claim.target == CHANNEL:
-                return DeliveryOutcome("failed", f"no permission to post in the channel ({error.text})")
-            return DeliveryOutcome("skipped", "the member's DMs are closed")
-        except discord.NotFound as error:
-            return DeliveryOutcome("failed", f"not found ({error.text})")
-        except discord.HTTPException as error:
-            if error.status == 429 or error.status >= 500:
-                retry_after = getattr(error, "retry_after", None)
-                return DeliveryOutcome("retry", f"Discord answered {error.status}", retry_after)
-            return DeliveryOutcome("failed", f"Discord answered {error.status}: {error.text}")
-        except aiohttp.ClientConnectorError as error:
-            return DeliveryOutcome("retry", f"could not reach Discord ({error})")
-        except (aiohttp.ClientError, TimeoutError) as error:
-            # The request may have reached Discord: sending again could make a duplicate.
-            return DeliveryOutcome("unconfirmed", f"connection lost mid-request ({type(error).__name__})")
-        return DeliveryOutcome("sent")

@@ -7,10 +7,25 @@ import logging
 import discord
 from discord import app_commands
 
-from cogs._checks import NotModeratorError, send_ephemeral
-from db.errors import DomainError
+from rules.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+
+class NotModeratorError(app_commands.CheckFailure):
+    """Raised when a member who is not a moderator runs a moderator-only command or button."""
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Answer only the member who acted, whether or not the interaction was already answered."""
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+    else:
+        await interaction.response.send_message(
+            content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
 
 MODERATORS_ONLY = "Sorry, only moderators can do that."
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."

@@ -8,14 +8,11 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import discord
 from discord import app_commands
 
-from bot.permissions import RoleRef, is_moderator
+from bot.tree import NotModeratorError
+from rules.permissions import RoleRef, is_moderator
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
-
-
-class NotModeratorError(app_commands.CheckFailure):
-    """Raised when a member who is not a moderator runs a moderator-only command or button."""
 
 
 def coalition_bot(interaction: discord.Interaction) -> CoalitionBot:
@@ -53,13 +50,3 @@ def moderator_only() -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
-
-
-async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer only the member who acted, whether or not the interaction was already answered."""
-    if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
-    else:
-        await interaction.response.send_message(
-            content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from discord import app_commands
 
-from bot.text import trim
+from cogs._text import trim
 
 # Discord takes at most 25 choices, each name and string value at most 100 characters.
 MAX_CHOICES = 25

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from db.errors import InvalidInputError
+from rules.errors import InvalidInputError
 
 PAGES_PER_STEP = 1024
 

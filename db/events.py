@@ -11,7 +11,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.timeparse import (
+from db.knowledge import find_platform
+from db.members import member_timezone
+from db.models import Event, EventAttendee, Platform
+from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
+from db.search import bump_revision, delete_document, upsert_document
+from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.timeparse import (
     format_offsets,
     last_occurrence,
     localize,
@@ -23,12 +29,6 @@ from bot.timeparse import (
     parse_time,
     zone_named,
 )
-from db.errors import ConflictError, InvalidInputError, NotFoundError
-from db.knowledge import find_platform
-from db.members import member_timezone
-from db.models import Event, EventAttendee, Platform
-from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
-from db.search import bump_revision, delete_document, upsert_document
 
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
 KINDS = {

@@ -16,7 +16,6 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, practice_platforms
 from db.search import (
@@ -30,6 +29,7 @@ from db.search import (
     upsert_document,
     within_ratio_reach,
 )
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 
 PUBLISHED = "published"
 PENDING = "pending"

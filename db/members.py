@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.timeparse import zone_named
 from db.models import MemberPreference
+from rules.timeparse import zone_named
 
 
 async def set_member_timezone(session: AsyncSession, *, member_id: int, zone: str) -> str:

@@ -23,12 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.knowledge import SUGGESTION_MATCH, platform_directory
 from db.models import Panel, Panelist, Platform, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_CLOSED, PANEL_OPEN, PENDING
 from db.search import STOPWORDS, WORD, fold
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 
 TITLE_LIMITS = (3, 200)
 MAX_PANELISTS = 10

@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.timeparse import occurrences
 from db.models import Event, EventAttendee, Reminder, ReminderDelivery
+from rules.timeparse import occurrences
 
 log = logging.getLogger(__name__)
 

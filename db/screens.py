@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.errors import NotFoundError
 from db.models import Panel, PanelScreen, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, OPEN, PANEL_OPEN
 from db.panels import RankedQuestion, list_questions, panel_by_id, panelist_label, question_by_id, vote_count
+from rules.errors import NotFoundError
 
 TOKEN_BYTES = 32
 SCREEN_TOP = 8

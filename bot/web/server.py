@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.calendar import CALENDAR_LIMIT, build_calendar
 from bot.settings import Settings
 from bot.web.hub import ScreenHub
-from db.errors import NotFoundError
 from db.events import list_upcoming_events
 from db.models.base import utcnow
 from db.panels import panel_by_id
 from db.screens import UNKNOWN_SCREEN, hash_token, screen_panel_id
+from rules.errors import NotFoundError
 
 log = logging.getLogger(__name__)
 

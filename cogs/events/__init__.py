@@ -13,11 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar import CALENDAR_LIMIT
-from bot.text import inert, trim
-from bot.timeparse import suggest_zones, zone_named
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
+from cogs._text import inert, trim
 from cogs.events._embeds import (
     cancellation_dm,
     event_card,
@@ -25,6 +24,7 @@ from cogs.events._embeds import (
     event_list_pages,
     stamp,
 )
+from cogs.events._reminders import DiscordReminderSender
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
 from cogs.knowledge import Choices
 from db.events import (
@@ -48,6 +48,7 @@ from db.members import member_timezone, set_member_timezone
 from db.models import Event
 from db.models.base import utcnow
 from db.reminders import reminder_statuses
+from rules.timeparse import suggest_zones, zone_named
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -504,4 +505,5 @@ def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
 
 async def setup(bot: CoalitionBot) -> None:
     bot.add_dynamic_items(RsvpButton, CalendarButton)
+    bot.reminders.use_sender(DiscordReminderSender(bot))
     await bot.add_cog(Events(bot))

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import discord
 
-from bot.text import bullets, inert, trim
-from bot.timeparse import format_offset, format_offsets
+from cogs._text import bullets, inert, trim
 from db.events import KINDS, EventDetails, UpcomingEvent
 from db.models import Event
 from db.reminders import ReminderNotice, ReminderStatus
+from rules.timeparse import format_offset, format_offsets
 
 EVENT_COLOUR = discord.Colour.from_rgb(38, 110, 190)
 CANCELLED_COLOUR = discord.Colour.dark_grey()

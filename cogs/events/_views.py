@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.calendar import build_calendar
-from bot.text import inert
 from cogs._checks import coalition_bot
+from cogs._text import inert
 from cogs._views import IdButton, ReportingItem
 from cogs.events._embeds import event_card
 from db.events import get_event, next_occurrence, rsvp_counts, set_rsvp

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.text import trim
 from cogs._checks import moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
+from cogs._text import trim
 from cogs.knowledge._embeds import (
     find_results,
     platform_card,

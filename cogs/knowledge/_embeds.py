@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.text import bullets, chunks, inert, trim
+from cogs._text import bullets, chunks, inert, trim
 from db.knowledge import PracticeListing
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER

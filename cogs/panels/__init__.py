@@ -12,10 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.text import inert
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
+from cogs._text import inert
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
 from cogs.panels._views import (
     DYNAMIC_ITEMS,
@@ -30,7 +30,6 @@ from cogs.panels._views import (
     show_in_channel,
     submit_question,
 )
-from db.errors import InvalidInputError
 from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
 from db.panels import (
@@ -53,6 +52,7 @@ from db.panels import (
     vote_count,
 )
 from db.screens import open_screen, revoke_screens
+from rules.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

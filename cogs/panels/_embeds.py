@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.text import bullets, inert, trim
+from cogs._text import bullets, inert, trim
 from db.models import Panel, Panelist, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
 from db.panels import PanelSummary, RankedQuestion, panelist_label, shown_author

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.text import inert, trim
 from cogs._checks import coalition_bot, ensure_moderator
+from cogs._text import inert, trim
 from cogs._views import IdButton, ReportingItem, ReportingModal, ReportingView
 from cogs.knowledge._embeds import platform_card
 from cogs.panels._embeds import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.text import inert
+from cogs._text import inert
 from db.privacy import ForgetReport
 
 NOTHING_HELD = "The bot holds nothing about you, so there is nothing to forget."

@@ -18,10 +18,11 @@ import discord
 from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.scheduler import DiscordReminderSender, ReminderScheduler
+from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.tree import report_error
 from bot.web import ScreenHub
+from cogs.events._reminders import DiscordReminderSender
 from db.reader import Reader
 from db.writer import Writer
 

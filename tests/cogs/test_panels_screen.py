@@ -14,7 +14,7 @@ from bot.tree import MODERATORS_ONLY
 from bot.web.hub import ScreenUpdate
 from cogs.panels import Panels
 from db import screens
-from db.errors import NotFoundError
+from rules.errors import NotFoundError
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, run_command
 from tests.cogs.test_panels import ALICE, MODERATOR, PANELISTS, run
 

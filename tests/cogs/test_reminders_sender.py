@@ -9,8 +9,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.scheduler import DiscordReminderSender
 from cogs.events._embeds import event_card, reminder_text
+from cogs.events._reminders import DiscordReminderSender
 from db.models import Event
 from db.reminders import DeliveryClaim, ReminderNotice
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from db.backup import backup_sqlite
-from db.errors import InvalidInputError
+from rules.errors import InvalidInputError
 
 
 @pytest.mark.sqlite_only

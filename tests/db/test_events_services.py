@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.errors import ConflictError, InvalidInputError, NotFoundError
 from db.events import (
     EventInput,
     cancel_event,
@@ -24,6 +23,7 @@ from db.events import (
 from db.knowledge import find_anything
 from db.members import set_member_timezone
 from db.models import Event, Reminder
+from rules.errors import ConflictError, InvalidInputError, NotFoundError
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -10,7 +10,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import knowledge, search
-from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.knowledge import (
     Submission,
     autocomplete_platforms,
@@ -28,6 +27,7 @@ from db.knowledge import (
 from db.models import Platform, Practice, SearchDocument
 from db.search import ANY_TERM_CANDIDATES, TYPO_MIN_SCORE, Vocabulary, fold, knowledge_stamp, search_documents
 from db.shipped import read_shipped_data
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 
 SHIPPED = read_shipped_data()
 

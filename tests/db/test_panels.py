@@ -13,10 +13,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panels
-from db.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from db.models import Question, Vote
 from db.models.base import utcnow
 from db.panels import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
 from tests.unit.test_panels_parsing import DIFFERENT_QUESTIONS, SAME_QUESTION
 
 CHANNEL = 300000000000000001

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panels, screens
-from db.errors import NotFoundError
 from db.models import PanelScreen
+from rules.errors import NotFoundError
 from tests.db.test_panels import MODERATOR, ask, open_panel
 
 Sessions = async_sessionmaker[AsyncSession]

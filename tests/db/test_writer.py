@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 import db.writer
 from db import panels
 from db.engine import create_engine, create_sessionmaker
-from db.errors import LimitError, NotFoundError
 from db.models import Question, Vote
 from db.panels import QuestionRules
 from db.writer import Writer
+from rules.errors import LimitError, NotFoundError
 from tests.db.test_panels import open_panel
 
 RULES = QuestionRules(min_length=5, max_length=500, cooldown_seconds=15, max_open_per_member=10)

@@ -8,8 +8,8 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from bot.calendar import build_calendar
-from bot.timeparse import occurrences
 from db.models import Event
+from rules.timeparse import occurrences
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-from bot.permissions import RoleRef, is_moderator
+from rules.permissions import RoleRef, is_moderator
 
 MODS = RoleRef(id=555000000000000001, name="Moderator")
 MEMBER = RoleRef(id=555000000000000002, name="Member")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timeparse import (
+from rules.timeparse import (
     TimeInputError,
     format_offsets,
     last_occurrence,

@@ -26,7 +26,7 @@ from dateutil import parser as dateutil_parser
 from dateutil import rrule
 from rapidfuzz import fuzz, process
 
-from db.errors import InvalidInputError
+from rules.errors import InvalidInputError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
