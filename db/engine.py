@@ -147,5 +147,6 @@ async def lock_out_other_instances(session: AsyncSession, key: int) -> None:
         await session.execute(INSTANCE_LOCK, {"key": key})
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(engine: AsyncEngine, *, info: dict[str, Any] | None = None) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit; `info` is copied into every session's `info`."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)

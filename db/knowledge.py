@@ -19,17 +19,17 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, practice_platforms
 from db.search import (
-    STOPWORDS,
     SearchHit,
     bump_revision,
     cached_vocabulary,
-    fold,
     knowledge_stamp,
     search_documents,
     upsert_document,
     within_ratio_reach,
 )
-from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from db.session_state import lookup_caches
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
+from rules.folding import STOPWORDS, fold
 
 PUBLISHED = "published"
 PENDING = "pending"
@@ -226,14 +226,10 @@ class PlatformDirectory:
             index += 1
 
 
-_directory_cache: dict[str, PlatformDirectory] = {}
-
-
 def cached_platform_directory(session: Session) -> PlatformDirectory:
     """The name directory for the current knowledge revision, rebuilt only when the data changed."""
-    stamp = knowledge_stamp(session)
-    directory = _directory_cache.get(stamp)
-    if directory is None:
+
+    def build() -> PlatformDirectory:
         rows = session.execute(
             select(
                 Platform.id,
@@ -247,10 +243,9 @@ def cached_platform_directory(session: Session) -> PlatformDirectory:
                 Platform.people,
             )
         )
-        directory = PlatformDirectory.build([tuple(row) for row in rows])  # type: ignore[misc]
-        _directory_cache.clear()
-        _directory_cache[stamp] = directory
-    return directory
+        return PlatformDirectory.build([tuple(row) for row in rows])  # type: ignore[misc]
+
+    return lookup_caches(session).get("directory", knowledge_stamp(session), build)
 
 
 def warm_lookup_caches(session: Session) -> None:
@@ -282,7 +277,7 @@ def find_platform(session: Session, query: str) -> PlatformLookup:
         suggestions = directory.match(query, limit=10)
         names = _names(session, [match.platform_id for match in suggestions[:3]])
         hint = f" Did you mean: {' · '.join(names)}?" if names else " Try `/platform list` to see them all."
-        raise NotFoundError(f"No platform matches “{_quote(query)}”.{hint}")
+        raise NotFoundError(f"No platform matches “{quoted(query)}”.{hint}")
     best = matches[0]
     platform = platform_by_id(session, best.platform_id)
     others: list[Platform] = []
@@ -344,7 +339,7 @@ def resolve_country(session: Session, text: str) -> str:
     countries = [country for country, _count in list_countries(session)]
     found = process.extractOne(fold(text), [fold(c) for c in countries], scorer=fuzz.WRatio, score_cutoff=80)
     if found is None:
-        raise NotFoundError(f"No platforms in “{_quote(text)}”. Countries with platforms: {', '.join(countries)}.")
+        raise NotFoundError(f"No platforms in “{quoted(text)}”. Countries with platforms: {', '.join(countries)}.")
     return countries[found[2]]
 
 
@@ -365,7 +360,7 @@ def get_practice(session: Session, key: str) -> Practice:
     if not hits:
         nearby = search_documents(session, key, kinds=("practice",), limit=3)
         hint = f" Did you mean: {' · '.join(hit.title for hit in nearby)}?" if nearby else " Try `/practice search`."
-        raise NotFoundError(f"No practice matches “{_quote(key)}”.{hint}")
+        raise NotFoundError(f"No practice matches “{quoted(key)}”.{hint}")
     practice = session.scalar(select(Practice).options(_PLATFORM_NAMES).where(Practice.id == hits[0].ref_id))
     assert practice is not None
     return practice
@@ -635,11 +630,6 @@ async def review_practice(session: AsyncSession, *, practice_id: int, moderator_
         await index_practice(session, practice)
         await bump_revision(session)
     return practice
-
-
-def _quote(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def platform_by_id(session: Session, platform_id: int) -> Platform:

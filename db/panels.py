@@ -7,10 +7,7 @@ gapless: SQLite's BEGIN IMMEDIATE serialises writers, and on PostgreSQL the row 
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,154 +24,24 @@ from db.knowledge import SUGGESTION_MATCH, platform_directory
 from db.models import Panel, Panelist, Platform, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_CLOSED, PANEL_OPEN, PENDING
-from db.search import STOPWORDS, WORD, fold
-from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
+from rules.folding import fold
+from rules.questions import (
+    CONTROL_CHARACTERS,
+    SIMILAR_SORT_SCORE,
+    QuestionRules,
+    SimilarQuestion,
+    SimilarQuestionError,
+    are_similar,
+    normalise_question,
+    parse_panelists,
+    parse_topics,
+    similarity,
+)
 
 TITLE_LIMITS = (3, 200)
-MAX_PANELISTS = 10
-PANELIST_NAME_MAX = 100
-ORGANISATION_MAX = 200
-MAX_TOPICS = 10
-TOPIC_MAX = 200
 SORTS = ("top", "new")
-EXPORT_FORMATS = ("csv", "markdown", "json")
-# Two questions are the same question in other words when their content words overlap this much
-# (token_set_ratio) *and* their word order/wording is close enough (token_sort_ratio). The second test
-# stops a short question from matching every longer one that contains it ("urgent challenges?" vs
-# "urgent challenges for teacher training in rural Norway?"). Tuned on tests/unit/test_panels_parsing.py.
-SIMILAR_SET_SCORE = 88
-SIMILAR_SORT_SCORE = 70
-# Words that carry no meaning for telling questions apart, on top of the search stopwords.
-FILLER_WORDS = frozenset(
-    {
-        "about", "all", "also", "any", "could", "did", "get", "gets", "getting", "just", "like", "me", "more",
-        "most", "much", "my", "please", "question", "should", "so", "some", "than", "them", "there", "they",
-        "think", "too", "us", "very", "want", "way", "ways", "would",
-    }
-)  # fmt: skip
-NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "ten": "10"}
-PANELIST_SEPARATORS = re.compile(r"[;\n]+")
-ORGANISATION_IN_PARENS = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<organisation>[^()]*)\)$")
-ORGANISATION_AFTER_DASH = re.compile(r"^(?P<name>.+?)\s+[–—-]\s+(?P<organisation>.+)$")
-# Invisible in Discord, and one of them separates questions in the near-duplicate check: dropped from questions.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-# --- pure helpers ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuestionRules:
-    """The limits a question must respect; built from the bot's settings."""
-
-    min_length: int = 5
-    max_length: int = 500
-    cooldown_seconds: int = 15
-    max_open_per_member: int = 10
-
-
-@dataclass(frozen=True)
-class PanelistSpec:
-    name: str
-    organisation: str | None
-
-
-def parse_panelists(text: str) -> list[PanelistSpec]:
-    """Read `Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)`; an organisation may also follow a dash."""
-    specs: list[PanelistSpec] = []
-    for raw in PANELIST_SEPARATORS.split(text):
-        entry = " ".join(raw.split())
-        if not entry:
-            continue
-        match = ORGANISATION_IN_PARENS.match(entry) or ORGANISATION_AFTER_DASH.match(entry)
-        name, organisation = (match["name"], match["organisation"].strip()) if match else (entry, "")
-        name = name.strip(" ,")
-        if not name or "(" in name or ")" in name:
-            raise InvalidInputError(
-                f"I could not read the panelist “{_quote(entry)}”. Write them like "
-                "`Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)`."
-            )
-        if len(name) > PANELIST_NAME_MAX or len(organisation) > ORGANISATION_MAX:
-            raise InvalidInputError(f"The panelist “{_quote(entry)}” is too long; keep names under 100 characters.")
-        specs.append(PanelistSpec(name=name, organisation=organisation or None))
-    if not specs:
-        raise InvalidInputError("Name at least one panelist, e.g. `Jan Lundell (LUMA Centre Finland)`.")
-    if len(specs) > MAX_PANELISTS:
-        raise InvalidInputError(f"A panel can have at most {MAX_PANELISTS} panelists (you named {len(specs)}).")
-    names = [fold(spec.name) for spec in specs]
-    if len(set(names)) != len(names):
-        raise InvalidInputError("A panelist is named twice; name each one once.")
-    return specs
-
-
-def parse_topics(text: str | None) -> list[str]:
-    """Split topics given on one line with semicolons (or on several lines)."""
-    topics = [" ".join(part.split()) for part in PANELIST_SEPARATORS.split(text or "")]
-    topics = [topic for topic in topics if topic]
-    if len(topics) > MAX_TOPICS or any(len(topic) > TOPIC_MAX for topic in topics):
-        raise InvalidInputError(f"Give at most {MAX_TOPICS} topics of up to {TOPIC_MAX} characters each.")
-    return topics
-
-
-@functools.lru_cache(maxsize=8192)
-def normalise_question(text: str) -> str:
-    """The content words of a question, folded and roughly singular, for near-duplicate matching.
-
-    In sorted order: both similarity scores ignore word order, and on sorted words the wording score
-    (token_sort_ratio) is a plain fuzz.ratio, which the shortlist over all open questions runs 4x faster.
-    """
-    words = []
-    for word in WORD.findall(fold(text)):
-        word = NUMBER_WORDS.get(word, word)
-        if (len(word) < 2 and not word.isdigit()) or word in STOPWORDS or word in FILLER_WORDS:
-            continue
-        if len(word) > 4 and word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.append(word)
-    return " ".join(sorted(words))
-
-
-def similarity(first: str, second: str) -> tuple[float, float]:
-    """(word-overlap score, wording score) of two normalised questions, each 0–100."""
-    return (
-        fuzz.token_set_ratio(first, second, processor=None),
-        fuzz.token_sort_ratio(first, second, processor=None),
-    )
-
-
-def are_similar(first: str, second: str) -> bool:
-    """Whether two normalised questions ask the same thing in other words."""
-    if not first or not second:
-        return False
-    overlap, wording = similarity(first, second)
-    return overlap >= SIMILAR_SET_SCORE and wording >= SIMILAR_SORT_SCORE
-
-
-def _quote(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --- results --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SimilarQuestion:
-    """Plain values, so they outlive the rolled-back transaction that found them."""
-
-    id: int
-    number: int
-    text: str
-
-
-class SimilarQuestionError(ConflictError):
-    """A visible question already asks this; nothing was stored, the member may upvote it or insist."""
-
-    def __init__(self, similar: SimilarQuestion) -> None:
-        super().__init__(f"A similar question exists: #{similar.number} — upvote it instead? Or post yours anyway.")
-        self.similar = similar
 
 
 @dataclass(frozen=True)
@@ -215,13 +82,6 @@ class PanelSummary:
     top: list[RankedQuestion]
 
 
-@dataclass(frozen=True)
-class ExportFile:
-    filename: str
-    content: bytes
-    count: int
-
-
 # --- panels ---------------------------------------------------------------------------------------------
 
 
@@ -251,7 +111,7 @@ async def open_panel(
     existing = await session.scalar(select(Panel).where(Panel.channel_id == channel_id, Panel.status == PANEL_OPEN))
     if existing is not None:
         raise ConflictError(
-            f"“{_quote(existing.title)}” is still open in this channel. Close it with `/panel close` first."
+            f"“{quoted(existing.title)}” is still open in this channel. Close it with `/panel close` first."
         )
     panel = Panel(
         guild_id=guild_id,
@@ -354,7 +214,7 @@ async def reopen_panel(session: AsyncSession, *, channel_id: int) -> Panel:
     """Take questions again on the channel's most recently closed panel."""
     panel = await session.run_sync(channel_panel, channel_id=channel_id)
     if panel.status == PANEL_OPEN:
-        raise ConflictError(f"“{_quote(panel.title)}” is already open.")
+        raise ConflictError(f"“{quoted(panel.title)}” is already open.")
     panel.status = PANEL_OPEN
     panel.closed_at = None
     await session.flush()
@@ -460,7 +320,7 @@ def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Paneli
     if len(matches) == 1:
         return matches[0]
     names = ", ".join(p.name for p in panelists)
-    raise InvalidInputError(f"“{_quote(wanted, 60)}” is not on this panel. Pick one of: {names}.")
+    raise InvalidInputError(f"“{quoted(wanted, 60)}” is not on this panel. Pick one of: {names}.")
 
 
 # Built once: every question runs them inside the write lock, and building a statement costs about as much
@@ -512,7 +372,7 @@ def ask_question(
     if panel is None:
         raise NotFoundError("That panel no longer exists.")
     if panel.status != PANEL_OPEN:
-        raise ConflictError(f"“{_quote(panel.title)}” is closed: it no longer takes questions.")
+        raise ConflictError(f"“{quoted(panel.title)}” is closed: it no longer takes questions.")
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
     panelist = _resolve_panelist(session, panel_id, to)
@@ -809,7 +669,7 @@ async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: i
     """Mark the question being answered as answered and put the most upvoted open one up next."""
     panel = await session.run_sync(panel_by_id, panel_id)
     if panel.status != PANEL_OPEN:
-        raise ConflictError(f"“{_quote(panel.title)}” is closed. Reopen it with `/panel reopen` to go on.")
+        raise ConflictError(f"“{quoted(panel.title)}” is closed. Reopen it with `/panel reopen` to go on.")
     current = await session.scalar(
         select(Question.id)
         .where(Question.panel_id == panel_id, Question.status == OPEN, Question.highlighted_at.is_not(None))
@@ -866,87 +726,3 @@ async def member_questions(session: AsyncSession, *, member_id: int) -> list[Que
             )
         ).all()
     )
-
-
-# --- export ---------------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("number", "text", "panelist", "status", "votes", "asked_at", "answered_at", "author")
-
-
-# None where a question has no panelist or no answer yet: null in JSON, an empty cell in CSV (csv writes None so).
-ExportRow = dict[str, str | int | None]
-
-
-def _export_rows(ranked: list[RankedQuestion]) -> list[ExportRow]:
-    rows: list[ExportRow] = []
-    for item in sorted(ranked, key=lambda item: item.question.number):
-        question = item.question
-        # The Discord user id, which moderators can look up; an anonymous author stays anonymous here too.
-        author = shown_author(question)
-        rows.append(
-            {
-                "number": question.number,
-                "text": question.text,
-                "panelist": panelist_label(question.panelist) if question.panelist else None,
-                "status": question.status,
-                "votes": item.votes,
-                "asked_at": question.asked_at.isoformat(timespec="seconds"),
-                "answered_at": question.answered_at.isoformat(timespec="seconds") if question.answered_at else None,
-                "author": "anonymous" if author is None else str(author),
-            }
-        )
-    return rows
-
-
-def _csv_cell(value: str | int | None) -> str | int | None:
-    # A cell starting with = + - @ is run as a formula by spreadsheet apps; a leading quote keeps it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _render_csv(rows: list[ExportRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows({key: _csv_cell(value) for key, value in row.items()} for row in rows)
-    return buffer.getvalue()
-
-
-def _render_markdown(panel: Panel, rows: list[ExportRow]) -> str:
-    lines = [f"# {panel.title}", "", f"Panel opened {panel.created_at.isoformat(timespec='minutes')} UTC."]
-    if panel.panelists:
-        lines += ["", "Panelists: " + "; ".join(panelist_label(p) for p in panel.panelists)]
-    lines += ["", f"{len(rows)} questions.", ""]
-    for row in rows:
-        to = f" — to {row['panelist']}" if row["panelist"] else ""
-        answered = f", answered {row['answered_at']}" if row["answered_at"] else ""
-        lines += [
-            f"## #{row['number']} ({row['status']}, {row['votes']} votes){to}",
-            "",
-            # Indented as a quote so a question that contains markdown cannot restructure the file.
-            *(f"> {line}" if line else ">" for line in str(row["text"]).splitlines()),
-            "",
-            f"Asked {row['asked_at']}{answered} by {row['author']}.",
-            "",
-        ]
-    return "\n".join(lines)
-
-
-async def export_panel(session: AsyncSession, *, panel_id: int, fmt: str) -> ExportFile:
-    """Every question of a panel as a file; anonymous authors are written as "anonymous", never their id."""
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidInputError(f"Export as {', '.join(EXPORT_FORMATS)}.")
-    panel = await session.run_sync(panel_by_id, panel_id)
-    ranked = await session.run_sync(list_questions, panel_id=panel_id, statuses=(PENDING, OPEN, ANSWERED, HIDDEN))
-    rows = _export_rows(ranked)
-    if fmt == "csv":
-        content, extension = _render_csv(rows), "csv"
-    elif fmt == "json":
-        header = {"id": panel.id, "title": panel.title, "opened_at": panel.created_at.isoformat()}
-        content = json.dumps({"panel": header, "questions": rows}, ensure_ascii=False, indent=2)
-        extension = "json"
-    else:
-        content, extension = _render_markdown(panel, rows), "md"
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(panel.title)).strip("-")[:50] or "panel"
-    return ExportFile(filename=f"panel-{panel.id}-{slug}.{extension}", content=content.encode(), count=len(rows))

@@ -32,13 +32,13 @@ Lookup = Callable[Concatenate[Session, P], T]
 class Reader:
     """Runs read-only lookups against the bot's database, each in one read transaction (a consistent snapshot)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._async_sessions = create_sessionmaker(engine)
+    def __init__(self, engine: AsyncEngine, *, session_info: dict[str, Any] | None = None) -> None:
+        self._async_sessions = create_sessionmaker(engine, info=session_info)
         self._executor: ThreadPoolExecutor | None = None
         self._sync_sessions: sessionmaker[Session] | None = None
         self._sync_engine = sqlite_file_engine(engine, connections=READER_THREADS, read_only=True)
         if self._sync_engine is not None:
-            self._sync_sessions = sessionmaker(self._sync_engine, expire_on_commit=False)
+            self._sync_sessions = sessionmaker(self._sync_engine, expire_on_commit=False, info=session_info)
             self._executor = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="db-reader")
 
     async def run(self, lookup: Lookup[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:

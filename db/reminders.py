@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Event, EventAttendee, Reminder, ReminderDelivery
+from db.session_state import ScheduledReminder, changes_of
 from rules.timeparse import occurrences
 
 log = logging.getLogger(__name__)
@@ -47,14 +48,6 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(minutes=15)
 # A delivery claimed longer ago than this without an outcome belongs to a process that died mid-send.
 STALE_CLAIM = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class ScheduledReminder:
-    """A reminder the timer should fire, and when."""
-
-    id: int
-    run_at: datetime
 
 
 @dataclass
@@ -106,6 +99,8 @@ async def replan_event_reminders(session: AsyncSession, *, event: Event, now: da
     plan.added = await _ensure(session, event, wanted, now)
     event.planned_until = until
     await session.flush()
+    changes_of(session).reminders_planned += plan.added
+    changes_of(session).reminders_dropped += plan.removed
     return plan
 
 
@@ -190,6 +185,7 @@ async def drop_event_reminders(session: AsyncSession, *, event_id: int, now: dat
     ).all()
     for reminder_id in sending:
         await _skip_remaining(session, reminder_id, now, note)
+    changes_of(session).reminders_dropped += pending
     return pending
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-import re
 import sys
-import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -23,18 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from db.models import KnowledgeRevision, SearchDocument
+from db.session_state import lookup_caches
+from rules.folding import STOPWORDS, WORD, fold
 
-WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 40
 TYPO_MIN_SCORE = 75
-# Words so common that matching them alone says nothing; dropped unless the query has nothing else.
-STOPWORDS = frozenset(
-    (
-        "a an and are as at be by can do does for from has have how i in is it its "
-        "of on or our that the their this to was we what when where which who why will with you your"
-    ).split()
-)
 # Per FTS5 column (title, body, topics, kind, country): a title match counts ten times a body match, topic
 # labels in between; kind and country are there to filter, not to rank.
 BM25_WEIGHTS = "10.0, 1.0, 4.0, 0.0, 0.0"
@@ -55,12 +47,6 @@ class SearchHit:
     title: str
     snippet: str
     score: float
-
-
-def fold(value: str) -> str:
-    """Casefold and strip accents, so "Óbuda" and "obuda" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def query_terms(query: str) -> list[str]:
@@ -312,9 +298,6 @@ class Vocabulary:
         return best[0] if best else None
 
 
-_vocabulary_cache: dict[str, Vocabulary] = {}
-
-
 def correct_terms(session: Session, terms: list[str]) -> list[str]:
     """Replace each term absent from the index by its closest indexed word, when one is close enough."""
     vocabulary = cached_vocabulary(session)
@@ -329,18 +312,15 @@ def correct_terms(session: Session, terms: list[str]) -> list[str]:
 
 def cached_vocabulary(session: Session) -> Vocabulary:
     """The typo-correction vocabulary of the current knowledge revision, read from the index once."""
-    stamp = knowledge_stamp(session)
-    cached = _vocabulary_cache.get(stamp)
-    if cached is not None:
-        return cached
-    if session.get_bind().dialect.name == "sqlite":
-        vocabulary_query = "SELECT term FROM search_vocab"
-    else:
-        vocabulary_query = "SELECT word FROM ts_stat('SELECT search_vector FROM search_documents')"
-    vocabulary = Vocabulary.build(list(session.scalars(text(vocabulary_query)).all()))
-    _vocabulary_cache.clear()
-    _vocabulary_cache[stamp] = vocabulary
-    return vocabulary
+
+    def build() -> Vocabulary:
+        if session.get_bind().dialect.name == "sqlite":
+            vocabulary_query = "SELECT term FROM search_vocab"
+        else:
+            vocabulary_query = "SELECT word FROM ts_stat('SELECT search_vector FROM search_documents')"
+        return Vocabulary.build(list(session.scalars(text(vocabulary_query)).all()))
+
+    return lookup_caches(session).get("vocabulary", knowledge_stamp(session), build)
 
 
 def knowledge_stamp(session: Session) -> str:

@@ -48,6 +48,22 @@ TURN_SECONDS = 0.05
 
 
 @dataclass
+class BatchCounter:
+    """How many transactions the writer committed and how many actions they held: bounded, however long it runs."""
+
+    transactions: int = 0
+    actions: int = 0
+    largest: int = 0
+    last: int = 0
+
+    def count(self, size: int) -> None:
+        self.transactions += 1
+        self.last = size
+        self.actions += size
+        self.largest = max(self.largest, size)
+
+
+@dataclass
 class _Pending:
     work: Callable[[Session], Any]
     future: asyncio.Future[Any]
@@ -60,9 +76,10 @@ Outcome = tuple[bool, Any]
 class Writer:
     """Runs write actions atomically and durably; `run` returns once the action's commit has returned."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, session_info: dict[str, Any] | None = None) -> None:
         self._engine = engine
-        self._async_sessions = create_sessionmaker(engine)
+        self._session_info = session_info or {}
+        self._async_sessions = create_sessionmaker(engine, info=session_info)
         self._sync_engine = sqlite_file_engine(engine, connections=1)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="db-writer") if self._sync_engine else None
         # Actions not yet taken, oldest first: appended on the event loop, taken by the writer thread (deque
@@ -71,7 +88,7 @@ class Writer:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
-        self.batch_sizes: list[int] = []
+        self.batches = BatchCounter()
 
     async def run(self, action: Action[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         if self._closed:
@@ -112,7 +129,7 @@ class Writer:
         turn_ends = time.monotonic() + TURN_SECONDS
         while self._waiting and time.monotonic() < turn_ends:
             answered = self._commit_batch()
-            self.batch_sizes.append(len(answered))
+            self.batches.count(len(answered))
             loop.call_soon_threadsafe(_answer, answered)
 
     def _commit_batch(self) -> list[tuple[_Pending, Outcome]]:
@@ -125,7 +142,7 @@ class Writer:
             with self._sync_engine.connect() as connection, connection.begin():
                 while self._waiting and len(taken) < MAX_BATCH and time.monotonic() <= deadline:
                     taken.append(self._waiting.popleft())
-                    outcomes.append(_run_in_savepoint(connection, taken[-1].work))
+                    outcomes.append(_run_in_savepoint(connection, taken[-1].work, self._session_info))
         except Exception as error:  # nothing of this transaction is stored: everybody in it hears it
             log.exception("a write batch of %d actions failed", len(taken))
             return [(pending, (False, error)) for pending in taken]
@@ -143,10 +160,12 @@ class Writer:
             self._sync_engine.dispose()
 
 
-def _run_in_savepoint(connection: Connection, work: Callable[[Session], Any]) -> Outcome:
+def _run_in_savepoint(connection: Connection, work: Callable[[Session], Any], info: dict[str, Any]) -> Outcome:
     """Run one action in its own Session and SAVEPOINT of the shared transaction: if it is refused or fails,
     only its own writes roll back."""
-    with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, info=info
+    ) as session:
         try:
             value = work(session)
             session.commit()

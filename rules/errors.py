@@ -1,5 +1,7 @@
 """Domain errors: raised by services, carrying a message that is safe to show the member who caused it."""
 
+QUOTE_LIMIT = 80
+
 
 class DomainError(Exception):
     """A request that cannot be done as asked; `user_message` explains why, politely."""
@@ -23,3 +25,9 @@ class ConflictError(DomainError):
 
 class LimitError(DomainError):
     """A rate or size limit was reached; nothing was stored."""
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A member's input on one line and cut short, to quote back in an error message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -32,6 +32,7 @@ from cogs.panels._views import (
 )
 from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
+from db.panel_export import export_panel
 from db.panels import (
     autocomplete_panelists,
     autocomplete_panels,
@@ -39,7 +40,6 @@ from db.panels import (
     channel_panel,
     channel_questions,
     close_panel,
-    export_panel,
     guild_panel,
     next_pending_question,
     open_panel,

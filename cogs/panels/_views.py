@@ -30,9 +30,6 @@ from cogs.panels._embeds import (
 from db.models import Panel, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
 from db.panels import (
-    QuestionRules,
-    SimilarQuestion,
-    SimilarQuestionError,
     advance_panel,
     approve_question,
     ask_question,
@@ -49,6 +46,7 @@ from db.panels import (
     vote_count,
 )
 from db.shipped import source_titles
+from rules.questions import QuestionRules, SimilarQuestion, SimilarQuestionError
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot

@@ -15,6 +15,7 @@ from cogs.privacy._views import CANCELLED, EXPIRED, NOT_YOURS, ForgetButton
 from db import panels
 from db.members import member_timezone, set_member_timezone
 from db.models.base import utcnow
+from rules.questions import QuestionRules
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, Sent, member, run_command
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -41,7 +42,7 @@ async def give_alice_data(sessions: Sessions) -> int:
             anonymous_allowed=True,
             created_by=900000000000000001,
         )
-        rules = panels.QuestionRules()
+        rules = QuestionRules()
         bobs = await session.run_sync(
             panels.ask_question,
             panel_id=panel.id,

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import knowledge, search
+from db import search
 from db.knowledge import (
     Submission,
     autocomplete_platforms,
@@ -25,9 +25,11 @@ from db.knowledge import (
     warm_lookup_caches,
 )
 from db.models import Platform, Practice, SearchDocument
-from db.search import ANY_TERM_CANDIDATES, TYPO_MIN_SCORE, Vocabulary, fold, knowledge_stamp, search_documents
+from db.search import ANY_TERM_CANDIDATES, TYPO_MIN_SCORE, Vocabulary, knowledge_stamp, search_documents
+from db.session_state import lookup_caches
 from db.shipped import read_shipped_data
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from rules.folding import fold
 
 SHIPPED = read_shipped_data()
 
@@ -356,13 +358,12 @@ def test_typo_correction_compares_only_words_that_can_reach_the_cutoff() -> None
 
 async def test_warm_lookup_caches_builds_both_for_the_current_revision(session: AsyncSession) -> None:
     """The bot calls this at start, so its first lookups don't build the directory or the vocabulary."""
-    knowledge._directory_cache.clear()
-    search._vocabulary_cache.clear()
     await session.run_sync(warm_lookup_caches)
     stamp = await session.run_sync(knowledge_stamp)
-    assert set(knowledge._directory_cache) == {stamp}
-    assert set(search._vocabulary_cache) == {stamp}
-    assert "teacher" in search._vocabulary_cache[stamp].known  # the index's words (porter stems)
+    caches = lookup_caches(session.sync_session)
+    assert caches.revisions() == {"directory": stamp, "vocabulary": stamp}
+    vocabulary: Vocabulary = caches.get("vocabulary", stamp, lambda: pytest.fail("the vocabulary should be cached"))
+    assert "teacher" in vocabulary.known  # the index's words (porter stems)
 
 
 async def test_any_term_fallback_leaves_out_a_word_too_common_to_rank(session: AsyncSession) -> None:

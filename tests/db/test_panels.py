@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panels
+from db import panel_export, panels
 from db.models import Question, Vote
 from db.models.base import utcnow
-from db.panels import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from rules.questions import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
 from tests.unit.test_panels_parsing import DIFFERENT_QUESTIONS, SAME_QUESTION
 
 CHANNEL = 300000000000000001
@@ -456,7 +456,7 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
     exports = {}
     async with sessions.begin() as session:
         for fmt in ("csv", "json", "markdown"):
-            exports[fmt] = await panels.export_panel(session, panel_id=panel_id, fmt=fmt)
+            exports[fmt] = await panel_export.export_panel(session, panel_id=panel_id, fmt=fmt)
     rows = list(csv.DictReader(io.StringIO(exports["csv"].content.decode())))
     assert [row["number"] for row in rows] == ["1", "2", "3"]
     assert rows[0] | {"asked_at": "", "answered_at": bool(rows[0]["answered_at"])} == {

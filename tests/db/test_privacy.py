@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panels
+from db import panel_export, panels
 from db.events import rsvp_counts, set_rsvp
 from db.knowledge import Submission, review_practice, submit_practice
 from db.members import member_timezone, set_member_timezone
@@ -21,6 +21,7 @@ from db.models.base import utcnow
 from db.privacy import drop_expired_question_authors, export_member_data, forget_member
 from db.reminders import DeliveryOutcome, claim_delivery, record_delivery, start_reminder
 from db.screens import open_screen
+from rules import questions
 from tests.db.test_panels import MODERATOR, ask, open_panel
 from tests.db.test_reminders_delivery import (
     CHANNEL_ID,
@@ -37,7 +38,7 @@ Sessions = async_sessionmaker[AsyncSession]
 ALICE = 910000000000000001
 BOB = 910000000000000002
 PANEL_TITLE = "EU STEM Coalition and STEM platforms across Europe"
-NO_COOLDOWN = panels.QuestionRules(cooldown_seconds=0)
+NO_COOLDOWN = questions.QuestionRules(cooldown_seconds=0)
 
 
 @dataclass
@@ -328,8 +329,8 @@ async def test_question_without_author_exports_as_anonymous_and_leaves_limits_al
             author_id=BOB,
             text="What are the most urgent challenges in rural schools?",
             anonymous=False,
-            rules=panels.QuestionRules(),
+            rules=questions.QuestionRules(),
         )
-        exported = await panels.export_panel(session, panel_id=panel_id, fmt="csv")
+        exported = await panel_export.export_panel(session, panel_id=panel_id, fmt="csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
     assert [row["author"] for row in rows] == ["anonymous", str(BOB)]

@@ -14,9 +14,9 @@ import db.writer
 from db import panels
 from db.engine import create_engine, create_sessionmaker
 from db.models import Question, Vote
-from db.panels import QuestionRules
 from db.writer import Writer
 from rules.errors import LimitError, NotFoundError
+from rules.questions import QuestionRules
 from tests.db.test_panels import open_panel
 
 RULES = QuestionRules(min_length=5, max_length=500, cooldown_seconds=15, max_open_per_member=10)
@@ -60,7 +60,7 @@ async def test_concurrent_questions_and_votes_all_stored_with_gapless_numbers(
         assert await session.scalar(select(func.count()).select_from(Question)) == 150
         assert await session.scalar(select(func.count()).select_from(Vote)) == 200
     if backend == "sqlite":
-        assert max(writer.batch_sizes) > 1, "concurrent actions on SQLite should share commits"
+        assert writer.batches.largest > 1, "concurrent actions on SQLite should share commits"
 
 
 async def test_a_refused_action_rolls_back_alone(
@@ -91,7 +91,7 @@ async def test_a_refused_action_rolls_back_alone(
         LimitError.__name__,
     ]
     if backend == "sqlite":
-        assert writer.batch_sizes[-1] == 5, "the five actions should have shared one transaction"
+        assert writer.batches.last == 5, "the five actions should have shared one transaction"
     async with sessions() as session:
         voters = set((await session.scalars(select(Vote.member_id).where(Vote.question_id == question.id))).all())
         assert voters == {10, 12}
@@ -161,7 +161,7 @@ async def test_a_long_batch_commits_within_its_time_budget(
 
     counts = await asyncio.gather(*(writer.run(slow_vote, member) for member in range(10, 30)))
     assert counts == list(range(1, 21))
-    assert len(writer.batch_sizes) > 2 and max(writer.batch_sizes) < 20
+    assert writer.batches.transactions > 2 and writer.batches.largest < 20
 
 
 @pytest.mark.sqlite_only
