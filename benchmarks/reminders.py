@@ -34,6 +34,7 @@ from sqlalchemy import insert
 
 from bot.scheduler import TIMER_CAPACITY, ReminderScheduler
 from db import migrate
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.models import Event, EventAttendee, Reminder
 from db.reminders import DeliveryClaim, DeliveryOutcome
@@ -138,7 +139,7 @@ async def rebuild(
         return None
 
     timer = ReminderScheduler(
-        sessions=create_sessionmaker(engine),
+        db=Database(engine),
         sender=sender,
         ready=ready,
         fallback_channel_id=None,

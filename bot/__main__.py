@@ -97,37 +97,32 @@ async def prepare_database(settings: Settings) -> None:
 
 
 async def load_shipped(settings: Settings) -> int:
-    from db.engine import create_engine, create_sessionmaker
+    from db.database import Database
     from db.shipped import ShippedDataError, load_shipped_data, read_shipped_data
 
     try:
         data = read_shipped_data()
     except ShippedDataError as error:
         raise StartupError("shipped data is invalid:\n  " + "\n  ".join(error.problems)) from None
-    engine = create_engine(settings.database_url)
+    db = Database.open(settings.database_url)
     try:
-        async with create_sessionmaker(engine).begin() as session:
-            report = await load_shipped_data(session, data)
+        report = await db.transaction(load_shipped_data, data)
     finally:
-        await engine.dispose()
+        await db.close()
     log.info("Shipped data: %s", report)
     return 0
 
 
 async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.client import create_bot
-    from db.engine import create_engine, create_sessionmaker
-    from db.reader import Reader
-    from db.writer import Writer
+    from bot.discord_api import use_api_base
+    from db.database import Database
 
     await prepare_database(settings)
     if settings.discord_api_base:
-        # A Discord-compatible API (the test suite's loopback fake); never set in production.
-        discord.http.Route.BASE = settings.discord_api_base
-    engine = create_engine(settings.database_url)
-    reader = Reader(engine)
-    writer = Writer(engine)
-    bot = create_bot(settings, create_sessionmaker(engine), reader, writer)
+        use_api_base(settings.discord_api_base)
+    db = Database.open(settings.database_url)
+    bot = create_bot(settings, db)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -152,9 +147,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
             "the bot asked for a privileged intent that is not enabled in the Developer Portal."
         ) from None
     finally:
-        await writer.close()
-        reader.close()
-        await engine.dispose()
+        await db.close()
     return 0
 
 
@@ -226,18 +219,15 @@ async def run_data_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def run_find(settings: Settings, args: argparse.Namespace) -> int:
-    from db.engine import create_engine
+    from db.database import Database
     from db.knowledge import find_anything
-    from db.reader import Reader
 
     await prepare_database(settings)
-    engine = create_engine(settings.database_url)
-    reader = Reader(engine)
+    db = Database.open(settings.database_url)
     try:
-        hits = await reader.run(find_anything, " ".join(args.query), limit=10)
+        hits = await db.read(find_anything, " ".join(args.query), limit=10)
     finally:
-        reader.close()
-        await engine.dispose()
+        await db.close()
     if not hits:
         print("no matches")
     for hit in hits:

@@ -8,19 +8,16 @@ import logging
 from typing import Any
 
 import discord
-import yarl
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.discord_api import use_api_gateway
 from bot.retention import schedule_retention
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
+from db.database import Database
 from db.knowledge import warm_lookup_caches
-from db.reader import Reader
-from db.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +37,7 @@ class CoalitionBot(commands.Bot):
         self,
         *,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        reader: Reader,
-        writer: Writer,
+        db: Database,
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()
@@ -59,30 +54,29 @@ class CoalitionBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.sessions = sessions
-        # Lookups go through the reader (one hop each); questions and votes, the panel's hot path, through
-        # the writer (group commit); everything else through sessions.
-        self.reader = reader
-        self.writer = writer
+        self.db = db
         self.draining = False
         self.reminders = ReminderScheduler(
-            sessions=sessions,
+            db=db,
             ready=self.wait_until_ready,
             fallback_channel_id=settings.announce_channel_id,
         )
-        self.screens = ScreenHub(sessions)
-        self.web = WebServer(settings, sessions, self.screens)
+        self.screens = ScreenHub(db)
+        self.web = WebServer(settings, db, self.screens)
+        # Whatever command committed a change, the presenter screens and the reminder timer follow it.
+        db.on_change(self.screens.follow)
+        db.on_change(self.reminders.follow)
 
     async def setup_hook(self) -> None:
         if self.settings.discord_api_base:
-            await self._use_api_gateway()
+            await use_api_gateway(self.http)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.reader.run(warm_lookup_caches)
+        await self.db.read(warm_lookup_caches)
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()
-        schedule_retention(self.reminders.scheduler, sessions=self.sessions, settings=self.settings)
+        schedule_retention(self.reminders.scheduler, db=self.db, settings=self.settings)
         await self.web.start()
         # What is loaded by now (modules, commands, caches) lives as long as the process: kept out of the
         # collector's full passes, which otherwise stall the event loop ~35 ms each to re-scan it. The
@@ -113,12 +107,6 @@ class CoalitionBot(commands.Bot):
         if late:
             log.warning("Stopped with %d interaction(s) still running after %.0f s", len(late), grace)
 
-    async def _use_api_gateway(self) -> None:
-        """Connect to the gateway the configured API names (discord.py otherwise dials Discord's own)."""
-        _shards, url, _limit = await self.http.get_bot_gateway()
-        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        log.info("Using the gateway of DISCORD_API_BASE: %s", url)
-
     async def sync_commands(self) -> None:
         """Sync to GUILD_ID when set (instant), else globally (Discord may take up to an hour)."""
         if self.settings.guild_id:
@@ -138,26 +126,15 @@ class ShardedCoalitionBot(CoalitionBot, commands.AutoShardedBot):
     """The same bot running several gateway shards in one process (SHARD_COUNT with several SHARD_IDS)."""
 
 
-def create_bot(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
-) -> CoalitionBot:
+def create_bot(settings: Settings, db: Database) -> CoalitionBot:
     """An unsharded bot, one shard of a sharded bot, or several shards in this process, per the settings."""
     if settings.shard_count is None:
-        return CoalitionBot(settings=settings, sessions=sessions, reader=reader, writer=writer)
+        return CoalitionBot(settings=settings, db=db)
     if settings.shard_ids is not None and len(settings.shard_ids) == 1:
-        return CoalitionBot(
-            settings=settings,
-            sessions=sessions,
-            reader=reader,
-            writer=writer,
-            shard_id=settings.shard_ids[0],
-            shard_count=settings.shard_count,
-        )
+        return CoalitionBot(settings=settings, db=db, shard_id=settings.shard_ids[0], shard_count=settings.shard_count)
     return ShardedCoalitionBot(
         settings=settings,
-        sessions=sessions,
-        reader=reader,
-        writer=writer,
+        db=db,
         shard_count=settings.shard_count,
         shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
     )

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
+from db.database import Database
 from db.models.base import utcnow
 from db.privacy import drop_expired_question_authors
 
@@ -25,24 +25,21 @@ RETENTION_INTERVAL = timedelta(days=1)
 FIRST_RUN_AFTER = timedelta(minutes=2)
 
 
-async def run_retention(sessions: async_sessionmaker[AsyncSession], retention_days: int) -> int:
+async def run_retention(db: Database, retention_days: int) -> int:
     """Job: drop expired question authors in one transaction and log how many."""
-    async with sessions.begin() as session:
-        dropped = await drop_expired_question_authors(session, now=utcnow(), retention_days=retention_days)
+    dropped = await db.transaction(drop_expired_question_authors, now=utcnow(), retention_days=retention_days)
     log.info(
         "Retention: dropped the author id of %d question(s) of panels closed over %d days ago", dropped, retention_days
     )
     return dropped
 
 
-def schedule_retention(
-    scheduler: BaseScheduler, *, sessions: async_sessionmaker[AsyncSession], settings: Settings
-) -> None:
+def schedule_retention(scheduler: BaseScheduler, *, db: Database, settings: Settings) -> None:
     """Run the retention job shortly after start, then once a day."""
     scheduler.add_job(
         run_retention,
         IntervalTrigger(seconds=RETENTION_INTERVAL.total_seconds(), start_date=utcnow() + FIRST_RUN_AFTER),
-        args=[sessions, settings.question_author_retention_days],
+        args=[db, settings.question_author_retention_days],
         id=RETENTION_JOB_ID,
         replace_existing=True,
     )

@@ -13,8 +13,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -22,22 +21,18 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.database import Database
 from db.models.base import utcnow
 from db.reminders import (
     STALE_CLAIM,
     DeliveryClaim,
     DeliveryOutcome,
-    ScheduledReminder,
-    claim_delivery,
-    extend_reminder_plans,
-    record_delivery,
-    schedulable_reminders,
-    settle_reminder,
-    start_reminder,
-    sweep_stale_deliveries,
+    begin_delivering,
+    continue_delivering,
+    refresh_plans,
 )
+from db.session_state import Changes, ScheduledReminder
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +78,7 @@ class ReminderScheduler:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        db: Database,
         sender: Sender | None = None,
         ready: Callable[[], Awaitable[object]],
         fallback_channel_id: int | None,
@@ -93,7 +88,7 @@ class ReminderScheduler:
         stale_after: timedelta = STALE_CLAIM,
         capacity: int = TIMER_CAPACITY,
     ) -> None:
-        self.sessions = sessions
+        self.db = db
         self.sender = sender
         self.ready = ready
         self.fallback_channel_id = fallback_channel_id
@@ -104,7 +99,7 @@ class ReminderScheduler:
         self.capacity = capacity
         # The timer holds every pending reminder due up to here; later ones are loaded by the planner.
         self.horizon = clock() + window
-        self._writer = asyncio.Lock()
+        self._one_at_a_time = asyncio.Lock()
         self._active: set[asyncio.Task[object]] = set()
         # Set by stop(): claim nothing more, so what is left stays pending for another instance or the next start.
         self._stopping = False
@@ -154,12 +149,9 @@ class ReminderScheduler:
     async def refill(self) -> int:
         """Plan what the tables are missing, then hold the reminders due within the window (at most `capacity`)."""
         now = self.clock()
-        async with self.sessions.begin() as session:
-            await extend_reminder_plans(session, now=now)
-            await sweep_stale_deliveries(session, now=now, stale_after=self.stale_after)
-            due, self.horizon = await schedulable_reminders(
-                session, until=now + self.window, now=now, limit=self.capacity
-            )
+        due, self.horizon = await self.db.transaction(
+            refresh_plans, now=now, until=now + self.window, stale_after=self.stale_after, limit=self.capacity
+        )
         if self.horizon < now + self.window:
             # More are due within the window than the timer holds: look again when it has worked through these.
             self.scheduler.add_job(run_planner, DateTrigger(self.horizon), id=REFILL_JOB_ID, replace_existing=True)
@@ -178,6 +170,11 @@ class ReminderScheduler:
             )
             count += 1
         return count
+
+    def follow(self, changes: Changes) -> None:
+        """Keep the timer in step with committed changes to planned reminders (events created, moved, cancelled)."""
+        self.unschedule(changes.reminders_dropped)
+        self.schedule(changes.reminders_planned)
 
     def unschedule(self, reminder_ids: Iterable[int]) -> None:
         """Take reminders off the timer; a job that fires anyway finds the row no longer pending."""
@@ -202,42 +199,32 @@ class ReminderScheduler:
         await self.ready()
         if self._stopping:
             return
-        async with self._transaction() as session:
-            waiting = await start_reminder(
-                session,
+        async with self._one_at_a_time:
+            step = await self.db.transaction(
+                begin_delivering,
                 reminder_id=reminder_id,
                 now=self.clock(),
                 instance=self.instance,
                 fallback_channel_id=self.fallback_channel_id,
                 stale_after=self.stale_after,
+                claim_next=not self._stopping,
             )
-            claim, retry_at = await self._claim_next(session, reminder_id, waiting)
-        while claim is not None:
-            outcome = await self._send(claim)
-            async with self._transaction() as session:
-                await record_delivery(session, claim=claim, outcome=outcome, now=self.clock())
-                claim, retry_at = await self._claim_next(session, reminder_id, waiting)
-        if retry_at is not None:
-            self.schedule([ScheduledReminder(reminder_id, retry_at)])
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        # One delivery transaction at a time in this process: tasks queue here in order instead of
-        # polling SQLite's busy handler, which backs off up to 100 ms per try under contention.
-        async with self._writer, self.sessions.begin() as session:
-            yield session
-
-    async def _claim_next(
-        self, session: AsyncSession, reminder_id: int, waiting: list[int]
-    ) -> tuple[DeliveryClaim | None, datetime | None]:
-        """Claim the next delivery still wanted; when none is left, settle the reminder (maybe a retry time)."""
-        if self._stopping:
-            return None, None
-        while waiting:
-            claim = await claim_delivery(session, delivery_id=waiting.pop(0), now=self.clock())
-            if claim is not None:
-                return claim, None
-        return None, await settle_reminder(session, reminder_id=reminder_id, now=self.clock())
+        while step.claim is not None:
+            outcome = await self._send(step.claim)
+            # One delivery transaction at a time in this process: tasks queue here in order instead of
+            # polling SQLite's busy handler, which backs off up to 100 ms per try under contention.
+            async with self._one_at_a_time:
+                step = await self.db.transaction(
+                    continue_delivering,
+                    reminder_id=reminder_id,
+                    claim=step.claim,
+                    outcome=outcome,
+                    waiting=step.waiting,
+                    now=self.clock(),
+                    claim_next=not self._stopping,
+                )
+        if step.retry_at is not None:
+            self.schedule([ScheduledReminder(reminder_id, step.retry_at)])
 
     async def _send(self, claim: DeliveryClaim) -> DeliveryOutcome:
         assert self.sender is not None  # start() refuses to run without one

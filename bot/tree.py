@@ -12,7 +12,6 @@ from rules.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-
 class NotModeratorError(app_commands.CheckFailure):
     """Raised when a member who is not a moderator runs a moderator-only command or button."""
 

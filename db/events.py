@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from db.knowledge import find_platform
 from db.members import member_timezone
 from db.models import Event, EventAttendee, Platform
-from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
+from db.reminders import ReminderPlan, ReminderStatus, drop_event_reminders, reminder_statuses, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.timeparse import (
@@ -199,6 +199,8 @@ class CancelledEvent:
     event: Event
     removed_reminders: list[int]
     tell: list[int]
+    # The occurrence the cancellation notice names: the one in progress or next, else the first.
+    next_start: datetime
 
 
 async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | None, now: datetime) -> CancelledEvent:
@@ -206,6 +208,7 @@ async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | No
     event = await get_event(session, event_id)
     if event.status == CANCELLED:
         raise ConflictError(f"“{event.title}” is already cancelled.")
+    next_start = next_occurrence(event, now) or event.starts_at
     event.status = CANCELLED
     event.cancel_reason = reason.strip()[:500] if reason and reason.strip() else None
     event.cancelled_at = now
@@ -221,7 +224,7 @@ async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | No
         )
     ).all()
     await session.flush()
-    return CancelledEvent(event, removed, list(tell))
+    return CancelledEvent(event, removed, list(tell), next_start)
 
 
 async def record_announcement(
@@ -268,6 +271,11 @@ async def find_event(session: AsyncSession, key: str) -> Event:
         what = "No event matches" if not matches else "More than one event matches"
         raise NotFoundError(f"{what} “{key[:60]}”. Pick one from the list as you type.")
     return await get_event(session, matches[0])
+
+
+async def events_by_id(session: AsyncSession, event_ids: list[int]) -> list[Event]:
+    """These events, in the order given."""
+    return [await get_event(session, event_id) for event_id in event_ids]
 
 
 def next_occurrence(event: Event, now: datetime) -> datetime | None:
@@ -514,3 +522,43 @@ def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, note
 def _series_end(event: Event) -> datetime | None:
     last = last_occurrence(event.starts_at, zone=event.timezone, rule=event.rrule)
     return last + (event.ends_at - event.starts_at) if last else None
+
+
+# --- the event a member named (an autocomplete id or a title) ---------------------------------------------
+
+
+async def edit_named_event(session: AsyncSession, *, key: str, fields: EventInput, now: datetime) -> SavedEvent:
+    """Edit the event a moderator picked."""
+    found = await find_event(session, key)
+    return await edit_event(session, event_id=found.id, fields=fields, now=now)
+
+
+async def cancel_named_event(session: AsyncSession, *, key: str, reason: str | None, now: datetime) -> CancelledEvent:
+    """Cancel the event a moderator picked."""
+    found = await find_event(session, key)
+    return await cancel_event(session, event_id=found.id, reason=reason, now=now)
+
+
+@dataclass
+class EventOverview:
+    details: EventDetails
+    # How its reminders went; only for moderators, else None.
+    reminders: list[ReminderStatus] | None
+
+
+async def named_event_overview(
+    session: AsyncSession, *, key: str, member_id: int, now: datetime, with_reminders: bool
+) -> EventOverview:
+    """The event a member picked, in full, with their answer (and its reminders' fate, for moderators)."""
+    found = await find_event(session, key)
+    details = await event_details(session, event_id=found.id, member_id=member_id, now=now)
+    statuses = await reminder_statuses(session, event_id=found.id) if with_reminders else None
+    return EventOverview(details, statuses)
+
+
+async def set_named_reminder_opt_in(
+    session: AsyncSession, *, key: str, member_id: int, on: bool, now: datetime
+) -> Event:
+    """Turn a member's DM reminders on or off for the event they picked."""
+    found = await find_event(session, key)
+    return await set_reminder_opt_in(session, event_id=found.id, member_id=member_id, on=on, now=now)

@@ -632,6 +632,15 @@ async def review_practice(session: AsyncSession, *, practice_id: int, moderator_
     return practice
 
 
+async def decide_practice(
+    session: AsyncSession, *, practice_id: int, moderator_id: int, approve: bool
+) -> tuple[Practice, int]:
+    """Review a submission, and say how many others still wait."""
+    practice = await review_practice(session, practice_id=practice_id, moderator_id=moderator_id, approve=approve)
+    _next, waiting = await next_pending_practice(session)
+    return practice, waiting
+
+
 def platform_by_id(session: Session, platform_id: int) -> Platform:
     """A platform with the titles of its related practices, as its card shows it."""
     platform = session.scalar(_PLATFORM_CARD, {"platform_id": platform_id})

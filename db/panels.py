@@ -24,6 +24,7 @@ from db.knowledge import SUGGESTION_MATCH, platform_directory
 from db.models import Panel, Panelist, Platform, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_CLOSED, PANEL_OPEN, PENDING
+from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
 from rules.questions import (
@@ -183,6 +184,13 @@ def guild_panel(session: Session, *, panel_id: int, guild_id: int) -> Panel:
     return panel
 
 
+def pick_panel(session: Session, *, guild_id: int, channel_id: int, panel_id: int | None) -> Panel:
+    """The panel a moderator picked (autocomplete), else the channel's."""
+    if panel_id:
+        return guild_panel(session, panel_id=panel_id, guild_id=guild_id)
+    return channel_panel(session, channel_id=channel_id)
+
+
 def channel_panel(session: Session, *, channel_id: int, open_only: bool = False) -> Panel:
     """The channel's open panel, else (unless `open_only`) its most recently closed one (sync: a lookup
     the reader runs on every question asked by command)."""
@@ -207,6 +215,7 @@ async def close_panel(session: AsyncSession, *, channel_id: int) -> Panel:
     panel.status = PANEL_CLOSED
     panel.closed_at = utcnow()
     await session.flush()
+    panel_changed(session, panel.id)
     return panel
 
 
@@ -218,7 +227,14 @@ async def reopen_panel(session: AsyncSession, *, channel_id: int) -> Panel:
     panel.status = PANEL_OPEN
     panel.closed_at = None
     await session.flush()
+    panel_changed(session, panel.id)
     return panel
+
+
+async def close_panel_with_summary(session: AsyncSession, *, channel_id: int) -> PanelSummary:
+    """Close the channel's open panel and count what it came to, for the summary posted in the channel."""
+    panel = await close_panel(session, channel_id=channel_id)
+    return await panel_summary(session, panel_id=panel.id)
 
 
 async def panel_summary(session: AsyncSession, *, panel_id: int, top: int = 5) -> PanelSummary:
@@ -289,10 +305,10 @@ def panelist_label(panelist: Panelist) -> str:
     return panelist.name + (f" ({panelist.organisation})" if panelist.organisation else "")
 
 
-async def panelist_platform(session: AsyncSession, *, panelist_id: int) -> Platform:
+def panelist_platform(session: Session, *, panelist_id: int) -> Platform:
     """The platform a panelist's organisation was linked to, for the card behind their button."""
-    slug = await session.scalar(select(Panelist.platform_slug).where(Panelist.id == panelist_id))
-    platform = slug and await session.scalar(
+    slug = session.scalar(select(Panelist.platform_slug).where(Panelist.id == panelist_id))
+    platform = slug and session.scalar(
         select(Platform).options(selectinload(Platform.practices)).where(Platform.slug == slug)
     )
     if not platform:
@@ -398,6 +414,7 @@ def ask_question(
     question.panelist = panelist
     session.add(question)
     session.flush()
+    panel_changed(session, question.panel_id)
     return question
 
 
@@ -503,16 +520,20 @@ def question_by_id(session: Session, question_id: int) -> Question:
     return question
 
 
-async def question_by_number(session: AsyncSession, *, panel_id: int, number: int) -> Question:
+def question_by_number(session: Session, *, panel_id: int, number: int) -> Question:
     """A question of a panel by the number members see (#12)."""
-    question = await session.scalar(
-        _loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number))
-    )
+    question = session.scalar(_loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number)))
     if question is None:
-        last = await session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) or 0
+        last = session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) or 0
         known = f"Questions run from #1 to #{last}." if last else "No question has been asked yet."
         raise NotFoundError(f"There is no question #{number} on this panel. {known}")
     return question
+
+
+def channel_question(session: Session, *, channel_id: int, number: int) -> Question:
+    """Question #number of the channel's panel (open, else the last closed one)."""
+    panel = channel_panel(session, channel_id=channel_id)
+    return question_by_number(session, panel_id=panel.id, number=number)
 
 
 def vote_count(session: Session, question_id: int) -> int:
@@ -542,6 +563,7 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
     voted = connection.execute(_ADD_VOTE[connection.dialect.name], {**vote, "voted_at": utcnow()}).rowcount == 1
     if not voted:
         connection.execute(_TAKE_BACK_VOTE, vote)
+    panel_changed(session, panel_id)
     return VoteOutcome(question_id, panel_id, number, message_id, voted, vote_count(session, question_id))
 
 
@@ -633,6 +655,7 @@ async def approve_question(session: AsyncSession, *, question_id: int, moderator
     question.hidden_at = None
     question.decided_by = moderator_id
     await session.flush()
+    panel_changed(session, question.panel_id)
     return question
 
 
@@ -645,6 +668,7 @@ async def hide_question(session: AsyncSession, *, question_id: int, moderator_id
     question.hidden_at = utcnow()
     question.decided_by = moderator_id
     await session.flush()
+    panel_changed(session, question.panel_id)
     return question
 
 
@@ -662,7 +686,17 @@ async def mark_answered(session: AsyncSession, *, question_id: int, moderator_id
     question.answered_at = utcnow()
     question.decided_by = moderator_id
     await session.flush()
+    panel_changed(session, question.panel_id)
     return question
+
+
+async def moderate_question(
+    session: AsyncSession, *, action: str, question_id: int, moderator_id: int
+) -> RankedQuestion:
+    """Apply a moderator's verdict (approve, hide, answered) and return the question with its votes."""
+    change = {"approve": approve_question, "hide": hide_question, "answered": mark_answered}[action]
+    question = await change(session, question_id=question_id, moderator_id=moderator_id)
+    return RankedQuestion(question, await session.run_sync(vote_count, question.id))
 
 
 async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: int) -> Advance:
@@ -684,18 +718,19 @@ async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: i
     if top:
         top[0].question.highlighted_at = utcnow()
         await session.flush()
+    panel_changed(session, panel_id)
     return Advance(answered=answered, current=top[0] if top else None)
 
 
-async def next_pending_question(session: AsyncSession, *, panel_id: int) -> tuple[Question | None, int]:
+def next_pending_question(session: Session, *, panel_id: int) -> tuple[Question | None, int]:
     """The oldest question waiting for approval on a panel, and how many wait in all."""
     waiting = (
-        await session.scalar(
+        session.scalar(
             select(func.count()).select_from(Question).where(Question.panel_id == panel_id, Question.status == PENDING)
         )
         or 0
     )
-    question = await session.scalar(
+    question = session.scalar(
         _loaded(select(Question).where(Question.panel_id == panel_id, Question.status == PENDING))
         .order_by(Question.number)
         .limit(1)
@@ -703,18 +738,20 @@ async def next_pending_question(session: AsyncSession, *, panel_id: int) -> tupl
     return question, waiting
 
 
-async def unposted_questions(session: AsyncSession) -> list[Question]:
+def unposted_questions(session: Session) -> list[RankedQuestion]:
     """Visible questions of open panels that were stored but never posted (the bot stopped in between)."""
-    return list(
-        (
-            await session.scalars(
-                _loaded(select(Question))
-                .join(Panel, Panel.id == Question.panel_id)
-                .where(Panel.status == PANEL_OPEN, Question.status == OPEN, Question.message_id.is_(None))
-                .order_by(Question.id)
-            )
-        ).all()
-    )
+    questions = session.scalars(
+        _loaded(select(Question))
+        .join(Panel, Panel.id == Question.panel_id)
+        .where(Panel.status == PANEL_OPEN, Question.status == OPEN, Question.message_id.is_(None))
+        .order_by(Question.id)
+    ).all()
+    return [RankedQuestion(question, vote_count(session, question.id)) for question in questions]
+
+
+def questions_with_votes(session: Session, question_ids: list[int]) -> list[RankedQuestion]:
+    """These questions with their vote counts, in the order given."""
+    return [RankedQuestion(question_by_id(session, qid), vote_count(session, qid)) for qid in question_ids]
 
 
 async def member_questions(session: AsyncSession, *, member_id: int) -> list[Question]:

@@ -537,3 +537,76 @@ async def reminder_statuses(session: AsyncSession, *, event_id: int, limit: int 
         ReminderStatus(r.due_at, r.occurrence_start, r.offset_seconds, r.status, r.note, counts.get(r.id, {}))
         for r in sorted(reminders, key=lambda r: r.due_at)
     ]
+
+
+# --- the timer's units of work ------------------------------------------------------------------------------
+
+
+async def refresh_plans(
+    session: AsyncSession, *, now: datetime, until: datetime, stale_after: timedelta, limit: int
+) -> tuple[list[ScheduledReminder], datetime]:
+    """The planner's pass: extend series, expire dead claims, then list what the timer must hold (see
+    `schedulable_reminders`)."""
+    await extend_reminder_plans(session, now=now)
+    await sweep_stale_deliveries(session, now=now, stale_after=stale_after)
+    return await schedulable_reminders(session, until=until, now=now, limit=limit)
+
+
+@dataclass
+class DeliveryStep:
+    """Where sending a reminder stands after one transaction: the delivery claimed to send next (if any), the
+    deliveries still to try, and, once none is left, when to try again (None: the reminder is done)."""
+
+    claim: DeliveryClaim | None
+    waiting: list[int]
+    retry_at: datetime | None = None
+
+
+async def begin_delivering(
+    session: AsyncSession,
+    *,
+    reminder_id: int,
+    now: datetime,
+    instance: str,
+    fallback_channel_id: int | None,
+    stale_after: timedelta,
+    claim_next: bool,
+) -> DeliveryStep:
+    """Claim a due reminder (see `start_reminder`) and, unless told not to, its first delivery."""
+    waiting = await start_reminder(
+        session,
+        reminder_id=reminder_id,
+        now=now,
+        instance=instance,
+        fallback_channel_id=fallback_channel_id,
+        stale_after=stale_after,
+    )
+    return await _next_step(session, reminder_id, waiting, now, claim_next=claim_next)
+
+
+async def continue_delivering(
+    session: AsyncSession,
+    *,
+    reminder_id: int,
+    claim: DeliveryClaim,
+    outcome: DeliveryOutcome,
+    waiting: list[int],
+    now: datetime,
+    claim_next: bool,
+) -> DeliveryStep:
+    """Record how one delivery went and, in the same transaction, claim the next one still wanted."""
+    await record_delivery(session, claim=claim, outcome=outcome, now=now)
+    return await _next_step(session, reminder_id, waiting, now, claim_next=claim_next)
+
+
+async def _next_step(
+    session: AsyncSession, reminder_id: int, waiting: list[int], now: datetime, *, claim_next: bool
+) -> DeliveryStep:
+    """Claim the next delivery still wanted; when none is left, settle the reminder (maybe a retry time)."""
+    if not claim_next:
+        return DeliveryStep(None, waiting)
+    while waiting:
+        claim = await claim_delivery(session, delivery_id=waiting.pop(0), now=now)
+        if claim is not None:
+            return DeliveryStep(claim, waiting)
+    return DeliveryStep(None, waiting, await settle_reminder(session, reminder_id=reminder_id, now=now))

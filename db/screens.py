@@ -19,6 +19,7 @@ from db.models import Panel, PanelScreen, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, OPEN, PANEL_OPEN
 from db.panels import RankedQuestion, list_questions, panel_by_id, panelist_label, question_by_id, vote_count
+from db.session_state import panel_changed
 from rules.errors import NotFoundError
 
 TOKEN_BYTES = 32
@@ -79,6 +80,7 @@ async def revoke_screens(session: AsyncSession, *, panel_id: int) -> int:
         .where(PanelScreen.panel_id == panel_id, PanelScreen.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    panel_changed(session, panel_id)
     return result.rowcount  # type: ignore[attr-defined]
 
 
@@ -180,3 +182,19 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
         asked=counts.get(OPEN, 0) + counts.get(ANSWERED, 0),
         answered=counts.get(ANSWERED, 0),
     )
+
+
+async def changed_screen_snapshot(
+    session: AsyncSession, *, panel_id: int, known: PanelFingerprint | None
+) -> tuple[PanelFingerprint | None, ScreenSnapshot | None]:
+    """The panel's fingerprint, with a fresh snapshot only when it differs from the `known` one (None: always);
+    no snapshot when the panel has no working screen left."""
+    fingerprint = await panel_fingerprint(session, panel_id=panel_id)
+    if fingerprint is None or (known is not None and fingerprint == known):
+        return fingerprint, None
+    return fingerprint, await screen_snapshot(session, panel_id=panel_id)
+
+
+async def screen_panel(session: AsyncSession, *, token: str) -> Panel:
+    """The panel a working screen link shows."""
+    return await session.run_sync(panel_by_id, await screen_panel_id(session, token=token))

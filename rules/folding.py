@@ -14,6 +14,7 @@ STOPWORDS = frozenset(
     ).split()
 )
 
+
 def fold(value: str) -> str:
     """Casefold and strip accents, so "Óbuda" and "obuda" compare equal."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from db import migrate
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.reader import Reader
 from db.shipped import load_shipped_data, read_shipped_data
@@ -153,6 +154,14 @@ async def writer(engine: AsyncEngine) -> AsyncIterator[Writer]:
     writer = Writer(engine)
     yield writer
     await writer.close()
+
+
+@pytest.fixture
+async def database(engine: AsyncEngine) -> AsyncIterator[Database]:
+    """The one door the bot uses: fast reads, group-committed writes, transactions; fresh caches per test."""
+    db = Database(engine)
+    yield db
+    await db.close()
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from db.screens import PanelFingerprint, panel_fingerprint, screen_snapshot
+from db.database import Database
+from db.screens import PanelFingerprint, changed_screen_snapshot
+from db.session_state import Changes
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +77,17 @@ class _Watch:
 class ScreenHub:
     """Tell open presenter pages about their panel's changes, from this process or another."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, poll_seconds: float = POLL_SECONDS) -> None:
-        self.sessions = sessions
+    def __init__(self, db: Database, *, poll_seconds: float = POLL_SECONDS) -> None:
+        self.db = db
         self.poll_seconds = poll_seconds
         self._watches: dict[int, _Watch] = {}
 
-    def panel_changed(self, panel_id: int) -> None:
-        """Refresh the panel's screens now; call after committing a change to it (cheap when none watch)."""
-        watch = self._watches.get(panel_id)
-        if watch is not None:
-            watch.wake.set()
+    def follow(self, changes: Changes) -> None:
+        """Refresh the screens of every panel a committed change touched (cheap when none watch)."""
+        for panel_id in changes.panels:
+            watch = self._watches.get(panel_id)
+            if watch is not None:
+                watch.wake.set()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, panel_id: int, token_hash: str) -> AsyncIterator[Subscription]:
@@ -131,11 +132,11 @@ class ScreenHub:
             await asyncio.sleep(MIN_REFRESH_SECONDS)
 
     async def _refresh(self, watch: _Watch, *, notified: bool) -> None:
-        async with self.sessions.begin() as session:
-            fingerprint = await panel_fingerprint(session, panel_id=watch.panel_id)
-            if fingerprint == watch.fingerprint and not notified:
-                return
-            snapshot = await screen_snapshot(session, panel_id=watch.panel_id) if fingerprint else None
+        fingerprint, snapshot = await self.db.transaction(
+            changed_screen_snapshot, panel_id=watch.panel_id, known=None if notified else watch.fingerprint
+        )
+        if fingerprint == watch.fingerprint and not notified:
+            return
         watch.fingerprint = fingerprint
         active = fingerprint.active_screens if fingerprint else frozenset()
         update = ScreenUpdate("snapshot", json.dumps(snapshot.to_json(), ensure_ascii=False)) if snapshot else REVOKED

@@ -14,15 +14,14 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.calendar import CALENDAR_LIMIT, build_calendar
 from bot.settings import Settings
 from bot.web.hub import ScreenHub
+from db.database import Database
 from db.events import list_upcoming_events
 from db.models.base import utcnow
-from db.panels import panel_by_id
-from db.screens import UNKNOWN_SCREEN, hash_token, screen_panel_id
+from db.screens import UNKNOWN_SCREEN, hash_token, screen_panel, screen_panel_id
 from rules.errors import NotFoundError
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ SECURITY_HEADERS = {
 HEARTBEAT_SECONDS = 15
 RECONNECT_MILLISECONDS = 2000
 CALENDAR_MAX_AGE = 300
-SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
+DATABASE = web.AppKey("database", Database)
 SCREENS = web.AppKey("screens", ScreenHub)
 
 
@@ -70,10 +69,10 @@ async def add_security_headers(_request: web.Request, response: web.StreamRespon
         response.headers.setdefault(name, value)
 
 
-def create_app(*, sessions: async_sessionmaker[AsyncSession], screens: ScreenHub) -> web.Application:
+def create_app(*, db: Database, screens: ScreenHub) -> web.Application:
     app = web.Application()
     app.on_response_prepare.append(add_security_headers)
-    app[SESSIONS] = sessions
+    app[DATABASE] = db
     app[SCREENS] = screens
     app[FEED] = CalendarFeedCache()
     app.router.add_get("/screen/{token}", screen_page)
@@ -83,17 +82,12 @@ def create_app(*, sessions: async_sessionmaker[AsyncSession], screens: ScreenHub
     return app
 
 
-async def _screen_panel(request: web.Request, session: AsyncSession) -> int:
-    try:
-        return await screen_panel_id(session, token=request.match_info["token"])
-    except NotFoundError:
-        raise web.HTTPNotFound(text=UNKNOWN_SCREEN) from None
-
-
 async def screen_page(request: web.Request) -> web.Response:
     """The presenter page: a shell with the panel's title; screen.js fills it from the event stream."""
-    async with request.app[SESSIONS].begin() as session:
-        title = (await session.run_sync(panel_by_id, await _screen_panel(request, session))).title
+    try:
+        title = (await request.app[DATABASE].transaction(screen_panel, token=request.match_info["token"])).title
+    except NotFoundError:
+        raise web.HTTPNotFound(text=UNKNOWN_SCREEN) from None
     return web.Response(
         text=SCREEN_PAGE.replace("{title}", html.escape(title)),
         content_type="text/html",
@@ -103,8 +97,10 @@ async def screen_page(request: web.Request) -> web.Response:
 
 async def screen_events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: the panel's state now and after every change; `revoked` ends the stream."""
-    async with request.app[SESSIONS].begin() as session:
-        panel_id = await _screen_panel(request, session)
+    try:
+        panel_id = await request.app[DATABASE].transaction(screen_panel_id, token=request.match_info["token"])
+    except NotFoundError:
+        raise web.HTTPNotFound(text=UNKNOWN_SCREEN) from None
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream; charset=utf-8",
@@ -135,8 +131,7 @@ async def screen_events(request: web.Request) -> web.StreamResponse:
 
 async def calendar_feed(request: web.Request) -> web.Response:
     """The upcoming events as a subscribable iCalendar feed: what /event calendar sends as a file."""
-    async with request.app[SESSIONS].begin() as session:
-        upcoming = await list_upcoming_events(session, now=utcnow(), limit=CALENDAR_LIMIT)
+    upcoming = await request.app[DATABASE].transaction(list_upcoming_events, now=utcnow(), limit=CALENDAR_LIMIT)
     events = [item.event for item in upcoming]
     # Stamped with the newest change, not the clock, so an unchanged feed is byte-identical (one ETag).
     body = build_calendar(events, now=max((event.updated_at for event in events), default=utcnow()))
@@ -168,9 +163,9 @@ def _not_modified(request: web.Request, etag: str, last_modified: datetime) -> b
 class WebServer:
     """Start and stop the web views with the bot; nothing listens unless WEB_PORT is set."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], screens: ScreenHub) -> None:
+    def __init__(self, settings: Settings, db: Database, screens: ScreenHub) -> None:
         self.settings = settings
-        self.sessions = sessions
+        self.db = db
         self.screens = screens
         self._runner: web.AppRunner | None = None
 
@@ -185,9 +180,7 @@ class WebServer:
         if self.settings.web_port is None:
             return
         # No access log: a screen's address is its secret.
-        runner = web.AppRunner(
-            create_app(sessions=self.sessions, screens=self.screens), access_log=None, shutdown_timeout=5
-        )
+        runner = web.AppRunner(create_app(db=self.db, screens=self.screens), access_log=None, shutdown_timeout=5)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.settings.web_host, self.settings.web_port).start()

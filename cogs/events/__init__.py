@@ -31,23 +31,22 @@ from db.events import (
     KINDS,
     EventInput,
     SavedEvent,
-    cancel_event,
+    cancel_named_event,
     create_event,
     describe_reminders,
-    edit_event,
-    event_details,
+    edit_named_event,
     find_event,
     list_upcoming_events,
+    named_event_overview,
     next_occurrence,
     record_announcement,
-    set_reminder_opt_in,
+    set_named_reminder_opt_in,
 )
 from db.events import autocomplete_events as event_choices
 from db.knowledge import autocomplete_platforms
 from db.members import member_timezone, set_member_timezone
 from db.models import Event
 from db.models.base import utcnow
-from db.reminders import reminder_statuses
 from rules.timeparse import suggest_zones, zone_named
 
 if TYPE_CHECKING:
@@ -82,7 +81,7 @@ class Events(commands.Cog):
         return choices([(zone.replace("_", " "), zone) for zone in suggest_zones(current)])
 
     async def platforms(self, _interaction: discord.Interaction, current: str) -> Choices:
-        return choices(await self.bot.reader.run(autocomplete_platforms, current))
+        return choices(await self.bot.db.read(autocomplete_platforms, current))
 
     async def repeats(self, _interaction: discord.Interaction, current: str) -> Choices:
         typed = [(f"Custom: {current}", current)] if current and "=" in current else []
@@ -90,12 +89,10 @@ class Events(commands.Cog):
         return choices(typed + [(label, value) for label, value in REPEAT_SUGGESTIONS if wanted in label.casefold()])
 
     async def open_events(self, _interaction: discord.Interaction, current: str) -> Choices:
-        async with self.bot.sessions.begin() as session:
-            return choices(await event_choices(session, current, now=utcnow(), scheduled_only=True))
+        return choices(await self.bot.db.transaction(event_choices, current, now=utcnow(), scheduled_only=True))
 
     async def any_events(self, _interaction: discord.Interaction, current: str) -> Choices:
-        async with self.bot.sessions.begin() as session:
-            return choices(await event_choices(session, current, now=utcnow(), scheduled_only=False))
+        return choices(await self.bot.db.transaction(event_choices, current, now=utcnow(), scheduled_only=False))
 
     # --- moderators: create, edit, cancel -------------------------------------------------------------------
 
@@ -155,16 +152,14 @@ class Events(commands.Cog):
             reminders=reminders,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.bot.sessions.begin() as session:
-            saved = await create_event(
-                session,
-                guild_id=interaction.guild_id,
-                author_id=interaction.user.id,
-                fields=fields,
-                default_zone=self.bot.settings.default_timezone,
-                now=utcnow(),
-            )
-        self.bot.reminders.schedule(saved.plan.added)
+        saved = await self.bot.db.transaction(
+            create_event,
+            guild_id=interaction.guild_id,
+            author_id=interaction.user.id,
+            fields=fields,
+            default_zone=self.bot.settings.default_timezone,
+            now=utcnow(),
+        )
         notes = await self.publish(interaction, saved.event)
         await interaction.followup.send(saved_reply(saved, "Created", notes), ephemeral=True)
 
@@ -226,11 +221,7 @@ class Events(commands.Cog):
             reminders=reminders,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.bot.sessions.begin() as session:
-            found = await find_event(session, event)
-            saved = await edit_event(session, event_id=found.id, fields=fields, now=utcnow())
-        self.bot.reminders.unschedule(saved.plan.removed)
-        self.bot.reminders.schedule(saved.plan.added)
+        saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
         notes = await self.publish(interaction, saved.event)
         await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
 
@@ -241,15 +232,10 @@ class Events(commands.Cog):
     async def cancel(self, interaction: discord.Interaction, event: str, reason: str | None = None) -> None:
         """Cancel an event: reminders stop, the announcement says so, attendees get a DM (moderators only)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        now = utcnow()
-        async with self.bot.sessions.begin() as session:
-            found = await find_event(session, event)
-            starts_at = next_occurrence(found, now) or found.starts_at
-            cancelled = await cancel_event(session, event_id=found.id, reason=reason, now=now)
-        self.bot.reminders.unschedule(cancelled.removed_reminders)
+        cancelled = await self.bot.db.transaction(cancel_named_event, key=event, reason=reason, now=utcnow())
         notes = await self.publish(interaction, cancelled.event)
         told, unreachable = await self.tell_members(
-            cancelled.tell, cancellation_dm(cancelled.event, starts_at=starts_at)
+            cancelled.tell, cancellation_dm(cancelled.event, starts_at=cancelled.next_start)
         )
         lines = [f"Cancelled **{inert(cancelled.event.title)}** (event #{cancelled.event.id}); its reminders stop."]
         if cancelled.tell:
@@ -263,8 +249,7 @@ class Events(commands.Cog):
     @app_commands.choices(kind=KIND_CHOICES)
     async def list_events(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None) -> None:
         """Upcoming events, soonest first, in your own local time."""
-        async with self.bot.sessions.begin() as session:
-            upcoming = await list_upcoming_events(session, now=utcnow(), kind=kind.value if kind else None)
+        upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind=kind.value if kind else None)
         await Paginator.send(interaction, event_list_pages(upcoming, kind=kind.value if kind else None))
 
     @event.command(name="show")
@@ -273,12 +258,12 @@ class Events(commands.Cog):
     async def show(self, interaction: discord.Interaction, event: str) -> None:
         """One event in full, with your answer; moderators also see how its reminders went."""
         moderator = member_is_moderator(interaction)
-        async with self.bot.sessions.begin() as session:
-            found = await find_event(session, event)
-            details = await event_details(session, event_id=found.id, member_id=interaction.user.id, now=utcnow())
-            statuses = await reminder_statuses(session, event_id=found.id) if moderator else None
-        card = event_details_card(details, reminders=statuses)
-        view = event_view(found.id, details.counts) if details.next_start else discord.utils.MISSING
+        overview = await self.bot.db.transaction(
+            named_event_overview, key=event, member_id=interaction.user.id, now=utcnow(), with_reminders=moderator
+        )
+        details = overview.details
+        card = event_details_card(details, reminders=overview.reminders)
+        view = event_view(details.event.id, details.counts) if details.next_start else discord.utils.MISSING
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     @event.command(name="remind")
@@ -286,9 +271,9 @@ class Events(commands.Cog):
     @app_commands.autocomplete(event=open_events)
     async def remind(self, interaction: discord.Interaction, event: str, on: bool) -> None:
         """Get an event's reminders by DM, or stop them."""
-        async with self.bot.sessions.begin() as session:
-            found = await find_event(session, event)
-            await set_reminder_opt_in(session, event_id=found.id, member_id=interaction.user.id, on=on, now=utcnow())
+        found = await self.bot.db.transaction(
+            set_named_reminder_opt_in, key=event, member_id=interaction.user.id, on=on, now=utcnow()
+        )
         title = inert(found.title)
         message = (
             f"You'll get the reminders of **{title}** by DM ({describe_reminders(found.reminder_offsets)}). "
@@ -303,8 +288,7 @@ class Events(commands.Cog):
     @app_commands.autocomplete(event=any_events)
     async def ics(self, interaction: discord.Interaction, event: str) -> None:
         """The event as an .ics file for your calendar, with its reminders."""
-        async with self.bot.sessions.begin() as session:
-            found = await find_event(session, event)
+        found = await self.bot.db.transaction(find_event, event)
         await interaction.response.send_message(
             f"**{inert(found.title)}** for your calendar (open the file to import it).",
             file=calendar_file([found], f"event-{found.id}.ics"),
@@ -314,8 +298,7 @@ class Events(commands.Cog):
     @event.command(name="calendar")
     async def calendar(self, interaction: discord.Interaction) -> None:
         """All upcoming events in one .ics file for your calendar."""
-        async with self.bot.sessions.begin() as session:
-            upcoming = await list_upcoming_events(session, now=utcnow(), limit=CALENDAR_LIMIT)
+        upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), limit=CALENDAR_LIMIT)
         base_url = self.bot.settings.web_base_url
         subscribe = (
             f"\nTo have new events appear by themselves, subscribe in your calendar app to <{base_url}/calendar.ics>."
@@ -338,8 +321,7 @@ class Events(commands.Cog):
     @app_commands.autocomplete(zone=zones)
     async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
         """Set your time zone: the times you type are read in it."""
-        async with self.bot.sessions.begin() as session:
-            saved = await set_member_timezone(session, member_id=interaction.user.id, zone=zone)
+        saved = await self.bot.db.transaction(set_member_timezone, member_id=interaction.user.id, zone=zone)
         local = utcnow().astimezone(ZoneInfo(saved))
         await interaction.response.send_message(
             f"Your time zone is now **{saved}** (it is {local:%H:%M} there). Times you type are read in it.",
@@ -349,8 +331,7 @@ class Events(commands.Cog):
     @zone.command(name="show")
     async def timezone_show(self, interaction: discord.Interaction) -> None:
         """Show the time zone your typed times are read in."""
-        async with self.bot.sessions.begin() as session:
-            own = await member_timezone(session, member_id=interaction.user.id)
+        own = await self.bot.db.transaction(member_timezone, member_id=interaction.user.id)
         zone = own or self.bot.settings.default_timezone
         local = utcnow().astimezone(zone_named(zone))
         how = "you set it with `/timezone set`" if own else "the server default; set your own with `/timezone set`"
@@ -384,8 +365,9 @@ class Events(commands.Cog):
         except discord.HTTPException as error:
             log.warning("Could not announce event %s in %s: %s", event.id, channel_id, error)
             return f"⚠️ Not announced: I can't post in <#{channel_id}> (I need Send Messages and Embed Links there)."
-        async with self.bot.sessions.begin() as session:
-            await record_announcement(session, event_id=event.id, channel_id=channel_id, message_id=message.id)
+        await self.bot.db.transaction(
+            record_announcement, event_id=event.id, channel_id=channel_id, message_id=message.id
+        )
         event.announcement_channel_id, event.announcement_message_id = channel_id, message.id
         return f"📣 Announced in <#{channel_id}>."
 
@@ -429,8 +411,7 @@ class Events(commands.Cog):
         except discord.HTTPException as error:
             log.warning("Could not mirror event %s as a scheduled event: %s", event.id, error)
             return [f"⚠️ The server's Events tab could not be updated (Discord said {error.status})."]
-        async with self.bot.sessions.begin() as session:
-            await record_announcement(session, event_id=event.id, discord_event_id=created.id)
+        await self.bot.db.transaction(record_announcement, event_id=event.id, discord_event_id=created.id)
         return ["📅 Listed in the server's Events tab."]
 
     async def tell_members(self, member_ids: list[int], text: str) -> tuple[int, int]:

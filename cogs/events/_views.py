@@ -61,10 +61,9 @@ class RsvpButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
         now = utcnow()
-        async with bot.sessions.begin() as session:
-            event, counts, attendee = await set_rsvp(
-                session, event_id=self.event_id, member_id=interaction.user.id, choice=self.choice, now=now
-            )
+        event, counts, attendee = await bot.db.transaction(
+            set_rsvp, event_id=self.event_id, member_id=interaction.user.id, choice=self.choice, now=now
+        )
         confirmation = CONFIRMATIONS[self.choice].format(
             title=inert(event.title), dms="on" if attendee.reminders else "off"
         )
@@ -85,8 +84,7 @@ class CalendarButton(IdButton, prefix="event:ics"):
     button_emoji = "📅"
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        async with coalition_bot(interaction).sessions.begin() as session:
-            event = await get_event(session, self.ref_id)
+        event = await coalition_bot(interaction).db.transaction(get_event, self.ref_id)
         await interaction.response.send_message(
             "Open the file to add the event to your calendar; its reminders come along.",
             file=calendar_file([event], f"event-{event.id}.ics"),
@@ -111,8 +109,7 @@ async def refresh_announcement(bot: CoalitionBot, event: Event, *, counts: dict[
     if not (event.announcement_channel_id and event.announcement_message_id):
         return False
     if counts is None:
-        async with bot.sessions.begin() as session:
-            counts = (await rsvp_counts(session, event_ids=[event.id]))[event.id]
+        counts = (await bot.db.transaction(rsvp_counts, event_ids=[event.id]))[event.id]
     card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()))
     view = event_view(event.id, counts) if event.status == "scheduled" else None
     message = bot.get_partial_messageable(event.announcement_channel_id).get_partial_message(

@@ -50,10 +50,10 @@ class Knowledge(commands.Cog):
     # --- autocomplete -------------------------------------------------------------------------------------
 
     async def platform_names(self, _interaction: discord.Interaction, current: str) -> Choices:
-        return choices(await self.bot.reader.run(autocomplete_platforms, current))
+        return choices(await self.bot.db.read(autocomplete_platforms, current))
 
     async def countries(self, _interaction: discord.Interaction, current: str) -> Choices:
-        known = await self.bot.reader.run(list_countries)
+        known = await self.bot.db.read(list_countries)
         wanted = current.casefold().strip()
         return choices([(f"{c} ({n})", c) for c, n in known if not wanted or wanted in c.casefold()])
 
@@ -62,7 +62,7 @@ class Knowledge(commands.Cog):
         return choices([(topic, topic) for topic in TOPICS if wanted in topic])
 
     async def practice_titles(self, _interaction: discord.Interaction, current: str) -> Choices:
-        return choices(await self.bot.reader.run(autocomplete_practices, current))
+        return choices(await self.bot.db.read(autocomplete_practices, current))
 
     # --- /platform ------------------------------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(name=platform_names)
     async def platform_show(self, interaction: discord.Interaction, name: str) -> None:
         """Show one member platform: who they are, what they do, their impact and people."""
-        found = await self.bot.reader.run(find_platform, name)
+        found = await self.bot.db.read(find_platform, name)
         card = platform_card(found.platform, titles=source_titles(), others=found.others_in_country)
         await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id))
 
@@ -80,7 +80,7 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(country=countries)
     async def platform_list(self, interaction: discord.Interaction, country: str | None = None) -> None:
         """List the coalition's platforms, or one country's."""
-        platforms = await self.bot.reader.run(list_platforms, country=country)
+        platforms = await self.bot.db.read(list_platforms, country=country)
         resolved = platforms[0].country if country and platforms else None
         await Paginator.send(interaction, platform_list_pages(platforms, country=resolved))
 
@@ -102,7 +102,7 @@ class Knowledge(commands.Cog):
                 f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
             )
             return
-        results = await self.bot.reader.run(search_practices, query, topic=topic, country=country)
+        results = await self.bot.db.read(search_practices, query, topic=topic, country=country)
         if not results:
             await interaction.response.send_message(
                 "No practice matches that. Try fewer or other words, or drop the topic/country filter.", ephemeral=True
@@ -117,7 +117,7 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(title=practice_titles)
     async def practice_show(self, interaction: discord.Interaction, title: str) -> None:
         """Show one best practice with its source and the platforms behind it."""
-        practice = await self.bot.reader.run(get_practice, title)
+        practice = await self.bot.db.read(get_practice, title)
         card = practice_card(practice, titles=source_titles())
         await interaction.response.send_message(embed=card, view=card_view("practice", practice.id))
 
@@ -130,8 +130,7 @@ class Knowledge(commands.Cog):
     @moderator_only()
     async def practice_review(self, interaction: discord.Interaction) -> None:
         """Review the next practice submitted by a member (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            practice, waiting = await next_pending_practice(session)
+        practice, waiting = await self.bot.db.transaction(next_pending_practice)
         if practice is None:
             await interaction.response.send_message("Nothing is waiting for review. 🎉", ephemeral=True)
             return
@@ -145,7 +144,7 @@ class Knowledge(commands.Cog):
     @app_commands.describe(query="Anything: a platform, a country, a topic, an event")
     async def find(self, interaction: discord.Interaction, query: str) -> None:
         """Search everything the bot knows: platforms, practices and events."""
-        hits = await self.bot.reader.run(find_anything, query, limit=10)
+        hits = await self.bot.db.read(find_anything, query, limit=10)
         if not hits:
             await interaction.response.send_message(
                 "Nothing matches that. Try other words, or browse with `/platform list`.", ephemeral=True

@@ -13,10 +13,9 @@ from cogs._views import ReportingItem, ReportingModal
 from cogs.knowledge._embeds import platform_full_text, practice_full_text, review_card
 from db.knowledge import (
     Submission,
-    next_pending_practice,
+    decide_practice,
     platform_by_id,
     practice_by_id,
-    review_practice,
     submit_practice,
 )
 
@@ -46,11 +45,11 @@ class FullTextButton(
         return cls(match["kind"], int(match["ref_id"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        reader = coalition_bot(interaction).reader
+        db = coalition_bot(interaction).db
         if self.kind == "platform":
-            embeds = platform_full_text(await reader.run(platform_by_id, self.ref_id))
+            embeds = platform_full_text(await db.read(platform_by_id, self.ref_id))
         else:
-            embeds = practice_full_text(await reader.run(practice_by_id, self.ref_id))
+            embeds = practice_full_text(await db.read(practice_by_id, self.ref_id))
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
 
@@ -88,11 +87,9 @@ class ReviewButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         ensure_moderator(interaction)
         bot = coalition_bot(interaction)
-        async with bot.sessions.begin() as session:
-            practice = await review_practice(
-                session, practice_id=self.practice_id, moderator_id=interaction.user.id, approve=self.approve
-            )
-            _next, waiting = await next_pending_practice(session)
+        practice, waiting = await bot.db.transaction(
+            decide_practice, practice_id=self.practice_id, moderator_id=interaction.user.id, approve=self.approve
+        )
         verdict = "approved — now searchable" if self.approve else "rejected"
         decided = review_card(practice, waiting=waiting)
         decided.colour = discord.Colour.green() if self.approve else discord.Colour.dark_grey()
@@ -157,8 +154,9 @@ class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
             where=self.where.value,
             link=self.link.value,
         )
-        async with coalition_bot(interaction).sessions.begin() as session:
-            practice = await submit_practice(session, submission=submission, submitted_by=interaction.user.id)
+        practice = await coalition_bot(interaction).db.transaction(
+            submit_practice, submission=submission, submitted_by=interaction.user.id
+        )
         # Only now, after the commit, is the member told it is saved.
         await interaction.response.send_message(
             f"Thank you! “{discord.utils.escape_markdown(practice.title)}” is saved as submission #{practice.id} "

@@ -38,25 +38,22 @@ from db.panels import (
     autocomplete_panels,
     autocomplete_questions,
     channel_panel,
+    channel_question,
     channel_questions,
-    close_panel,
+    close_panel_with_summary,
     guild_panel,
     next_pending_question,
     open_panel,
-    panel_summary,
-    question_by_number,
+    pick_panel,
     reopen_panel,
     set_panel_message,
     set_question_message,
     unposted_questions,
-    vote_count,
 )
 from db.screens import open_screen, revoke_screens
 from rules.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from bot.client import CoalitionBot
 
 log = logging.getLogger(__name__)
@@ -87,13 +84,6 @@ def _guild_id(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
-async def _pick_panel(session: AsyncSession, interaction: discord.Interaction, panel_id: int | None) -> Panel:
-    """The panel a moderator picked (autocomplete), else the channel's."""
-    if panel_id:
-        return await session.run_sync(guild_panel, panel_id=panel_id, guild_id=_guild_id(interaction))
-    return await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
-
-
 class Panels(commands.Cog):
     panel = app_commands.Group(name="panel", description="Panel Q&A: audience questions with upvotes", guild_only=True)
     screen = app_commands.Group(name="screen", description="The panel's questions live on a big screen", parent=panel)
@@ -116,19 +106,17 @@ class Panels(commands.Cog):
         unposted; its message is found in the channel's recent history by its vote button and adopted.
         """
         await self.bot.wait_until_ready()
-        async with self.bot.sessions.begin() as session:
-            questions = [(q, await session.run_sync(vote_count, q.id)) for q in await unposted_questions(session)]
+        questions = await self.bot.db.read(unposted_questions)
         if not questions:
             return
-        already_posted = await self.posted_vote_messages({question.panel.channel_id for question, _ in questions})
+        already_posted = await self.posted_vote_messages({item.question.panel.channel_id for item in questions})
         adopted = 0
-        for question, votes in questions:
+        for question, votes in ((item.question, item.votes) for item in questions):
             message_id = already_posted.get(question.id)
             if message_id is None:
                 await post_question(self.bot, question, votes)
                 continue
-            async with self.bot.sessions.begin() as session:
-                await set_question_message(session, question_id=question.id, message_id=message_id)
+            await self.bot.db.transaction(set_question_message, question_id=question.id, message_id=message_id)
             question.message_id = message_id
             await show_in_channel(self.bot, question, votes)
             adopted += 1
@@ -151,22 +139,28 @@ class Panels(commands.Cog):
                 log.info("Could not read recent messages of channel %s: %s", channel_id, error)
         return found
 
+    async def _pick_panel(self, interaction: discord.Interaction, panel_id: int | None) -> Panel:
+        """The panel a moderator picked (autocomplete), else the channel's."""
+        return await self.bot.db.read(
+            pick_panel, guild_id=_guild_id(interaction), channel_id=_channel_id(interaction), panel_id=panel_id
+        )
+
     # --- autocomplete -------------------------------------------------------------------------------------
 
     # Autocompletes and listings read through the reader: during a live panel they do not wait for the
     # write connection that questions and votes keep busy.
     async def panelists(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        found = await self.bot.reader.run(autocomplete_panelists, channel_id=_channel_id(interaction), current=current)
+        found = await self.bot.db.read(autocomplete_panelists, channel_id=_channel_id(interaction), current=current)
         return choices(found)
 
     async def panels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
-        found = await self.bot.reader.run(autocomplete_panels, guild_id=_guild_id(interaction), current=current)
+        found = await self.bot.db.read(autocomplete_panels, guild_id=_guild_id(interaction), current=current)
         return choices(found)
 
     async def _questions(
         self, interaction: discord.Interaction, current: str, action: str
     ) -> list[app_commands.Choice[int]]:
-        found = await self.bot.reader.run(
+        found = await self.bot.db.read(
             autocomplete_questions, channel_id=_channel_id(interaction), current=current, statuses=ACTIONABLE[action]
         )
         return choices(found)
@@ -222,19 +216,18 @@ class Panels(commands.Cog):
     ) -> None:
         """Open audience questions for a panel and post its card (moderators only)."""
         channel_id = channel.id if channel else _channel_id(interaction)
-        async with self.bot.sessions.begin() as session:
-            panel = await open_panel(
-                session,
-                guild_id=_guild_id(interaction),
-                channel_id=channel_id,
-                title=title,
-                panelists=panelists,
-                topics=topics,
-                moderated=moderated,
-                anonymous_allowed=anonymous,
-                created_by=interaction.user.id,
-                moderator_channel_id=moderator_channel.id if moderator_channel else None,
-            )
+        panel = await self.bot.db.transaction(
+            open_panel,
+            guild_id=_guild_id(interaction),
+            channel_id=channel_id,
+            title=title,
+            panelists=panelists,
+            topics=topics,
+            moderated=moderated,
+            anonymous_allowed=anonymous,
+            created_by=interaction.user.id,
+            moderator_channel_id=moderator_channel.id if moderator_channel else None,
+        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             card = await self.bot.get_partial_messageable(channel_id).send(
@@ -247,8 +240,7 @@ class Panels(commands.Cog):
                 "there; members can already use `/ask`.",
             )
             return
-        async with self.bot.sessions.begin() as session:
-            await set_panel_message(session, panel_id=panel.id, message_id=card.id)
+        await self.bot.db.transaction(set_panel_message, panel_id=panel.id, message_id=card.id)
         queue_hint = ""
         if moderated and not (moderator_channel or self.bot.settings.moderator_channel_id):
             queue_hint = " Questions wait for approval: review them with `/panel queue`."
@@ -264,7 +256,7 @@ class Panels(commands.Cog):
         if status in ("pending", "hidden") and not moderator:
             raise InvalidInputError("Only moderators can list pending or hidden questions.")
         statuses = STATUSES[status] if moderator else tuple(s for s in STATUSES[status] if s in VISIBLE)
-        panel, ranked = await self.bot.reader.run(
+        panel, ranked = await self.bot.db.read(
             channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort
         )
         pages = question_pages(ranked, panel=panel, sort=sort, status=status)
@@ -274,14 +266,11 @@ class Panels(commands.Cog):
     @moderator_only()
     async def panel_next(self, interaction: discord.Interaction) -> None:
         """Mark the current question answered and put the most upvoted open one up (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            panel = await session.run_sync(channel_panel, channel_id=_channel_id(interaction), open_only=True)
+        panel = await self.bot.db.read(channel_panel, channel_id=_channel_id(interaction), open_only=True)
         await run_next(interaction, panel.id)
 
     async def _moderate_number(self, interaction: discord.Interaction, action: str, number: int) -> None:
-        async with self.bot.sessions.begin() as session:
-            panel = await session.run_sync(channel_panel, channel_id=_channel_id(interaction))
-            target = await question_by_number(session, panel_id=panel.id, number=number)
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=number)
         question, votes = await moderate(
             self.bot, action=action, question_id=target.id, moderator_id=interaction.user.id
         )
@@ -319,9 +308,8 @@ class Panels(commands.Cog):
     @app_commands.autocomplete(panel=panels)
     async def panel_queue(self, interaction: discord.Interaction, panel: int | None = None) -> None:
         """Review the next question waiting for approval (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            chosen = await _pick_panel(session, interaction, panel)
-            question, waiting = await next_pending_question(session, panel_id=chosen.id)
+        chosen = await self._pick_panel(interaction, panel)
+        question, waiting = await self.bot.db.read(next_pending_question, panel_id=chosen.id)
         if question is None:
             await answer(interaction, f"No question of “{inert(chosen.title)}” is waiting for approval. 🎉")
             return
@@ -333,20 +321,15 @@ class Panels(commands.Cog):
     @moderator_only()
     async def panel_close(self, interaction: discord.Interaction) -> None:
         """Stop taking questions and post a summary (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            panel = await close_panel(session, channel_id=_channel_id(interaction))
-            summary = await panel_summary(session, panel_id=panel.id)
-        self.bot.screens.panel_changed(panel.id)
+        summary = await self.bot.db.transaction(close_panel_with_summary, channel_id=_channel_id(interaction))
         await interaction.response.send_message(embed=summary_embed(summary))
-        await refresh_panel_card(self.bot, panel)
+        await refresh_panel_card(self.bot, summary.panel)
 
     @panel.command(name="reopen")
     @moderator_only()
     async def panel_reopen(self, interaction: discord.Interaction) -> None:
         """Take questions again on this channel's last panel (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            panel = await reopen_panel(session, channel_id=_channel_id(interaction))
-        self.bot.screens.panel_changed(panel.id)
+        panel = await self.bot.db.transaction(reopen_panel, channel_id=_channel_id(interaction))
         await interaction.response.send_message(f"🔓 Questions are open again for “{inert(panel.title)}”.")
         await refresh_panel_card(self.bot, panel)
 
@@ -358,9 +341,8 @@ class Panels(commands.Cog):
         self, interaction: discord.Interaction, panel: int, format: Literal["csv", "markdown", "json"] = "csv"
     ) -> None:
         """Download every question of a panel as a file (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            chosen = await session.run_sync(guild_panel, panel_id=panel, guild_id=_guild_id(interaction))
-            export = await export_panel(session, panel_id=chosen.id, fmt=format)
+        chosen = await self.bot.db.read(guild_panel, panel_id=panel, guild_id=_guild_id(interaction))
+        export = await self.bot.db.transaction(export_panel, panel_id=chosen.id, fmt=format)
         await interaction.response.send_message(
             f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
@@ -378,9 +360,8 @@ class Panels(commands.Cog):
         base_url = self.bot.settings.web_base_url
         if base_url is None:
             raise InvalidInputError("The web views are off. An admin can turn them on with WEB_PORT (see docs/web.md).")
-        async with self.bot.sessions.begin() as session:
-            chosen = await _pick_panel(session, interaction, panel)
-            token = await open_screen(session, panel_id=chosen.id, created_by=interaction.user.id)
+        chosen = await self._pick_panel(interaction, panel)
+        token = await self.bot.db.transaction(open_screen, panel_id=chosen.id, created_by=interaction.user.id)
         await answer(
             interaction,
             f"Presenter screen for “{inert(chosen.title)}” — open it on the projector's computer:\n"
@@ -395,10 +376,8 @@ class Panels(commands.Cog):
     @app_commands.autocomplete(panel=panels)
     async def screen_revoke(self, interaction: discord.Interaction, panel: int | None = None) -> None:
         """Turn off every presenter link of the panel; open screens go blank (moderators only)."""
-        async with self.bot.sessions.begin() as session:
-            chosen = await _pick_panel(session, interaction, panel)
-            revoked = await revoke_screens(session, panel_id=chosen.id)
-        self.bot.screens.panel_changed(chosen.id)
+        chosen = await self._pick_panel(interaction, panel)
+        revoked = await self.bot.db.transaction(revoke_screens, panel_id=chosen.id)
         if not revoked:
             await answer(interaction, f"“{inert(chosen.title)}” had no working screen link.")
             return

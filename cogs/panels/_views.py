@@ -31,11 +31,9 @@ from db.models import Panel, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
 from db.panels import (
     advance_panel,
-    approve_question,
     ask_question,
     channel_panel,
-    hide_question,
-    mark_answered,
+    moderate_question,
     next_pending_question,
     panel_by_id,
     panelist_platform,
@@ -43,7 +41,6 @@ from db.panels import (
     set_question_message,
     toggle_vote,
     top_questions,
-    vote_count,
 )
 from db.shipped import source_titles
 from rules.questions import QuestionRules, SimilarQuestion, SimilarQuestionError
@@ -57,11 +54,7 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 SUGGESTION_TIMEOUT_SECONDS = 10 * 60
 TOP_LIMIT = 10
-MODERATION = {
-    "approve": (approve_question, "Approved"),
-    "hide": (hide_question, "Hidden"),
-    "answered": (mark_answered, "Marked answered"),
-}
+VERDICTS = {"approve": "Approved", "hide": "Hidden", "answered": "Marked answered"}
 
 
 def question_rules(settings: Settings) -> QuestionRules:
@@ -107,8 +100,7 @@ async def post_question(bot: CoalitionBot, question: Question, votes: int = 0) -
     except discord.HTTPException as error:
         log.warning("Could not post question %s in channel %s: %s", question.id, question.panel.channel_id, error)
         return False
-    async with bot.sessions.begin() as session:
-        await set_question_message(session, question_id=question.id, message_id=message.id)
+    await bot.db.transaction(set_question_message, question_id=question.id, message_id=message.id)
     question.message_id = message.id
     return True
 
@@ -175,9 +167,9 @@ async def submit_question(
     try:
         if panel_id is None:
             assert interaction.channel_id is not None
-            panel_id = (await bot.reader.run(channel_panel, channel_id=interaction.channel_id, open_only=True)).id
-        # The writer commits it (with whatever else is waiting) before this returns.
-        question = await bot.writer.run(
+            panel_id = (await bot.db.read(channel_panel, channel_id=interaction.channel_id, open_only=True)).id
+        # Group-committed with whatever else is waiting, on disk before this returns.
+        question = await bot.db.write(
             ask_question,
             panel_id=panel_id,
             author_id=interaction.user.id,
@@ -188,13 +180,11 @@ async def submit_question(
             allow_similar=allow_similar,
         )
         if question.status == PENDING:
-            async with bot.sessions() as session:
-                _first, waiting = await next_pending_question(session, panel_id=panel_id)
+            _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)
     except SimilarQuestionError as similar:
         view = SimilarQuestionView(similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous)
         await answer(interaction, similar_prompt(similar.similar), view=view, replace=replace)
         return
-    bot.screens.panel_changed(question.panel_id)
     pending = question.status == PENDING
     await answer(interaction, confirmation(question, posted_to_queue=pending), replace=replace)
     if pending:
@@ -300,7 +290,7 @@ class AskButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
-        panel = await bot.reader.run(panel_by_id, self.panel_id)
+        panel = await bot.db.read(panel_by_id, self.panel_id)
         if panel.status != PANEL_OPEN:
             await answer(interaction, "This panel is closed: it no longer takes questions.")
             return
@@ -319,7 +309,7 @@ class TopButton(IdButton, prefix="panel:top"):
     button_emoji = "🏆"
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        panel, top = await coalition_bot(interaction).reader.run(top_questions, panel_id=self.ref_id, limit=TOP_LIMIT)
+        panel, top = await coalition_bot(interaction).db.read(top_questions, panel_id=self.ref_id, limit=TOP_LIMIT)
         await interaction.response.send_message(embed=top_questions_embed(panel, top), ephemeral=True)
 
 
@@ -330,8 +320,7 @@ class PlatformButton(IdButton, prefix="panel:platform"):
     button_emoji = "🏛️"
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        async with coalition_bot(interaction).sessions.begin() as session:
-            platform = await panelist_platform(session, panelist_id=self.ref_id)
+        platform = await coalition_bot(interaction).db.read(panelist_platform, panelist_id=self.ref_id)
         await interaction.response.send_message(embed=platform_card(platform, titles=source_titles()), ephemeral=True)
 
 
@@ -380,8 +369,7 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
-        outcome = await bot.writer.run(toggle_vote, question_id=self.question_id, member_id=interaction.user.id)
-        bot.screens.panel_changed(outcome.panel_id)
+        outcome = await bot.db.write(toggle_vote, question_id=self.question_id, member_id=interaction.user.id)
         note = (
             f"👍 You upvoted #{outcome.number}. Click again to take your vote back."
             if outcome.voted
@@ -393,7 +381,7 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
             await interaction.followup.send(note, ephemeral=True)
         else:  # voted from elsewhere (a "similar question" prompt): bring the question's own message up to date
             await answer(interaction, note)
-            await show_in_channel(bot, await bot.reader.run(question_by_id, outcome.question_id), outcome.votes)
+            await show_in_channel(bot, await bot.db.read(question_by_id, outcome.question_id), outcome.votes)
 
 
 def vote_view(question_id: int, votes: int, *, answered: bool = False) -> discord.ui.View:
@@ -412,12 +400,10 @@ def question_view(question: Question, votes: int) -> discord.ui.View:
 
 async def moderate(bot: CoalitionBot, *, action: str, question_id: int, moderator_id: int) -> tuple[Question, int]:
     """Apply a moderator's verdict and return the question with its votes (committed)."""
-    change, _verdict = MODERATION[action]
-    async with bot.sessions.begin() as session:
-        question = await change(session, question_id=question_id, moderator_id=moderator_id)
-        votes = await session.run_sync(vote_count, question.id)
-    bot.screens.panel_changed(question.panel_id)
-    return question, votes
+    decided = await bot.db.transaction(
+        moderate_question, action=action, question_id=question_id, moderator_id=moderator_id
+    )
+    return decided.question, decided.votes
 
 
 MODERATOR_BUTTONS = {
@@ -459,7 +445,7 @@ class ModerateButton(
         question, votes = await moderate(
             bot, action=self.action, question_id=self.question_id, moderator_id=interaction.user.id
         )
-        verdict = MODERATION[self.action][1]
+        verdict = VERDICTS[self.action]
         follow_on = next_view(question.panel_id) if self.action == "answered" else None
         await interaction.response.edit_message(
             embed=decided_embed(question, votes, verdict=verdict, moderator=interaction.user.display_name),
@@ -505,9 +491,7 @@ def controls_view(question: Question) -> discord.ui.View:
 async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: bool = False) -> None:
     """Move the panel on: the current question counts as answered, the most upvoted open one is up."""
     bot = coalition_bot(interaction)
-    async with bot.sessions.begin() as session:
-        advance = await advance_panel(session, panel_id=panel_id, moderator_id=interaction.user.id)
-    bot.screens.panel_changed(panel_id)
+    advance = await bot.db.transaction(advance_panel, panel_id=panel_id, moderator_id=interaction.user.id)
     done = f"#{advance.answered.question.number} is marked answered. " if advance.answered else ""
     if advance.answered:
         await show_in_channel(bot, advance.answered.question, advance.answered.votes)

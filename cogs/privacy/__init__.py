@@ -39,8 +39,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="export")
     async def export_data(self, interaction: discord.Interaction) -> None:
         """Get a file with everything the bot holds about you (only you see it)."""
-        async with self.bot.sessions.begin() as session:
-            data = await export_member_data(session, member_id=interaction.user.id)
+        data = await self.bot.db.transaction(export_member_data, member_id=interaction.user.id)
         await interaction.response.send_message(
             export_message(data),
             file=discord.File(io.BytesIO(export_file_content(data)), filename=export_filename(interaction.user.id)),
@@ -50,8 +49,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="forget")
     async def forget(self, interaction: discord.Interaction) -> None:
         """Erase what the bot holds about you, after you confirm (only you see it)."""
-        async with self.bot.sessions.begin() as session:
-            data = await export_member_data(session, member_id=interaction.user.id)
+        data = await self.bot.db.transaction(export_member_data, member_id=interaction.user.id)
         held = data_summary(data)
         if not held:
             await interaction.response.send_message(NOTHING_HELD, ephemeral=True)

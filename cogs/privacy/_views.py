@@ -14,9 +14,9 @@ from cogs._views import ReportingItem
 from cogs.events._views import refresh_announcement
 from cogs.panels._views import show_in_channel
 from cogs.privacy._embeds import forget_report
-from db.events import get_event
+from db.events import events_by_id
 from db.models.base import utcnow
-from db.panels import question_by_id, vote_count
+from db.panels import questions_with_votes
 from db.privacy import ForgetReport, forget_member
 
 if TYPE_CHECKING:
@@ -68,8 +68,7 @@ class ForgetButton(
             await interaction.response.edit_message(content=EXPIRED, view=None)
             return
         bot = coalition_bot(interaction)
-        async with bot.sessions.begin() as session:
-            report = await forget_member(session, member_id=self.member_id)
+        report = await bot.db.transaction(forget_member, member_id=self.member_id)
         # No member id in the log: the point of the request is that the bot stops holding it.
         log.info("A member asked to be forgotten: %d record(s) deleted or anonymised", report.total)
         await interaction.response.edit_message(content=forget_report(report), view=None)
@@ -85,11 +84,7 @@ def forget_view(member_id: int, *, asked_at: datetime) -> discord.ui.View:
 
 async def refresh_posted_messages(bot: CoalitionBot, report: ForgetReport) -> None:
     """Edit posted questions and announcements that named the member or counted them, after the commit."""
-    async with bot.sessions.begin() as session:
-        questions = [await session.run_sync(question_by_id, qid) for qid in report.changed_question_ids]
-        votes = [await session.run_sync(vote_count, question.id) for question in questions]
-        events = [await get_event(session, event_id) for event_id in report.changed_event_ids]
-    for question, count in zip(questions, votes, strict=True):
-        await show_in_channel(bot, question, count)
-    for event in events:
+    for item in await bot.db.read(questions_with_votes, report.changed_question_ids):
+        await show_in_channel(bot, item.question, item.votes)
+    for event in await bot.db.transaction(events_by_id, report.changed_event_ids):
         await refresh_announcement(bot, event)

@@ -16,15 +16,13 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.tree import report_error
 from bot.web import ScreenHub
 from cogs.events._reminders import DiscordReminderSender
-from db.reader import Reader
-from db.writer import Writer
+from db.database import Database
 
 GUILD_ID = 100000000000000001
 CHANNEL_ID = 300000000000000001
@@ -281,26 +279,25 @@ class FakeBot:
     The timer is the real one, never started: a test reads what it would fire from `reminders.scheduler.get_jobs()`.
     """
 
-    def __init__(
-        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
-    ) -> None:
+    def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
-        self.sessions = sessions
-        self.reader = reader
-        self.writer = writer
+        self.db = db
         self.channels: dict[int, FakeChannel] = {}
         self.users: dict[int, FakeMember] = {}
         self.dynamic_items: list[type] = []
         self.cogs: list[Any] = []
         self.guild = FakeGuild(GUILD_ID)
-        self.screens = ScreenHub(sessions)
+        self.screens = ScreenHub(db)
         self.reminders = ReminderScheduler(
-            sessions=sessions,
+            db=db,
             sender=DiscordReminderSender(self),  # type: ignore[arg-type]
             ready=self.wait_until_ready,
             fallback_channel_id=settings.announce_channel_id,
         )
         self.user = BOT_USER
+        # As the real bot: screens and timer follow every committed change.
+        db.on_change(self.screens.follow)
+        db.on_change(self.reminders.follow)
 
     def get_partial_messageable(self, channel_id: int) -> FakeChannel:
         return self.channels.setdefault(channel_id, FakeChannel(channel_id))

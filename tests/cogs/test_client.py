@@ -6,13 +6,11 @@ import asyncio
 
 import discord
 from discord.ext import commands
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.client import CoalitionBot, ShardedCoalitionBot, create_bot
 from bot.settings import Settings
 from bot.tree import RESTARTING, CoalitionTree
-from db.reader import Reader
-from db.writer import Writer
+from db.database import Database
 from tests.cogs.fakes import FakeBot, FakeInteraction, member
 
 
@@ -21,23 +19,23 @@ def _settings(**changes: object) -> Settings:
 
 
 async def test_create_bot_unsharded_single_shard_and_several(
-    sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
+    database: Database,
 ) -> None:
-    plain = create_bot(_settings(), sessions, reader, writer)
+    plain = create_bot(_settings(), database)
     assert type(plain) is CoalitionBot and plain.shard_count is None
 
-    one = create_bot(_settings(shard_count=4, shard_ids=(2,)), sessions, reader, writer)
+    one = create_bot(_settings(shard_count=4, shard_ids=(2,)), database)
     assert type(one) is CoalitionBot and (one.shard_id, one.shard_count) == (2, 4)
 
-    several = create_bot(_settings(shard_count=4, shard_ids=(0, 1)), sessions, reader, writer)
+    several = create_bot(_settings(shard_count=4, shard_ids=(0, 1)), database)
     assert isinstance(several, ShardedCoalitionBot) and isinstance(several, commands.AutoShardedBot)
     assert several.shard_ids == [0, 1] and several.shard_count == 4
 
 
 async def test_stop_waits_for_interaction_handlers_under_way(
-    sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
+    database: Database,
 ) -> None:
-    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader, writer=writer)
+    bot = CoalitionBot(settings=_settings(), db=database)
     finished: list[str] = []
 
     async def handler() -> None:
@@ -50,9 +48,9 @@ async def test_stop_waits_for_interaction_handlers_under_way(
 
 
 async def test_stop_gives_up_on_handlers_after_the_grace(
-    sessions: async_sessionmaker[AsyncSession], reader: Reader, writer: Writer
+    database: Database,
 ) -> None:
-    bot = CoalitionBot(settings=_settings(), sessions=sessions, reader=reader, writer=writer)
+    bot = CoalitionBot(settings=_settings(), db=database)
     stuck = asyncio.create_task(asyncio.sleep(30), name="discord-ui-view-dispatch-1")
     loop = asyncio.get_running_loop()
     started = loop.time()

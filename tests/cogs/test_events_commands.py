@@ -39,8 +39,7 @@ async def create(cog: Events, interaction: FakeInteraction, **options: Any) -> N
 
 
 async def stored(bot: FakeBot) -> list[Event]:
-    async with bot.sessions.begin() as session:
-        return list((await session.scalars(select(Event).order_by(Event.id))).all())
+    return await bot.db.read(lambda session: list(session.scalars(select(Event).order_by(Event.id)).all()))
 
 
 def announcement(bot: FakeBot) -> FakeMessage:
@@ -133,8 +132,9 @@ async def test_edit_reschedules_without_duplicates_and_updates_announcement(cog:
     await run_command(cog.edit, interaction, event=str(event.id), start="in 4 hours")
     after = timer_jobs(fake_bot)
     assert len(after) == 2 and set(after).isdisjoint(before)
-    async with fake_bot.sessions.begin() as session:
-        pending = (await session.scalars(select(Reminder).where(Reminder.status == "pending"))).all()
+    pending = await fake_bot.db.read(
+        lambda session: session.scalars(select(Reminder).where(Reminder.status == "pending")).all()
+    )
     assert sorted(f"reminder:{r.id}" for r in pending) == after
     assert "Updated" in interaction.reply.content and "(start)" in interaction.reply.content
     assert len(announcement(fake_bot).edits) == 1

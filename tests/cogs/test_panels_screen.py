@@ -47,8 +47,7 @@ async def open_link(cog: Panels, bot: FakeBot) -> tuple[int, str]:
     """(panel id, token) of a new presenter link made with /panel screen open."""
     match = LINK.search((await screen_command(cog, bot, "open")).last.text)
     assert match is not None
-    async with bot.sessions.begin() as session:
-        return await screens.screen_panel_id(session, token=match["token"]), match["token"]
+    return await bot.db.transaction(screens.screen_panel_id, token=match["token"]), match["token"]
 
 
 def kind(update: ScreenUpdate | None) -> str | None:
@@ -60,8 +59,7 @@ async def test_panel_screen_open_gives_a_moderator_a_private_working_link(cog: P
     assert interaction.last.ephemeral and "never who asked" in interaction.last.text
     match = LINK.search(interaction.last.text)
     assert match is not None
-    async with bot.sessions.begin() as session:
-        assert await screens.screen_panel_id(session, token=match["token"]) > 0
+    assert await bot.db.transaction(screens.screen_panel_id, token=match["token"]) > 0
 
 
 async def test_panel_screen_refuses_members(cog: Panels, bot: FakeBot) -> None:
@@ -87,10 +85,9 @@ async def test_panel_screen_revoke_turns_every_link_off_and_tells_open_screens(c
         revoked = await screen_command(cog, bot, "revoke")
         assert "Revoked 2 screen link(s)" in revoked.last.text
         assert kind(await watching.next(0.5)) == "revoked"
-    async with bot.sessions.begin() as session:
-        for token in (first, second):
-            with pytest.raises(NotFoundError):
-                await screens.screen_panel_id(session, token=token)
+    for token in (first, second):
+        with pytest.raises(NotFoundError):
+            await bot.db.transaction(screens.screen_panel_id, token=token)
     again = await screen_command(cog, bot, "revoke")
     assert "had no working screen link" in again.last.text
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.scheduler import ReminderScheduler
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.models import Reminder
 from db.reminders import DeliveryClaim, DeliveryOutcome
@@ -54,7 +55,7 @@ async def run(args: argparse.Namespace) -> None:
         return None
 
     timer = ReminderScheduler(
-        sessions=sessions,
+        db=Database(engine),
         sender=LoggingSender(args.log_file, args.crash, args.at, args.slow),
         ready=ready,
         fallback_channel_id=None,

@@ -348,7 +348,7 @@ async def test_moderated_panel_questions_wait_until_approved(sessions: Sessions)
     await ask(sessions, panel_id, 2, "What are the most urgent challenges?")
     assert first.status == "pending"
     async with sessions.begin() as session:
-        pending, waiting = await panels.next_pending_question(session, panel_id=panel_id)
+        pending, waiting = await session.run_sync(panels.next_pending_question, panel_id=panel_id)
         assert (pending.number if pending else None, waiting) == (1, 2)
         assert await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",)) == []
         await panels.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
@@ -372,7 +372,7 @@ async def test_question_by_number_unknown_says_range(sessions: Sessions) -> None
     await ask(sessions, panel_id, 1, "How is industry involved in LUMA?")
     with pytest.raises(NotFoundError, match=r"no question #7 on this panel\. Questions run from #1 to #1\."):
         async with sessions.begin() as session:
-            await panels.question_by_number(session, panel_id=panel_id, number=7)
+            await session.run_sync(panels.question_by_number, panel_id=panel_id, number=7)
 
 
 async def test_advance_panel_answers_current_and_highlights_top_voted(sessions: Sessions) -> None:
@@ -496,4 +496,4 @@ async def test_unposted_questions_finds_visible_questions_without_message(sessio
     async with sessions.begin() as session:
         await panels.set_question_message(session, question_id=posted.id, message_id=123456)
     async with sessions.begin() as session:
-        assert [q.id for q in await panels.unposted_questions(session)] == [lost.id]
+        assert [item.question.id for item in await session.run_sync(panels.unposted_questions)] == [lost.id]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import ReminderScheduler
 from cogs.events._embeds import reminder_text
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.events import EventInput, cancel_event, create_event, set_rsvp
 from db.models import Reminder, ReminderDelivery
@@ -63,9 +64,9 @@ async def no_wait() -> None:
 
 
 def timer(sessions: async_sessionmaker[AsyncSession], sender: FakeSender, clock: Clock) -> ReminderScheduler:
-    return ReminderScheduler(
-        sessions=sessions, sender=sender, ready=no_wait, fallback_channel_id=CHANNEL_ID, clock=clock
-    )
+    """A timer on the engine of `sessions` (it only runs transactions, so no connection of its own is opened)."""
+    database = Database(sessions.kw["bind"])
+    return ReminderScheduler(db=database, sender=sender, ready=no_wait, fallback_channel_id=CHANNEL_ID, clock=clock)
 
 
 async def make_event(sessions: async_sessionmaker[AsyncSession], **fields: str) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.web import ScreenHub, WebServer
 from db import screens
+from db.database import Database
 from tests.db.test_panels import MODERATOR, open_panel
 
 
@@ -23,10 +24,11 @@ class RunningWeb:
 
 
 @pytest.fixture
-async def web(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[RunningWeb]:
-    hub = ScreenHub(sessions)
+async def web(settings: Settings, database: Database) -> AsyncIterator[RunningWeb]:
+    hub = ScreenHub(database)
+    database.on_change(hub.follow)
     # Port 0: the system picks a free one.
-    server = WebServer(dataclasses.replace(settings, web_port=0), sessions, hub)
+    server = WebServer(dataclasses.replace(settings, web_port=0), database, hub)
     await server.start()
     try:
         yield RunningWeb(f"http://127.0.0.1:{server.port}", hub, server)

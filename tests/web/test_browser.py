@@ -13,6 +13,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panels, screens
+from db.session_state import Changes
 from tests.db.test_panels import MODERATOR, ask
 from tests.web.conftest import RunningWeb, Screen
 
@@ -82,17 +83,17 @@ async def test_screen_page_shows_questions_live_and_reads_from_afar(
         anonymous=True,
         to="Lundell",
     )
-    web.hub.panel_changed(screen.panel_id)
+    web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#top-list li")).to_have_count(2, timeout=LIVE)
     for member in (520000000000000001, 520000000000000002):
         await vote(sessions, second.id, member)
-    web.hub.panel_changed(screen.panel_id)
+    web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#top-list li").first).to_contain_text("more girls into engineering", timeout=LIVE)
     await expect(page.locator("#top-list li .count").first).to_have_text("2", timeout=LIVE)
 
     async with sessions.begin() as session:
         await panels.advance_panel(session, panel_id=screen.panel_id, moderator_id=MODERATOR)
-    web.hub.panel_changed(screen.panel_id)
+    web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#now-text")).to_have_text(second.text, timeout=LIVE)
     await expect(page.locator("#now-to")).to_have_text("for Jan Lundell")
     await expect(page.locator("#top-list li")).to_have_count(1)
@@ -106,7 +107,7 @@ async def test_screen_page_shows_questions_live_and_reads_from_afar(
         )
     ):
         await ask(sessions, screen.panel_id, 510000000000000010 + index, text)
-    web.hub.panel_changed(screen.panel_id)
+    web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#top-list li")).to_have_count(4, timeout=LIVE)
     # From the back of a room: the question being answered is large, the list still clearly legible.
     now_size = await page.locator("#now-text").evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
@@ -128,7 +129,7 @@ async def test_screen_page_shows_member_text_as_text(
     image = '<img src=x onerror="alert(2)"> what about images?'
     await ask(sessions, screen.panel_id, 510000000000000001, script)
     await ask(sessions, screen.panel_id, 510000000000000002, image)
-    web.hub.panel_changed(screen.panel_id)
+    web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#top-list li")).to_have_count(2, timeout=LIVE)
     await expect(page.locator("#top-list")).to_contain_text(script)
     await expect(page.locator("#top-list")).to_contain_text(image)
@@ -160,7 +161,7 @@ async def test_screen_page_revoked_link_is_404_and_an_open_page_goes_blank(
     await expect(page.locator("#top-list li")).to_have_count(1)
     async with sessions.begin() as session:
         await screens.revoke_screens(session, panel_id=screen.panel_id)
-    web.hub.panel_changed(screen.panel_id)
+    web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#status")).to_have_text("This screen link was revoked.", timeout=LIVE)
     await expect(page.locator("#top-list li")).to_have_count(0)
 
