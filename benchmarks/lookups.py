@@ -29,15 +29,9 @@ from sqlalchemy.orm import Session
 
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
-from db.knowledge import (
-    autocomplete_platforms,
-    autocomplete_practices,
-    find_anything,
-    find_platform,
-    search_practices,
-    warm_lookup_caches,
-)
+from db.knowledge import autocomplete_practices, find_anything, search_practices, warm_lookup_caches
 from db.models import Platform, Practice, SearchDocument
+from db.platforms import autocomplete_platforms, find_platform
 from db.reader import Reader
 from db.search import bump_revision, topics_cell
 from db.shipped import TOPICS, load_shipped_data, read_shipped_data

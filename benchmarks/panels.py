@@ -53,10 +53,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
 from db.models import Question, Vote
-from db.panels import ask_question, open_panel, toggle_vote, top_questions
+from db.panels import open_panel
+from db.questions import ask_question, toggle_vote, top_questions
 from db.reader import Reader
 from db.writer import Writer
-from rules.questions import QuestionRules, SimilarQuestionError
+from rules.question_text import QuestionRules, SimilarQuestionError
 
 T = TypeVar("T")
 TARGET_SECONDS = 60

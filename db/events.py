@@ -11,9 +11,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.knowledge import find_platform
 from db.members import member_timezone
 from db.models import Event, EventAttendee, Platform
+from db.platforms import find_platform
 from db.reminders import ReminderPlan, ReminderStatus, drop_event_reminders, reminder_statuses, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError

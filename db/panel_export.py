@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
-from db.panels import RankedQuestion, list_questions, panel_by_id, panelist_label, shown_author
+from db.panels import RankedQuestion, panel_by_id, panelist_label, shown_author
+from db.questions import list_questions
 from rules.errors import InvalidInputError
 from rules.folding import fold
 

@@ -31,7 +31,8 @@ from db.models import (
 )
 from db.models.base import utcnow
 from db.models.panels import PANEL_CLOSED, PANEL_OPEN
-from db.panels import member_questions, panelist_label
+from db.panels import panelist_label
+from db.questions import member_questions
 from db.reminders import DM, SENDING, settle_reminder
 
 EXPORT_FORMAT = "coalition-bot member data"

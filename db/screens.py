@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Panel, PanelScreen, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, OPEN, PANEL_OPEN
-from db.panels import RankedQuestion, list_questions, panel_by_id, panelist_label, question_by_id, vote_count
+from db.panels import RankedQuestion, panel_by_id, panelist_label
+from db.questions import list_questions, question_by_id, vote_count
 from db.session_state import panel_changed
 from rules.errors import NotFoundError
 

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.engine import SHIPPED_DATA_LOCK, lock_out_other_instances
-from db.knowledge import index_platform, index_practice
+from db.knowledge import index_practice
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, SHIPPED
+from db.platforms import index_platform
 from db.search import bump_revision
 
 DATA_DIR = Path(__file__).parent / "data"

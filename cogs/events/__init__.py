@@ -43,10 +43,10 @@ from db.events import (
     set_named_reminder_opt_in,
 )
 from db.events import autocomplete_events as event_choices
-from db.knowledge import autocomplete_platforms
 from db.members import member_timezone, set_member_timezone
 from db.models import Event
 from db.models.base import utcnow
+from db.platforms import autocomplete_platforms
 from rules.timeparse import suggest_zones, zone_named
 
 if TYPE_CHECKING:

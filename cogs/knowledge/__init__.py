@@ -21,17 +21,8 @@ from cogs.knowledge._embeds import (
     review_card,
 )
 from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
-from db.knowledge import (
-    autocomplete_platforms,
-    autocomplete_practices,
-    find_anything,
-    find_platform,
-    get_practice,
-    list_countries,
-    list_platforms,
-    next_pending_practice,
-    search_practices,
-)
+from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice, search_practices
+from db.platforms import autocomplete_platforms, find_platform, list_countries, list_platforms
 from db.shipped import TOPICS, source_titles
 
 if TYPE_CHECKING:

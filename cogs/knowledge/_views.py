@@ -11,13 +11,8 @@ import discord
 from cogs._checks import coalition_bot, ensure_moderator
 from cogs._views import ReportingItem, ReportingModal
 from cogs.knowledge._embeds import platform_full_text, practice_full_text, review_card
-from db.knowledge import (
-    Submission,
-    decide_practice,
-    platform_by_id,
-    practice_by_id,
-    submit_practice,
-)
+from db.knowledge import Submission, decide_practice, practice_by_id, submit_practice
+from db.platforms import platform_by_id
 
 log = logging.getLogger(__name__)
 

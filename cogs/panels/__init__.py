@@ -36,17 +36,19 @@ from db.panel_export import export_panel
 from db.panels import (
     autocomplete_panelists,
     autocomplete_panels,
-    autocomplete_questions,
     channel_panel,
-    channel_question,
-    channel_questions,
-    close_panel_with_summary,
     guild_panel,
-    next_pending_question,
     open_panel,
     pick_panel,
     reopen_panel,
     set_panel_message,
+)
+from db.questions import (
+    autocomplete_questions,
+    channel_question,
+    channel_questions,
+    close_panel_with_summary,
+    next_pending_question,
     set_question_message,
     unposted_questions,
 )

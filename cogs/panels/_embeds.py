@@ -10,7 +10,8 @@ import discord
 from cogs._text import bullets, inert, trim
 from db.models import Panel, Panelist, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.panels import PanelSummary, RankedQuestion, panelist_label, shown_author
+from db.panels import RankedQuestion, panelist_label, shown_author
+from db.questions import PanelSummary
 
 PANEL_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 OPEN_COLOUR = discord.Colour.from_rgb(0, 133, 102)

@@ -29,21 +29,19 @@ from cogs.panels._embeds import (
 )
 from db.models import Panel, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.panels import (
+from db.panels import channel_panel, panel_by_id, panelist_platform
+from db.questions import (
     advance_panel,
     ask_question,
-    channel_panel,
     moderate_question,
     next_pending_question,
-    panel_by_id,
-    panelist_platform,
     question_by_id,
     set_question_message,
     toggle_vote,
     top_questions,
 )
 from db.shipped import source_titles
-from rules.questions import QuestionRules, SimilarQuestion, SimilarQuestionError
+from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot

@@ -16,8 +16,8 @@ from cogs.panels._views import show_in_channel
 from cogs.privacy._embeds import forget_report
 from db.events import events_by_id
 from db.models.base import utcnow
-from db.panels import questions_with_votes
 from db.privacy import ForgetReport, forget_member
+from db.questions import questions_with_votes
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot

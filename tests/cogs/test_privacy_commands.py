@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cogs.privacy import Privacy
 from cogs.privacy._views import CANCELLED, EXPIRED, NOT_YOURS, ForgetButton
-from db import panels
+from db import panels, questions
 from db.members import member_timezone, set_member_timezone
 from db.models.base import utcnow
-from rules.questions import QuestionRules
+from rules.question_text import QuestionRules
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, Sent, member, run_command
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -44,7 +44,7 @@ async def give_alice_data(sessions: Sessions) -> int:
         )
         rules = QuestionRules()
         bobs = await session.run_sync(
-            panels.ask_question,
+            questions.ask_question,
             panel_id=panel.id,
             author_id=BOB.id,
             text="How is industry involved?",
@@ -52,14 +52,14 @@ async def give_alice_data(sessions: Sessions) -> int:
             rules=rules,
         )
         await session.run_sync(
-            panels.ask_question,
+            questions.ask_question,
             panel_id=panel.id,
             author_id=ALICE.id,
             text="Why so few girls?",
             anonymous=True,
             rules=rules,
         )
-        await session.run_sync(panels.toggle_vote, question_id=bobs.id, member_id=ALICE.id)
+        await session.run_sync(questions.toggle_vote, question_id=bobs.id, member_id=ALICE.id)
         await set_member_timezone(session, member_id=ALICE.id, zone="Europe/Helsinki")
         return bobs.id
 
@@ -139,8 +139,8 @@ async def test_forget_confirmed_reports_counts_and_forgets(cog: Privacy, fake_bo
     assert "your time zone deleted" in report.content
     async with sessions.begin() as session:
         assert await member_timezone(session, member_id=ALICE.id) is None
-        assert await session.run_sync(panels.vote_count, bobs_question) == 0
-        assert await panels.member_questions(session, member_id=ALICE.id) == []
+        assert await session.run_sync(questions.vote_count, bobs_question) == 0
+        assert await questions.member_questions(session, member_id=ALICE.id) == []
     assert (
         await ask_to_forget(cog, fake_bot, ALICE)
     ).content == "The bot holds nothing about you, so there is nothing to forget."
@@ -164,7 +164,7 @@ async def test_forget_cancel_changes_nothing(cog: Privacy, fake_bot: FakeBot, se
     assert pressed.last.kind == "edit_message" and pressed.last.content == CANCELLED and pressed.last.view is None
     async with sessions.begin() as session:
         assert await member_timezone(session, member_id=ALICE.id) == "Europe/Helsinki"
-        assert await session.run_sync(panels.vote_count, bobs_question) == 1
+        assert await session.run_sync(questions.vote_count, bobs_question) == 1
 
 
 async def test_forget_stale_confirmation_asks_to_run_the_command_again(fake_bot: FakeBot, sessions: Sessions) -> None:

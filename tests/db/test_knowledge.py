@@ -12,12 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import search
 from db.knowledge import (
     Submission,
-    autocomplete_platforms,
     autocomplete_practices,
     find_anything,
-    find_platform,
     get_practice,
-    list_platforms,
     next_pending_practice,
     review_practice,
     search_practices,
@@ -25,6 +22,7 @@ from db.knowledge import (
     warm_lookup_caches,
 )
 from db.models import Platform, Practice, SearchDocument
+from db.platforms import autocomplete_platforms, find_platform, list_platforms
 from db.search import ANY_TERM_CANDIDATES, TYPO_MIN_SCORE, Vocabulary, knowledge_stamp, search_documents
 from db.session_state import lookup_caches
 from db.shipped import read_shipped_data

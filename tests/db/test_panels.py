@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panel_export, panels
+from db import panel_export, panels, questions
 from db.models import Question, Vote
 from db.models.base import utcnow
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
-from rules.questions import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
+from rules.question_text import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
 from tests.unit.test_panels_parsing import DIFFERENT_QUESTIONS, SAME_QUESTION
 
 CHANNEL = 300000000000000001
@@ -50,7 +50,7 @@ async def open_panel(sessions: Sessions, *, channel_id: int = CHANNEL, moderated
 async def ask(sessions: Sessions, panel_id: int, author_id: int, text: str, **options) -> Question:
     async with sessions.begin() as session:
         return await session.run_sync(
-            panels.ask_question,
+            questions.ask_question,
             panel_id=panel_id,
             author_id=author_id,
             text=text,
@@ -154,7 +154,7 @@ async def test_ask_question_over_open_cap_is_refused_until_one_is_answered(sessi
     with pytest.raises(LimitError, match="already have 2 questions waiting"):
         await ask(sessions, panel_id, 1, "What do teachers need most?", rules=rules)
     async with sessions.begin() as session:
-        await panels.mark_answered(session, question_id=first.id, moderator_id=MODERATOR)
+        await questions.mark_answered(session, question_id=first.id, moderator_id=MODERATOR)
     third = await ask(sessions, panel_id, 1, "What do teachers need most?", rules=rules)
     assert third.number == 3
 
@@ -212,7 +212,7 @@ async def test_ask_question_similar_to_hidden_or_answered_is_not_flagged(session
     panel_id = await open_panel(sessions)
     hidden = await ask(sessions, panel_id, 1, "What are the most urgent challenges?")
     async with sessions.begin() as session:
-        await panels.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
+        await questions.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
     again = await ask(sessions, panel_id, 2, "What are your most urgent challenges?")
     assert again.number == 2
 
@@ -229,7 +229,7 @@ async def test_find_similar_question_returns_the_best_pair_are_similar_accepts(s
         wanted = normalise_question(second)
         accepted = [(similarity(wanted, text), number) for number, text in opened if are_similar(wanted, text)]
         async with sessions.begin() as session:
-            found = await session.run_sync(panels.find_similar_question, panel_id=panel_id, text=second)
+            found = await session.run_sync(questions.find_similar_question, panel_id=panel_id, text=second)
         best = max((score for score, _number in accepted), default=None)
         tied_best = {number for score, number in accepted if score == best}
         assert (found.number in tied_best) if found else not tied_best, second
@@ -252,12 +252,12 @@ async def test_find_similar_question_skips_a_stored_text_holding_the_separator(s
         await session.execute(
             update(Question)
             .where(Question.id == original.id)
-            .values(text=f"How is industry involved in the activities of your platform?{panels.QUESTION_SEPARATOR}x")
+            .values(text=f"How is industry involved in the activities of your platform?{questions.QUESTION_SEPARATOR}x")
         )
     other = await ask(sessions, panel_id, 2, "In which ways is industry involved in the activities of your platform?")
     async with sessions.begin() as session:
         found = await session.run_sync(
-            panels.find_similar_question,
+            questions.find_similar_question,
             panel_id=panel_id,
             text="How is industry involved in the activities of your platform?",
         )
@@ -293,7 +293,7 @@ async def test_toggle_vote_second_click_takes_it_back(sessions: Sessions) -> Non
     results = []
     for member in (10, 11, 10):
         async with sessions.begin() as session:
-            results.append(await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=member))
+            results.append(await session.run_sync(questions.toggle_vote, question_id=question.id, member_id=member))
     assert [(r.voted, r.votes) for r in results] == [(True, 1), (True, 2), (False, 1)]
 
 
@@ -303,11 +303,11 @@ async def test_toggle_vote_concurrent_members_all_counted(sessions: Sessions) ->
 
     async def vote(member: int) -> None:
         async with sessions.begin() as session:
-            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=member)
+            await session.run_sync(questions.toggle_vote, question_id=question.id, member_id=member)
 
     await asyncio.gather(*(vote(member) for member in range(100, 150)))
     async with sessions.begin() as session:
-        assert await session.run_sync(panels.vote_count, question.id) == 50
+        assert await session.run_sync(questions.vote_count, question.id) == 50
         assert await session.scalar(select(func.count()).select_from(Vote)) == 50
 
 
@@ -318,11 +318,11 @@ async def test_toggle_vote_on_hidden_or_answered_is_refused(sessions: Sessions, 
     panel_id = await open_panel(sessions)
     question = await ask(sessions, panel_id, 1, "How is industry involved in LUMA?")
     async with sessions.begin() as session:
-        change = panels.hide_question if action == "hide" else panels.mark_answered
+        change = questions.hide_question if action == "hide" else questions.mark_answered
         await change(session, question_id=question.id, moderator_id=MODERATOR)
     with pytest.raises(ConflictError, match=message):
         async with sessions.begin() as session:
-            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=5)
+            await session.run_sync(questions.toggle_vote, question_id=question.id, member_id=5)
 
 
 async def test_toggle_vote_on_pending_or_closed_panel_is_refused(sessions: Sessions) -> None:
@@ -330,13 +330,13 @@ async def test_toggle_vote_on_pending_or_closed_panel_is_refused(sessions: Sessi
     question = await ask(sessions, panel_id, 1, "How is industry involved in LUMA?")
     with pytest.raises(ConflictError, match="waiting for a moderator"):
         async with sessions.begin() as session:
-            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=5)
+            await session.run_sync(questions.toggle_vote, question_id=question.id, member_id=5)
     async with sessions.begin() as session:
-        await panels.approve_question(session, question_id=question.id, moderator_id=MODERATOR)
+        await questions.approve_question(session, question_id=question.id, moderator_id=MODERATOR)
         await panels.close_panel(session, channel_id=CHANNEL)
     with pytest.raises(ConflictError, match="voting has ended"):
         async with sessions.begin() as session:
-            await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=5)
+            await session.run_sync(questions.toggle_vote, question_id=question.id, member_id=5)
 
 
 # --- moderation and states ------------------------------------------------------------------------------
@@ -348,15 +348,15 @@ async def test_moderated_panel_questions_wait_until_approved(sessions: Sessions)
     await ask(sessions, panel_id, 2, "What are the most urgent challenges?")
     assert first.status == "pending"
     async with sessions.begin() as session:
-        pending, waiting = await session.run_sync(panels.next_pending_question, panel_id=panel_id)
+        pending, waiting = await session.run_sync(questions.next_pending_question, panel_id=panel_id)
         assert (pending.number if pending else None, waiting) == (1, 2)
-        assert await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",)) == []
-        await panels.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
+        assert await session.run_sync(questions.list_questions, panel_id=panel_id, statuses=("open",)) == []
+        await questions.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
     async with sessions.begin() as session:
-        visible = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",))
+        visible = await session.run_sync(questions.list_questions, panel_id=panel_id, statuses=("open",))
         assert [item.question.number for item in visible] == [1]
         with pytest.raises(ConflictError, match="already visible"):
-            await panels.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
+            await questions.approve_question(session, question_id=first.id, moderator_id=MODERATOR)
 
 
 async def test_mark_answered_pending_question_is_refused(sessions: Sessions) -> None:
@@ -364,7 +364,7 @@ async def test_mark_answered_pending_question_is_refused(sessions: Sessions) -> 
     question = await ask(sessions, panel_id, 1, "How is industry involved in LUMA?")
     with pytest.raises(ConflictError, match="not been approved"):
         async with sessions.begin() as session:
-            await panels.mark_answered(session, question_id=question.id, moderator_id=MODERATOR)
+            await questions.mark_answered(session, question_id=question.id, moderator_id=MODERATOR)
 
 
 async def test_question_by_number_unknown_says_range(sessions: Sessions) -> None:
@@ -372,7 +372,7 @@ async def test_question_by_number_unknown_says_range(sessions: Sessions) -> None
     await ask(sessions, panel_id, 1, "How is industry involved in LUMA?")
     with pytest.raises(NotFoundError, match=r"no question #7 on this panel\. Questions run from #1 to #1\."):
         async with sessions.begin() as session:
-            await session.run_sync(panels.question_by_number, panel_id=panel_id, number=7)
+            await session.run_sync(questions.question_by_number, panel_id=panel_id, number=7)
 
 
 async def test_advance_panel_answers_current_and_highlights_top_voted(sessions: Sessions) -> None:
@@ -382,34 +382,34 @@ async def test_advance_panel_answers_current_and_highlights_top_voted(sessions: 
     high = await ask(sessions, panel_id, 2, "What are the most urgent challenges?", rules=rules)
     async with sessions.begin() as session:
         for member in (7, 8):
-            await session.run_sync(panels.toggle_vote, question_id=high.id, member_id=member)
+            await session.run_sync(questions.toggle_vote, question_id=high.id, member_id=member)
     async with sessions.begin() as session:
-        first = await panels.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
+        first = await questions.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
     assert first.answered is None
     assert first.current is not None and (first.current.question.number, first.current.votes) == (2, 2)
     async with sessions.begin() as session:
-        second = await panels.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
+        second = await questions.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
     assert second.answered is not None and second.answered.question.id == high.id
     assert second.answered.question.status == "answered"
     assert second.current is not None and second.current.question.id == low.id
     async with sessions.begin() as session:
-        last = await panels.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
+        last = await questions.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
     assert last.current is None and last.answered is not None
 
 
 async def test_list_questions_sorts_top_and_new(sessions: Sessions) -> None:
     panel_id = await open_panel(sessions)
     rules = QuestionRules(cooldown_seconds=0)
-    questions = [
+    asked = [
         await ask(sessions, panel_id, member, text, rules=rules)
         for member, text in enumerate(
             ["How is industry involved in LUMA?", "What are the most urgent challenges?", "What do teachers need?"]
         )
     ]
     async with sessions.begin() as session:
-        await session.run_sync(panels.toggle_vote, question_id=questions[1].id, member_id=50)
-        top = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",), sort="top")
-        new = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",), sort="new")
+        await session.run_sync(questions.toggle_vote, question_id=asked[1].id, member_id=50)
+        top = await session.run_sync(questions.list_questions, panel_id=panel_id, statuses=("open",), sort="top")
+        new = await session.run_sync(questions.list_questions, panel_id=panel_id, statuses=("open",), sort="new")
     assert [item.question.number for item in top] == [2, 1, 3]
     assert [item.question.number for item in new] == [3, 2, 1]
 
@@ -426,16 +426,16 @@ async def test_panel_summary_counts_questions_voters_answered_and_top_five(sessi
         "How big is the NCSR team?",
         "Buy cheap watches",
     ]
-    questions = [await ask(sessions, panel_id, n, text, rules=rules) for n, text in enumerate(texts)]
+    asked = [await ask(sessions, panel_id, n, text, rules=rules) for n, text in enumerate(texts)]
     async with sessions.begin() as session:
-        for rank, question in enumerate(questions[:6]):
+        for rank, question in enumerate(asked[:6]):
             for member in range(6 - rank):
-                await session.run_sync(panels.toggle_vote, question_id=question.id, member_id=1000 + member)
-        await session.run_sync(panels.toggle_vote, question_id=questions[6].id, member_id=2000)
-        await panels.hide_question(session, question_id=questions[6].id, moderator_id=MODERATOR)
-        await panels.mark_answered(session, question_id=questions[0].id, moderator_id=MODERATOR)
+                await session.run_sync(questions.toggle_vote, question_id=question.id, member_id=1000 + member)
+        await session.run_sync(questions.toggle_vote, question_id=asked[6].id, member_id=2000)
+        await questions.hide_question(session, question_id=asked[6].id, moderator_id=MODERATOR)
+        await questions.mark_answered(session, question_id=asked[0].id, moderator_id=MODERATOR)
     async with sessions.begin() as session:
-        summary = await panels.panel_summary(session, panel_id=panel_id)
+        summary = await questions.panel_summary(session, panel_id=panel_id)
     assert (summary.asked, summary.answered, summary.voters, summary.votes) == (6, 1, 6, 21)
     assert [item.question.number for item in summary.top] == [1, 2, 3, 4, 5]
 
@@ -450,9 +450,9 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
     secret = await ask(sessions, panel_id, 222, '=HYPERLINK("x") what are the challenges?', rules=rules, anonymous=True)
     hidden = await ask(sessions, panel_id, 333, "Buy cheap watches", rules=rules)
     async with sessions.begin() as session:
-        await session.run_sync(panels.toggle_vote, question_id=named.id, member_id=9)
-        await panels.mark_answered(session, question_id=named.id, moderator_id=MODERATOR)
-        await panels.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
+        await session.run_sync(questions.toggle_vote, question_id=named.id, member_id=9)
+        await questions.mark_answered(session, question_id=named.id, moderator_id=MODERATOR)
+        await questions.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
     exports = {}
     async with sessions.begin() as session:
         for fmt in ("csv", "json", "markdown"):
@@ -484,7 +484,7 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
         assert b"222" not in export.content
     assert exports["csv"].filename.startswith(f"panel-{panel_id}-eu-stem-coalition")
     async with sessions.begin() as session:
-        own = await panels.member_questions(session, member_id=222)
+        own = await questions.member_questions(session, member_id=222)
     assert [q.id for q in own] == [secret.id]
 
 
@@ -494,6 +494,6 @@ async def test_unposted_questions_finds_visible_questions_without_message(sessio
     posted = await ask(sessions, panel_id, 1, "How is industry involved in LUMA?", rules=rules)
     lost = await ask(sessions, panel_id, 2, "What are the most urgent challenges?", rules=rules)
     async with sessions.begin() as session:
-        await panels.set_question_message(session, question_id=posted.id, message_id=123456)
+        await questions.set_question_message(session, question_id=posted.id, message_id=123456)
     async with sessions.begin() as session:
-        assert [item.question.id for item in await session.run_sync(panels.unposted_questions)] == [lost.id]
+        assert [item.question.id for item in await session.run_sync(questions.unposted_questions)] == [lost.id]

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panel_export, panels
+from db import panel_export, panels, questions
 from db.events import rsvp_counts, set_rsvp
 from db.knowledge import Submission, review_practice, submit_practice
 from db.members import member_timezone, set_member_timezone
@@ -21,7 +21,7 @@ from db.models.base import utcnow
 from db.privacy import drop_expired_question_authors, export_member_data, forget_member
 from db.reminders import DeliveryOutcome, claim_delivery, record_delivery, start_reminder
 from db.screens import open_screen
-from rules import questions
+from rules import question_text
 from tests.db.test_panels import MODERATOR, ask, open_panel
 from tests.db.test_reminders_delivery import (
     CHANNEL_ID,
@@ -38,7 +38,7 @@ Sessions = async_sessionmaker[AsyncSession]
 ALICE = 910000000000000001
 BOB = 910000000000000002
 PANEL_TITLE = "EU STEM Coalition and STEM platforms across Europe"
-NO_COOLDOWN = questions.QuestionRules(cooldown_seconds=0)
+NO_COOLDOWN = question_text.QuestionRules(cooldown_seconds=0)
 
 
 @dataclass
@@ -64,8 +64,8 @@ async def build_world(sessions: Sessions) -> World:
     bob_question = await ask(sessions, panel_id, BOB, "What are the most urgent challenges in rural schools?")
     event_id = await make_event(sessions)  # three other members answered Going already
     async with sessions.begin() as session:
-        await session.run_sync(panels.toggle_vote, question_id=bob_question.id, member_id=ALICE)
-        await session.run_sync(panels.toggle_vote, question_id=alice_anonymous.id, member_id=BOB)
+        await session.run_sync(questions.toggle_vote, question_id=bob_question.id, member_id=ALICE)
+        await session.run_sync(questions.toggle_vote, question_id=alice_anonymous.id, member_id=BOB)
         await set_rsvp(session, event_id=event_id, member_id=ALICE, choice="going", now=CREATED)
         await set_rsvp(session, event_id=event_id, member_id=BOB, choice="maybe", now=CREATED)
         await set_member_timezone(session, member_id=ALICE, zone="europe/helsinki")
@@ -109,7 +109,7 @@ async def export(sessions: Sessions, member_id: int) -> dict[str, Any]:
 
 async def vote_counts(sessions: Sessions, panel_id: int) -> dict[int, int]:
     async with sessions.begin() as session:
-        ranked = await session.run_sync(panels.list_questions, panel_id=panel_id, statuses=("open",))
+        ranked = await session.run_sync(questions.list_questions, panel_id=panel_id, statuses=("open",))
     return {item.question.id: item.votes for item in ranked}
 
 
@@ -162,7 +162,7 @@ async def test_export_names_nobody_else(sessions: Sessions) -> None:
 async def test_export_of_a_moderator_lists_what_they_did_as_moderator(sessions: Sessions) -> None:
     world = await build_world(sessions)
     async with sessions.begin() as session:
-        await panels.hide_question(session, question_id=world.bob_question, moderator_id=MODERATOR)
+        await questions.hide_question(session, question_id=world.bob_question, moderator_id=MODERATOR)
         await review_practice(session, practice_id=world.bob_practice, moderator_id=MODERATOR, approve=True)
         await open_screen(session, panel_id=world.panel_id, created_by=MODERATOR)
     actions = (await export(sessions, MODERATOR))["moderator_actions"]
@@ -237,7 +237,7 @@ async def test_forget_reports_posted_messages_that_change(sessions: Sessions) ->
     world = await build_world(sessions)
     async with sessions.begin() as session:
         for question_id, message_id in ((world.alice_named, 1), (world.alice_anonymous, 2), (world.bob_question, 3)):
-            await panels.set_question_message(session, question_id=question_id, message_id=message_id)
+            await questions.set_question_message(session, question_id=question_id, message_id=message_id)
         report = await forget_member(session, member_id=ALICE)
     # Her named question showed her mention; Bob's showed her vote. Her anonymous one showed neither.
     assert report.changed_question_ids == sorted([world.alice_named, world.bob_question])
@@ -324,12 +324,12 @@ async def test_question_without_author_exports_as_anonymous_and_leaves_limits_al
         await session.execute(update(Question).where(Question.id == question.id).values(author_id=None))
         # Bob's limits count only questions still his: the cooldown does not stop him now.
         await session.run_sync(
-            panels.ask_question,
+            questions.ask_question,
             panel_id=panel_id,
             author_id=BOB,
             text="What are the most urgent challenges in rural schools?",
             anonymous=False,
-            rules=questions.QuestionRules(),
+            rules=question_text.QuestionRules(),
         )
         exported = await panel_export.export_panel(session, panel_id=panel_id, fmt="csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panels, screens
+from db import questions, screens
 from db.models import PanelScreen
 from rules.errors import NotFoundError
 from tests.db.test_panels import MODERATOR, ask, open_panel
@@ -35,7 +35,7 @@ async def fingerprint(sessions: Sessions, panel_id: int) -> screens.PanelFingerp
 
 async def vote(sessions: Sessions, question_id: int, member_id: int) -> None:
     async with sessions.begin() as session:
-        await session.run_sync(panels.toggle_vote, question_id=question_id, member_id=member_id)
+        await session.run_sync(questions.toggle_vote, question_id=question_id, member_id=member_id)
 
 
 async def test_open_screen_stores_only_a_hash_of_an_unguessable_token(sessions: Sessions) -> None:
@@ -76,7 +76,7 @@ async def test_screen_snapshot_shows_visible_questions_by_votes_and_no_author(se
     )
     hidden = await ask(sessions, panel_id, 510000000000000003, "A question a moderator hides from everyone")
     async with sessions.begin() as session:
-        await panels.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
+        await questions.hide_question(session, question_id=hidden.id, moderator_id=MODERATOR)
     await vote(sessions, second.id, 520000000000000001)
 
     shown = await snapshot(sessions, panel_id)
@@ -104,7 +104,7 @@ async def test_screen_snapshot_now_answering_stays_when_outvoted(sessions: Sessi
     panel_id = await open_panel(sessions)
     first = await ask(sessions, panel_id, 510000000000000001, "How do regional networks share their practices?")
     async with sessions.begin() as session:
-        await panels.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
+        await questions.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
     for index in range(screens.SCREEN_TOP + 1):
         newer = await ask(
             sessions, panel_id, 511000000000000000 + index, f"Newer question {index} on roles", allow_similar=True
@@ -129,10 +129,10 @@ async def test_panel_fingerprint_changes_with_what_the_screen_shows(sessions: Se
     await vote(sessions, question.id, 520000000000000001)
     seen.append(await fingerprint(sessions, panel_id))
     async with sessions.begin() as session:
-        await panels.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
+        await questions.advance_panel(session, panel_id=panel_id, moderator_id=MODERATOR)
     seen.append(await fingerprint(sessions, panel_id))
     async with sessions.begin() as session:
-        await panels.hide_question(session, question_id=question.id, moderator_id=MODERATOR)
+        await questions.hide_question(session, question_id=question.id, moderator_id=MODERATOR)
     seen.append(await fingerprint(sessions, panel_id))
     async with sessions.begin() as session:
         await screens.revoke_screens(session, panel_id=panel_id)

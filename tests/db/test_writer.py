@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 import db.writer
-from db import panels
+from db import questions
 from db.engine import create_engine, create_sessionmaker
 from db.models import Question, Vote
 from db.writer import Writer
 from rules.errors import LimitError, NotFoundError
-from rules.questions import QuestionRules
+from rules.question_text import QuestionRules
 from tests.db.test_panels import open_panel
 
 RULES = QuestionRules(min_length=5, max_length=500, cooldown_seconds=15, max_open_per_member=10)
@@ -25,7 +25,7 @@ RULES = QuestionRules(min_length=5, max_length=500, cooldown_seconds=15, max_ope
 def ask(writer: Writer, panel_id: int, member: int, text: str) -> asyncio.Future[Question]:
     return asyncio.ensure_future(
         writer.run(
-            panels.ask_question,
+            questions.ask_question,
             panel_id=panel_id,
             author_id=member,
             text=text,
@@ -44,14 +44,14 @@ async def test_concurrent_questions_and_votes_all_stored_with_gapless_numbers(
     sessions: async_sessionmaker[AsyncSession], writer: Writer, backend: str
 ) -> None:
     panel_id = await open_panel(sessions)
-    questions = await asyncio.gather(*(ask(writer, panel_id, member, distinct_text(member)) for member in range(150)))
-    assert sorted(question.number for question in questions) == list(range(1, 151))
+    asked = await asyncio.gather(*(ask(writer, panel_id, member, distinct_text(member)) for member in range(150)))
+    assert sorted(question.number for question in asked) == list(range(1, 151))
     # What an action returns is usable after its commit, as the cogs use it.
-    assert {question.panel.title for question in questions} == {"EU STEM Coalition and STEM platforms across Europe"}
+    assert {question.panel.title for question in asked} == {"EU STEM Coalition and STEM platforms across Europe"}
     outcomes = await asyncio.gather(
         *(
-            writer.run(panels.toggle_vote, question_id=question.id, member_id=1000 + voter)
-            for question in questions[:20]
+            writer.run(questions.toggle_vote, question_id=question.id, member_id=1000 + voter)
+            for question in asked[:20]
             for voter in range(10)
         )
     )
@@ -72,14 +72,14 @@ async def test_a_refused_action_rolls_back_alone(
     question = await ask(writer, panel_id, 1, distinct_text(1))
 
     def vote_then_fail(session: Session) -> None:
-        panels.toggle_vote(session, question_id=question.id, member_id=99)
+        questions.toggle_vote(session, question_id=question.id, member_id=99)
         raise LimitError("refused after writing")
 
     results = await asyncio.gather(
-        writer.run(panels.toggle_vote, question_id=question.id, member_id=10),
-        writer.run(panels.toggle_vote, question_id=10**9, member_id=11),
+        writer.run(questions.toggle_vote, question_id=question.id, member_id=10),
+        writer.run(questions.toggle_vote, question_id=10**9, member_id=11),
         writer.run(vote_then_fail),
-        writer.run(panels.toggle_vote, question_id=question.id, member_id=12),
+        writer.run(questions.toggle_vote, question_id=question.id, member_id=12),
         ask(writer, panel_id, 1, distinct_text(2)),  # the same member again: inside the cooldown
         return_exceptions=True,
     )
@@ -122,7 +122,7 @@ async def test_close_answers_what_was_queued(sessions: async_sessionmaker[AsyncS
     await writer.close()
     assert len({question.number for question in await asyncio.gather(*queued)}) == 30
     with pytest.raises(RuntimeError):
-        await writer.run(panels.vote_count, 1)
+        await writer.run(questions.vote_count, 1)
 
 
 @pytest.mark.sqlite_only
@@ -136,15 +136,15 @@ async def test_other_writers_take_turns_with_the_writer(
     async def moderator_writes() -> None:
         for _ in range(20):
             async with sessions.begin() as session:
-                await panels.set_question_message(session, question_id=question.id, message_id=123)
+                await questions.set_question_message(session, question_id=question.id, message_id=123)
             await asyncio.sleep(0)
 
     await asyncio.gather(
         moderator_writes(),
-        *(writer.run(panels.toggle_vote, question_id=question.id, member_id=voter) for voter in range(500)),
+        *(writer.run(questions.toggle_vote, question_id=question.id, member_id=voter) for voter in range(500)),
     )
     async with sessions() as session:
-        assert await session.run_sync(panels.vote_count, question.id) == 500
+        assert await session.run_sync(questions.vote_count, question.id) == 500
 
 
 @pytest.mark.sqlite_only
@@ -157,7 +157,7 @@ async def test_a_long_batch_commits_within_its_time_budget(
 
     def slow_vote(session: Session, member: int) -> int:
         time.sleep(0.01)  # an action ten times as slow as an upvote
-        return panels.toggle_vote(session, question_id=question.id, member_id=member).votes
+        return questions.toggle_vote(session, question_id=question.id, member_id=member).votes
 
     counts = await asyncio.gather(*(writer.run(slow_vote, member) for member in range(10, 30)))
     assert counts == list(range(1, 21))
@@ -175,12 +175,12 @@ async def test_a_long_stream_of_actions_lets_other_writers_in_between(
 
     def slow_vote(session: Session, member: int) -> int:
         time.sleep(0.01)
-        return panels.toggle_vote(session, question_id=question.id, member_id=member).votes
+        return questions.toggle_vote(session, question_id=question.id, member_id=member).votes
 
     votes = [asyncio.ensure_future(writer.run(slow_vote, member)) for member in range(100, 160)]  # ~0.6 s of work
     await asyncio.sleep(0.05)
     async with sessions.begin() as session:
-        await panels.set_question_message(session, question_id=question.id, message_id=123)
+        await questions.set_question_message(session, question_id=question.id, message_id=123)
     waiting_votes = sum(not vote.done() for vote in votes)
     assert await asyncio.gather(*votes) == list(range(1, 61))
     assert waiting_votes >= 20, "the moderator's write should not have waited for the whole stream of votes"

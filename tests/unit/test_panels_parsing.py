@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules.errors import InvalidInputError
-from rules.questions import PanelistSpec, are_similar, normalise_question, parse_panelists, parse_topics
+from rules.question_text import PanelistSpec, are_similar, normalise_question, parse_panelists, parse_topics
 
 
 def test_parse_panelists_reads_parentheses_dashes_and_bare_names() -> None:

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panels, screens
+from db import questions, screens
 from db.session_state import Changes
 from tests.db.test_panels import MODERATOR, ask
 from tests.web.conftest import RunningWeb, Screen
@@ -63,7 +63,7 @@ async def open_screen_page(browser: Browser, url: str, *, width: int = 1920, hei
 
 async def vote(sessions: Sessions, question_id: int, member_id: int) -> None:
     async with sessions.begin() as session:
-        await session.run_sync(panels.toggle_vote, question_id=question_id, member_id=member_id)
+        await session.run_sync(questions.toggle_vote, question_id=question_id, member_id=member_id)
 
 
 async def test_screen_page_shows_questions_live_and_reads_from_afar(
@@ -92,7 +92,7 @@ async def test_screen_page_shows_questions_live_and_reads_from_afar(
     await expect(page.locator("#top-list li .count").first).to_have_text("2", timeout=LIVE)
 
     async with sessions.begin() as session:
-        await panels.advance_panel(session, panel_id=screen.panel_id, moderator_id=MODERATOR)
+        await questions.advance_panel(session, panel_id=screen.panel_id, moderator_id=MODERATOR)
     web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#now-text")).to_have_text(second.text, timeout=LIVE)
     await expect(page.locator("#now-to")).to_have_text("for Jan Lundell")
@@ -143,7 +143,7 @@ async def test_screen_page_fits_the_longest_question_on_screen(
     longest = ("Could the panel say how national platforms measure impact over many years? " * 7)[:500]
     await ask(sessions, screen.panel_id, 510000000000000001, longest)
     async with sessions.begin() as session:
-        await panels.advance_panel(session, panel_id=screen.panel_id, moderator_id=MODERATOR)
+        await questions.advance_panel(session, panel_id=screen.panel_id, moderator_id=MODERATOR)
     page = await open_screen_page(browser, screen.path(web.url), width=width, height=height)
     await expect(page.locator("#now-text")).to_have_text(longest)
     text, votes = await page.locator("#now-text").bounding_box(), await page.locator("#now-votes").bounding_box()

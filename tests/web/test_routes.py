@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.web import ScreenHub, WebServer
 from bot.web.server import CONTENT_SECURITY_POLICY
-from db import panels, screens
+from db import questions, screens
 from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.events import EventInput, create_event, edit_event
 from db.models.base import utcnow
-from rules.questions import QuestionRules
+from rules.question_text import QuestionRules
 from tests.db.test_panels import MODERATOR, ask, open_panel
 from tests.web.conftest import RunningWeb, Screen
 
@@ -120,7 +120,7 @@ async def test_screen_stream_pushes_a_change_as_soon_as_it_is_committed(
         assert (await next_event(stream))[0] == "snapshot"
         started = time.monotonic()
         question = await database.write(
-            panels.ask_question,
+            questions.ask_question,
             panel_id=screen.panel_id,
             author_id=510000000000000001,
             text="How do you train teachers?",
@@ -130,7 +130,7 @@ async def test_screen_stream_pushes_a_change_as_soon_as_it_is_committed(
         name, data = await next_event(stream)
         assert name == "snapshot" and json.loads(data)["top"][0]["text"] == "How do you train teachers?"
         assert time.monotonic() - started < 0.5
-        await database.write(panels.toggle_vote, question_id=question.id, member_id=520000000000000001)
+        await database.write(questions.toggle_vote, question_id=question.id, member_id=520000000000000001)
         assert json.loads((await next_event(stream))[1])["top"][0]["votes"] == 1
 
 

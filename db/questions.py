@@ -1,0 +1,565 @@
+"""Panel questions: asking, near-duplicates, voting, listing and moderating, and a closed panel's summary.
+
+Every function flushes and never commits; the caller's transaction is the unit of work. Question
+numbers come from a counter on the panel row raised inside that transaction, so they are unique and
+gapless: SQLite's BEGIN IMMEDIATE serialises writers, and on PostgreSQL the row update locks the panel.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, joinedload
+
+from db.models import Panel, Panelist, Question, Vote
+from db.models.base import utcnow
+from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
+from db.panels import RankedQuestion, channel_panel, close_panel, panel_by_id, panelist_label
+from db.session_state import panel_changed
+from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
+from rules.folding import fold
+from rules.question_text import (
+    CONTROL_CHARACTERS,
+    SIMILAR_SORT_SCORE,
+    QuestionRules,
+    SimilarQuestion,
+    SimilarQuestionError,
+    are_similar,
+    normalise_question,
+    similarity,
+)
+
+SORTS = ("top", "new")
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What a click on a vote button came to, as plain values: a vote is the busiest write, and loading the
+    question with its panel and panelist as ORM objects was a quarter of the writer's time under load."""
+
+    question_id: int
+    panel_id: int
+    number: int
+    message_id: int | None
+    voted: bool
+    votes: int
+
+
+@dataclass(frozen=True)
+class Advance:
+    """What /panel next did: the question it closed (if any) and the one now being answered (if any)."""
+
+    answered: RankedQuestion | None
+    current: RankedQuestion | None
+
+
+@dataclass(frozen=True)
+class PanelSummary:
+    panel: Panel
+    asked: int
+    answered: int
+    voters: int
+    votes: int
+    pending: int
+    top: list[RankedQuestion]
+
+
+async def close_panel_with_summary(session: AsyncSession, *, channel_id: int) -> PanelSummary:
+    """Close the channel's open panel and count what it came to, for the summary posted in the channel."""
+    panel = await close_panel(session, channel_id=channel_id)
+    return await panel_summary(session, panel_id=panel.id)
+
+
+async def panel_summary(session: AsyncSession, *, panel_id: int, top: int = 5) -> PanelSummary:
+    """Counts for the closing summary: questions asked and answered, distinct voters, the top questions."""
+    panel = await session.run_sync(panel_by_id, panel_id)
+    counts = dict(
+        (
+            await session.execute(
+                select(Question.status, func.count()).where(Question.panel_id == panel_id).group_by(Question.status)
+            )
+        ).all()
+    )
+    voters, votes = (
+        await session.execute(
+            select(func.count(func.distinct(Vote.member_id)), func.count())
+            .select_from(Vote)
+            .join(Question, Question.id == Vote.question_id)
+            .where(Question.panel_id == panel_id, Question.status != HIDDEN)
+        )
+    ).one()
+    return PanelSummary(
+        panel=panel,
+        asked=counts.get(OPEN, 0) + counts.get(ANSWERED, 0),
+        answered=counts.get(ANSWERED, 0),
+        voters=voters,
+        votes=votes,
+        pending=counts.get(PENDING, 0),
+        top=await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN, ANSWERED), sort="top", limit=top),
+    )
+
+
+def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Panelist | None:
+    """The panelist a member addressed, by autocomplete id or by (part of) a name.
+
+    The panelists are read only here, when a question names one: most do not, and questions are a hot write.
+    """
+    if not to or not to.strip():
+        return None
+    wanted = to.strip()
+    panelists = session.scalars(select(Panelist).where(Panelist.panel_id == panel_id).order_by(Panelist.position)).all()
+    for panelist in panelists:
+        if wanted == str(panelist.id):
+            return panelist
+    folded = fold(wanted)
+    matches = [p for p in panelists if folded in fold(panelist_label(p))]
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(p.name for p in panelists)
+    raise InvalidInputError(f"“{quoted(wanted, 60)}” is not on this panel. Pick one of: {names}.")
+
+
+# Built once: every question runs them inside the write lock, and building a statement costs about as much
+# as running it on SQLite.
+_LOCK_PANEL = (
+    select(Panel).where(Panel.id == bindparam("panel_id")).with_for_update().execution_options(populate_existing=True)
+)
+
+
+_MEMBER_QUESTIONS = select(
+    func.max(Question.asked_at), func.count().filter(Question.status.in_((PENDING, OPEN)))
+).where(Question.panel_id == bindparam("panel_id"), Question.author_id == bindparam("author_id"))
+
+
+_TAKE_NUMBER = (
+    update(Panel)
+    .where(Panel.id == bindparam("panel_id"))
+    .values(last_number=Panel.last_number + 1)
+    .returning(Panel.last_number)
+)
+
+
+def ask_question(
+    session: Session,
+    *,
+    panel_id: int,
+    author_id: int,
+    text: str,
+    anonymous: bool,
+    rules: QuestionRules,
+    to: str | None = None,
+    allow_similar: bool = False,
+    now: datetime | None = None,
+) -> Question:
+    """Store a question under the next number, after every limit and the near-duplicate check passed.
+
+    Synchronous: the bot runs it through the writer (db/writer.py), which commits many at once.
+    """
+    now = now or utcnow()
+    text = CONTROL_CHARACTERS.sub("", text).strip()
+    if len(text) < rules.min_length:
+        raise InvalidInputError(
+            f"Your question is too short: write at least {rules.min_length} characters (it has {len(text)})."
+        )
+    if len(text) > rules.max_length:
+        raise InvalidInputError(
+            f"Your question is too long: at most {rules.max_length} characters (it has {len(text)}). "
+            "Shorten it a little and send it again."
+        )
+    # Lock the panel row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
+    # questions of one member cannot both slip under the cooldown and numbers are handed out in turn.
+    panel = session.scalar(_LOCK_PANEL, {"panel_id": panel_id})
+    if panel is None:
+        raise NotFoundError("That panel no longer exists.")
+    if panel.status != PANEL_OPEN:
+        raise ConflictError(f"“{quoted(panel.title)}” is closed: it no longer takes questions.")
+    if anonymous and not panel.anonymous_allowed:
+        raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
+    panelist = _resolve_panelist(session, panel_id, to)
+    _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
+    if not allow_similar:
+        similar = find_similar_question(session, panel_id=panel_id, text=text)
+        if similar is not None:
+            raise SimilarQuestionError(similar)
+    # Only now, with every check passed, is a number taken: a refusal never leaves a gap.
+    number = session.connection().execute(_TAKE_NUMBER, {"panel_id": panel_id}).scalar_one()
+    question = Question(
+        panel_id=panel_id,
+        number=number,
+        text=text,
+        panelist_id=panelist.id if panelist else None,
+        author_id=author_id,
+        anonymous=anonymous,
+        status=PENDING if panel.moderated else OPEN,
+        asked_at=now,
+        approved_at=None if panel.moderated else now,
+    )
+    question.panel = panel
+    question.panelist = panelist
+    session.add(question)
+    session.flush()
+    panel_changed(session, question.panel_id)
+    return question
+
+
+def _check_member_limits(
+    session: Session, *, panel_id: int, author_id: int, rules: QuestionRules, now: datetime
+) -> None:
+    last_asked, waiting = (
+        session.connection().execute(_MEMBER_QUESTIONS, {"panel_id": panel_id, "author_id": author_id}).one()
+    )
+    if last_asked is not None:
+        wait = last_asked + timedelta(seconds=rules.cooldown_seconds) - now
+        if wait > timedelta(0):
+            seconds = max(1, round(wait.total_seconds()))
+            raise LimitError(f"You just asked a question. You can ask again in {seconds} s.")
+    if waiting >= rules.max_open_per_member:
+        raise LimitError(
+            f"You already have {waiting} questions waiting on this panel, the most one member may have. "
+            "You can ask again once one is answered."
+        )
+
+
+# Every open question's text in one string: one row instead of a thousand (the per-row objects were two thirds
+# of the near-duplicate check, which runs inside the write lock on every ask). Question text never holds the
+# separator: ask_question drops control characters.
+QUESTION_SEPARATOR = "\x1e"
+
+
+_OPEN_QUESTION_TEXTS = select(func.aggregate_strings(Question.text, QUESTION_SEPARATOR)).where(
+    Question.panel_id == bindparam("panel_id"), Question.status == OPEN
+)
+
+
+_OPEN_QUESTION_WITH_TEXT = (
+    select(Question.id, Question.number)
+    .where(Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.text == bindparam("text"))
+    .order_by(Question.number)
+    .limit(1)
+)
+
+
+def find_similar_question(session: Session, *, panel_id: int, text: str) -> SimilarQuestion | None:
+    """The visible open question that asks the same thing as `text` in other words, if any."""
+    wanted = normalise_question(text)
+    if not wanted:
+        return None
+    connection = session.connection()
+    joined = connection.execute(_OPEN_QUESTION_TEXTS, {"panel_id": panel_id}).scalar()
+    if not joined:
+        return None
+    texts = joined.split(QUESTION_SEPARATOR)
+    # The C++ scorer shortlists by wording over all open questions at once (fuzz.ratio on the sorted words is
+    # their token_sort_ratio, a tenth of the cost of the word-overlap score); the overlap test then runs only on
+    # the few left.
+    shortlist = process.extract(
+        wanted,
+        [normalise_question(text) for text in texts],
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=SIMILAR_SORT_SCORE,
+        limit=None,
+    )
+    scored = [
+        (similarity(wanted, candidate), index)
+        for candidate, _score, index in shortlist
+        if are_similar(wanted, candidate)
+    ]
+    # Best first; a text stored before control characters were dropped could hold the separator, and its pieces
+    # name no question.
+    for _score, index in sorted(scored, key=lambda pair: pair[0], reverse=True):
+        found = connection.execute(_OPEN_QUESTION_WITH_TEXT, {"panel_id": panel_id, "text": texts[index]}).first()
+        if found:
+            return SimilarQuestion(found.id, found.number, texts[index])
+    return None
+
+
+async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:
+    """Remember where a question was posted, so its message can be updated when its state changes."""
+    await session.execute(update(Question).where(Question.id == question_id).values(message_id=message_id))
+
+
+def _loaded(statement: Select[Question]) -> Select[Question]:
+    # Many-to-one: joined into the same query, one round trip (votes run it inside the write lock).
+    return statement.options(joinedload(Question.panelist), joinedload(Question.panel))
+
+
+# Built once: on SQLite, building a statement costs more than running it, and these run for every vote.
+_QUESTION_BY_ID = _loaded(select(Question).where(Question.id == bindparam("question_id")))
+
+
+_VOTE_COUNT = select(func.count()).select_from(Vote).where(Vote.question_id == bindparam("question_id"))
+
+
+_VOTE_TARGET = (
+    select(Question.panel_id, Question.number, Question.status, Question.message_id, Panel.status)
+    .join(Panel, Panel.id == Question.panel_id)
+    .where(Question.id == bindparam("question_id"))
+)
+
+
+_ADD_VOTE = {
+    name: dialect.insert(Vote).on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+_TAKE_BACK_VOTE = delete(Vote).where(
+    Vote.question_id == bindparam("question_id"), Vote.member_id == bindparam("member_id")
+)
+
+
+def question_by_id(session: Session, question_id: int) -> Question:
+    question = session.scalar(_QUESTION_BY_ID, {"question_id": question_id})
+    if question is None:
+        raise NotFoundError("That question no longer exists.")
+    return question
+
+
+def question_by_number(session: Session, *, panel_id: int, number: int) -> Question:
+    """A question of a panel by the number members see (#12)."""
+    question = session.scalar(_loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number)))
+    if question is None:
+        last = session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) or 0
+        known = f"Questions run from #1 to #{last}." if last else "No question has been asked yet."
+        raise NotFoundError(f"There is no question #{number} on this panel. {known}")
+    return question
+
+
+def channel_question(session: Session, *, channel_id: int, number: int) -> Question:
+    """Question #number of the channel's panel (open, else the last closed one)."""
+    panel = channel_panel(session, channel_id=channel_id)
+    return question_by_number(session, panel_id=panel.id, number=number)
+
+
+def vote_count(session: Session, question_id: int) -> int:
+    return session.connection().execute(_VOTE_COUNT, {"question_id": question_id}).scalar_one()
+
+
+def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOutcome:
+    """Upvote a question, or take the upvote back if the member had already given it (run through the writer)."""
+    # Core on the session's connection throughout: plain rows, none of the ORM's per-statement work.
+    connection = session.connection()
+    target = connection.execute(_VOTE_TARGET, {"question_id": question_id}).one_or_none()
+    if target is None:
+        raise NotFoundError("That question no longer exists.")
+    panel_id, number, status, message_id, panel_status = target
+    if panel_status != PANEL_OPEN:
+        raise ConflictError("This panel is closed; voting has ended.")
+    refusal = {
+        PENDING: f"Question #{number} is waiting for a moderator; you can vote once it is shown.",
+        HIDDEN: f"Question #{number} was hidden by a moderator, so it cannot be voted on.",
+        ANSWERED: f"Question #{number} has already been answered; votes on it are closed.",
+    }.get(status)
+    if refusal:
+        raise ConflictError(refusal)
+    # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
+    # writers finds the vote there instead of failing on the primary key.
+    vote = {"question_id": question_id, "member_id": member_id}
+    voted = connection.execute(_ADD_VOTE[connection.dialect.name], {**vote, "voted_at": utcnow()}).rowcount == 1
+    if not voted:
+        connection.execute(_TAKE_BACK_VOTE, vote)
+    panel_changed(session, panel_id)
+    return VoteOutcome(question_id, panel_id, number, message_id, voted, vote_count(session, question_id))
+
+
+def list_questions(
+    session: Session,
+    *,
+    panel_id: int,
+    statuses: Iterable[str],
+    sort: str = "top",
+    limit: int | None = None,
+) -> list[RankedQuestion]:
+    """A panel's questions in the given states with their vote counts, most voted or newest first."""
+    if sort not in SORTS:
+        raise InvalidInputError(f"Sort by {' or '.join(SORTS)}.")
+    parameters: dict[str, object] = {"panel_id": panel_id, "statuses": list(statuses)}
+    if limit is not None:
+        parameters["limit"] = limit
+    rows = session.execute(_ranking(sort, limited=limit is not None), parameters).all()
+    return [RankedQuestion(question, votes) for question, votes in rows]
+
+
+@functools.cache
+def _ranking(sort: str, *, limited: bool) -> Select[Question, int]:
+    """The statement behind `list_questions`, built once per kind: "Top questions" runs it on every click,
+    and building it took longer than running it."""
+    votes = func.count(Vote.member_id).label("votes")
+    # Ranked on the narrow columns first; only the rows kept are joined to their panel and panelist
+    # (grouping and sorting the wide joined rows took twice as long).
+    ranked = (
+        select(Question.id, Question.number, votes)
+        .outerjoin(Vote, Vote.question_id == Question.id)
+        .where(Question.panel_id == bindparam("panel_id"), Question.status.in_(bindparam("statuses", expanding=True)))
+        .group_by(Question.id)
+        .order_by(*((votes.desc(), Question.number) if sort == "top" else (Question.number.desc(),)))
+    )
+    if limited:
+        ranked = ranked.limit(bindparam("limit"))
+    page = ranked.subquery()
+    return (
+        _loaded(select(Question))
+        .add_columns(page.c.votes)
+        .join(page, page.c.id == Question.id)
+        .order_by(*((page.c.votes.desc(), page.c.number) if sort == "top" else (page.c.number.desc(),)))
+    )
+
+
+def channel_questions(
+    session: Session, *, channel_id: int, statuses: Iterable[str], sort: str
+) -> tuple[Panel, list[RankedQuestion]]:
+    """The channel's panel and its questions in the given states (`/panel questions`)."""
+    panel = channel_panel(session, channel_id=channel_id)
+    return panel, list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+
+
+def top_questions(session: Session, *, panel_id: int, limit: int) -> tuple[Panel, list[RankedQuestion]]:
+    """A panel and its most upvoted open questions (the card's "Top questions" button)."""
+    top = list_questions(session, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=limit)
+    # The questions come with their panel (joined): a second read of it was a third of this lookup's time.
+    return (top[0].question.panel if top else panel_by_id(session, panel_id)), top
+
+
+def autocomplete_questions(
+    session: Session, *, channel_id: int, current: str, statuses: Iterable[str]
+) -> list[tuple[str, int]]:
+    """(label, number) choices among the channel panel's questions in the given states."""
+    try:
+        panel = channel_panel(session, channel_id=channel_id)
+    except NotFoundError:
+        return []
+    wanted = fold(current.strip().lstrip("#"))
+    ranked = list_questions(session, panel_id=panel.id, statuses=statuses, sort="new", limit=500)
+    return [
+        (f"#{item.question.number} · {item.votes} 👍 · {item.question.text}", item.question.number)
+        for item in ranked
+        if not wanted or wanted == str(item.question.number) or wanted in fold(item.question.text)
+    ][:25]
+
+
+async def approve_question(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
+    """Show a pending (or earlier hidden) question to everyone."""
+    question = await session.run_sync(question_by_id, question_id)
+    if question.status in (OPEN, ANSWERED):
+        raise ConflictError(f"Question #{question.number} is already visible.")
+    question.status = OPEN
+    question.approved_at = utcnow()
+    question.hidden_at = None
+    question.decided_by = moderator_id
+    await session.flush()
+    panel_changed(session, question.panel_id)
+    return question
+
+
+async def hide_question(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
+    """Take a question out of sight; its text stays in the export for the organisers."""
+    question = await session.run_sync(question_by_id, question_id)
+    if question.status == HIDDEN:
+        raise ConflictError(f"Question #{question.number} is already hidden.")
+    question.status = HIDDEN
+    question.hidden_at = utcnow()
+    question.decided_by = moderator_id
+    await session.flush()
+    panel_changed(session, question.panel_id)
+    return question
+
+
+async def mark_answered(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
+    """Record that the panel answered an open question."""
+    question = await session.run_sync(question_by_id, question_id)
+    refusal = {
+        PENDING: f"Question #{question.number} has not been approved yet; approve it first.",
+        HIDDEN: f"Question #{question.number} is hidden; approve it first if it was answered.",
+        ANSWERED: f"Question #{question.number} is already marked answered.",
+    }.get(question.status)
+    if refusal:
+        raise ConflictError(refusal)
+    question.status = ANSWERED
+    question.answered_at = utcnow()
+    question.decided_by = moderator_id
+    await session.flush()
+    panel_changed(session, question.panel_id)
+    return question
+
+
+async def moderate_question(
+    session: AsyncSession, *, action: str, question_id: int, moderator_id: int
+) -> RankedQuestion:
+    """Apply a moderator's verdict (approve, hide, answered) and return the question with its votes."""
+    change = {"approve": approve_question, "hide": hide_question, "answered": mark_answered}[action]
+    question = await change(session, question_id=question_id, moderator_id=moderator_id)
+    return RankedQuestion(question, await session.run_sync(vote_count, question.id))
+
+
+async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: int) -> Advance:
+    """Mark the question being answered as answered and put the most upvoted open one up next."""
+    panel = await session.run_sync(panel_by_id, panel_id)
+    if panel.status != PANEL_OPEN:
+        raise ConflictError(f"“{quoted(panel.title)}” is closed. Reopen it with `/panel reopen` to go on.")
+    current = await session.scalar(
+        select(Question.id)
+        .where(Question.panel_id == panel_id, Question.status == OPEN, Question.highlighted_at.is_not(None))
+        .order_by(Question.highlighted_at.desc())
+        .limit(1)
+    )
+    answered = None
+    if current is not None:
+        done = await mark_answered(session, question_id=current, moderator_id=moderator_id)
+        answered = RankedQuestion(done, await session.run_sync(vote_count, done.id))
+    top = await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN,), sort="top", limit=1)
+    if top:
+        top[0].question.highlighted_at = utcnow()
+        await session.flush()
+    panel_changed(session, panel_id)
+    return Advance(answered=answered, current=top[0] if top else None)
+
+
+def next_pending_question(session: Session, *, panel_id: int) -> tuple[Question | None, int]:
+    """The oldest question waiting for approval on a panel, and how many wait in all."""
+    waiting = (
+        session.scalar(
+            select(func.count()).select_from(Question).where(Question.panel_id == panel_id, Question.status == PENDING)
+        )
+        or 0
+    )
+    question = session.scalar(
+        _loaded(select(Question).where(Question.panel_id == panel_id, Question.status == PENDING))
+        .order_by(Question.number)
+        .limit(1)
+    )
+    return question, waiting
+
+
+def unposted_questions(session: Session) -> list[RankedQuestion]:
+    """Visible questions of open panels that were stored but never posted (the bot stopped in between)."""
+    questions = session.scalars(
+        _loaded(select(Question))
+        .join(Panel, Panel.id == Question.panel_id)
+        .where(Panel.status == PANEL_OPEN, Question.status == OPEN, Question.message_id.is_(None))
+        .order_by(Question.id)
+    ).all()
+    return [RankedQuestion(question, vote_count(session, question.id)) for question in questions]
+
+
+def questions_with_votes(session: Session, question_ids: list[int]) -> list[RankedQuestion]:
+    """These questions with their vote counts, in the order given."""
+    return [RankedQuestion(question_by_id(session, qid), vote_count(session, qid)) for qid in question_ids]
+
+
+async def member_questions(session: AsyncSession, *, member_id: int) -> list[Question]:
+    """Every question a member asked, anonymous ones included, for their own data request."""
+    return list(
+        (
+            await session.scalars(
+                _loaded(select(Question)).where(Question.author_id == member_id).order_by(Question.id)
+            )
+        ).all()
+    )
