@@ -9,6 +9,9 @@ import discord
 
 from bot.tree import report_error
 
+# Replies and posts never ping: member text is shown as typed (messages opt in where a ping is the point).
+NO_MENTIONS = discord.AllowedMentions.none()
+
 
 class ReportingView(discord.ui.View):
     """A view whose callbacks' errors reach the member as polite ephemeral messages."""
@@ -72,3 +75,24 @@ class IdButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], te
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
         return cls(int(match["ref_id"]))
+
+
+async def answer(
+    interaction: discord.Interaction,
+    content: str,
+    *,
+    view: discord.ui.View | None = None,
+    embed: discord.Embed | None = None,
+    replace: bool = False,
+) -> None:
+    """Answer only the member who acted; `replace` edits the (ephemeral) message whose button they pressed."""
+    if replace:
+        await interaction.response.edit_message(content=content, embed=embed, view=view)
+        return
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
+    if embed is not None:
+        extra["embed"] = embed
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)

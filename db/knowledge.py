@@ -14,13 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, practice_platforms
 from db.platforms import CONFIDENT_MATCH, cached_platform_directory, platform_directory, resolve_country
-from db.search import (
-    SearchHit,
-    bump_revision,
-    cached_vocabulary,
-    search_documents,
-    upsert_document,
-)
+from db.search import SearchHit, bump_revision, cached_vocabulary, search_documents, upsert_document
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
 

@@ -22,10 +22,7 @@ from db.platforms import SUGGESTION_MATCH, platform_directory
 from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, NotFoundError, quoted
 from rules.folding import fold
-from rules.question_text import (
-    parse_panelists,
-    parse_topics,
-)
+from rules.question_text import parse_panelists, parse_topics
 
 TITLE_LIMITS = (3, 200)
 # --- results --------------------------------------------------------------------------------------------

@@ -14,11 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import Platform, Practice
-from db.search import (
-    knowledge_stamp,
-    upsert_document,
-    within_ratio_reach,
-)
+from db.search import knowledge_stamp, upsert_document, within_ratio_reach
 from db.session_state import lookup_caches
 from rules.errors import NotFoundError, quoted
 from rules.folding import STOPWORDS, fold

@@ -16,20 +16,12 @@ from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs._text import inert
+from cogs._views import answer
+from cogs.panels._asking import AskButton, submit_question
+from cogs.panels._card import PlatformButton, TopButton, panel_view, refresh_panel_card
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
-from cogs.panels._views import (
-    DYNAMIC_ITEMS,
-    VOTE_TEMPLATE,
-    answer,
-    moderate,
-    panel_view,
-    post_question,
-    refresh_panel_card,
-    review_view,
-    run_next,
-    show_in_channel,
-    submit_question,
-)
+from cogs.panels._moderating import ModerateButton, NextButton, moderate, review_view, run_next
+from cogs.panels._question_messages import VOTE_TEMPLATE, VoteButton, post_question, show_in_channel
 from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
 from db.panel_export import export_panel
@@ -386,6 +378,11 @@ class Panels(commands.Cog):
         await answer(
             interaction, f"Revoked {revoked} screen link(s) of “{inert(chosen.title)}”; they show nothing now."
         )
+
+
+# Every button is a DynamicItem whose custom_id carries ids only (`panel:vote:<question_id>`); the state lives
+# in the database, so buttons keep working after a restart.
+DYNAMIC_ITEMS = (AskButton, TopButton, PlatformButton, VoteButton, ModerateButton, NextButton)
 
 
 async def setup(bot: CoalitionBot) -> None:

@@ -12,7 +12,7 @@ import discord
 from cogs._checks import coalition_bot
 from cogs._views import ReportingItem
 from cogs.events._views import refresh_announcement
-from cogs.panels._views import show_in_channel
+from cogs.panels._question_messages import show_in_channel
 from cogs.privacy._embeds import forget_report
 from db.events import events_by_id
 from db.models.base import utcnow

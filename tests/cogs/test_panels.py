@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.tree import MODERATORS_ONLY
-from cogs.panels import Panels, setup
-from cogs.panels._views import DYNAMIC_ITEMS, SimilarQuestionView
+from cogs.panels import DYNAMIC_ITEMS, Panels, setup
+from cogs.panels._asking import SimilarQuestionView
 from db.models import Panel, Question
 from tests.cogs.fakes import (
     CHANNEL_ID,

@@ -1,0 +1,186 @@
+"""Asking the panel: the question form, the near-duplicate prompt, and storing a question before it is shown."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs._checks import coalition_bot
+from cogs._text import inert, trim
+from cogs._views import ReportingItem, ReportingModal, ReportingView, answer
+from cogs.panels._embeds import confirmation
+from cogs.panels._moderating import send_for_review
+from cogs.panels._question_messages import VoteButton, post_question
+from db.models import Panel
+from db.models.panels import PANEL_OPEN, PENDING
+from db.panels import channel_panel, panel_by_id
+from db.questions import ask_question, next_pending_question
+from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+SUGGESTION_TIMEOUT_SECONDS = 10 * 60
+
+
+def question_rules(settings: Settings) -> QuestionRules:
+    return QuestionRules(
+        min_length=settings.question_min_length,
+        max_length=settings.question_max_length,
+        cooldown_seconds=settings.question_cooldown_seconds,
+        max_open_per_member=settings.question_max_open_per_member,
+    )
+
+
+async def submit_question(
+    interaction: discord.Interaction,
+    *,
+    panel_id: int | None,
+    text: str,
+    to: str | None,
+    anonymous: bool,
+    allow_similar: bool = False,
+    replace: bool = False,
+) -> None:
+    """Store a question, then (only after the commit) confirm it to the asker and post it or queue it."""
+    bot = coalition_bot(interaction)
+    waiting = 0
+    try:
+        if panel_id is None:
+            assert interaction.channel_id is not None
+            panel_id = (await bot.db.read(channel_panel, channel_id=interaction.channel_id, open_only=True)).id
+        # Group-committed with whatever else is waiting, on disk before this returns.
+        question = await bot.db.write(
+            ask_question,
+            panel_id=panel_id,
+            author_id=interaction.user.id,
+            text=text,
+            anonymous=anonymous,
+            rules=question_rules(bot.settings),
+            to=to,
+            allow_similar=allow_similar,
+        )
+        if question.status == PENDING:
+            _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)
+    except SimilarQuestionError as similar:
+        view = SimilarQuestionView(similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous)
+        await answer(interaction, similar_prompt(similar.similar), view=view, replace=replace)
+        return
+    pending = question.status == PENDING
+    await answer(interaction, confirmation(question, posted_to_queue=pending), replace=replace)
+    if pending:
+        await send_for_review(bot, question, waiting=waiting)
+    elif not await post_question(bot, question):
+        await interaction.followup.send(
+            f"I could not post #{question.number} in the channel (missing permission?). It is saved; "
+            "moderators see it with `/panel questions`.",
+            ephemeral=True,
+        )
+
+
+def similar_prompt(similar: SimilarQuestion) -> str:
+    return (
+        f"A similar question exists: **#{similar.number}** — “{trim(inert(similar.text), 300)}”\n"
+        "Upvote it instead? If yours asks something else, post it anyway."
+    )
+
+
+class SimilarQuestionView(ReportingView):
+    """Upvote the similar question, or post one's own anyway; the text lives only in this short-lived view."""
+
+    def __init__(self, similar: SimilarQuestion, *, panel_id: int | None, text: str, to: str | None, anonymous: bool):
+        super().__init__(timeout=SUGGESTION_TIMEOUT_SECONDS)
+        self.panel_id = panel_id
+        self.text = text
+        self.to = to
+        self.anonymous = anonymous
+        self.add_item(VoteButton(similar.id, label=f"Upvote #{similar.number} instead"))
+
+    @discord.ui.button(label="Post mine anyway", style=discord.ButtonStyle.secondary)
+    async def post_anyway(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[SimilarQuestionView]
+    ) -> None:
+        self.stop()
+        await submit_question(
+            interaction,
+            panel_id=self.panel_id,
+            text=self.text,
+            to=self.to,
+            anonymous=self.anonymous,
+            allow_similar=True,
+            replace=True,
+        )
+
+
+class QuestionModal(ReportingModal):
+    """The form behind "Ask a question": the question and, optionally, which panelist it is for."""
+
+    def __init__(self, panel: Panel, *, anonymous: bool, rules: QuestionRules) -> None:
+        super().__init__(title="Ask anonymously" if anonymous else "Ask the panel")
+        self.panel_id = panel.id
+        self.anonymous = anonymous
+        self.question: discord.ui.TextInput[QuestionModal] = discord.ui.TextInput(
+            label="Your question",
+            style=discord.TextStyle.paragraph,
+            min_length=rules.min_length,
+            max_length=rules.max_length,
+            placeholder="One clear question. Others can upvote it.",
+        )
+        names = ", ".join(panelist.name for panelist in panel.panelists)
+        self.to: discord.ui.TextInput[QuestionModal] = discord.ui.TextInput(
+            label="For a panelist? (optional)",
+            required=False,
+            max_length=100,
+            placeholder=trim(f"Leave empty for anyone, or: {names}", 100),
+        )
+        self.add_item(self.question)
+        self.add_item(self.to)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await submit_question(
+            interaction, panel_id=self.panel_id, text=self.question.value, to=self.to.value, anonymous=self.anonymous
+        )
+
+
+class AskButton(
+    ReportingItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"panel:(?P<mode>ask|ask-anon):(?P<panel_id>\d+)",
+):
+    """ "Ask a question" / "Ask anonymously" on the panel card: opens the question form."""
+
+    def __init__(self, panel_id: int, *, anonymous: bool = False, closed: bool = False) -> None:
+        label = "Ask anonymously" if anonymous else "Ask a question"
+        super().__init__(
+            discord.ui.Button(
+                label="Questions closed" if closed else label,
+                emoji=None if closed else ("🕶️" if anonymous else "✋"),
+                style=discord.ButtonStyle.secondary if anonymous or closed else discord.ButtonStyle.primary,
+                disabled=closed,
+                custom_id=f"panel:{'ask-anon' if anonymous else 'ask'}:{panel_id}",
+            )
+        )
+        self.panel_id = panel_id
+        self.anonymous = anonymous
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AskButton:
+        return cls(int(match["panel_id"]), anonymous=match["mode"] == "ask-anon")
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        bot = coalition_bot(interaction)
+        panel = await bot.db.read(panel_by_id, self.panel_id)
+        if panel.status != PANEL_OPEN:
+            await answer(interaction, "This panel is closed: it no longer takes questions.")
+            return
+        if self.anonymous and not panel.anonymous_allowed:
+            await answer(interaction, "This panel does not take anonymous questions.")
+            return
+        await interaction.response.send_modal(
+            QuestionModal(panel, anonymous=self.anonymous, rules=question_rules(bot.settings))
+        )

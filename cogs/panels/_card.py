@@ -1,0 +1,77 @@
+"""The panel card in the channel: Ask, Top questions and a button per linked platform, kept in step with the panel."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs._checks import coalition_bot
+from cogs._text import trim
+from cogs._views import IdButton
+from cogs.knowledge._embeds import platform_card
+from cogs.panels._asking import AskButton
+from cogs.panels._embeds import panel_card, top_questions_embed
+from db.models import Panel
+from db.models.panels import PANEL_OPEN
+from db.panels import panelist_platform
+from db.questions import top_questions
+from db.shipped import source_titles
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+log = logging.getLogger(__name__)
+
+
+TOP_LIMIT = 10
+
+
+async def refresh_panel_card(bot: CoalitionBot, panel: Panel) -> None:
+    """Show on the panel card whether questions are open (the Ask buttons say so)."""
+    if panel.message_id is None:
+        return
+    message = bot.get_partial_messageable(panel.channel_id).get_partial_message(panel.message_id)
+    try:
+        await message.edit(embed=panel_card(panel), view=panel_view(panel))
+    except discord.HTTPException as error:
+        log.info("Could not update the card of panel %s: %s", panel.id, error)
+
+
+class TopButton(IdButton, prefix="panel:top"):
+    """ "Top questions" on the panel card: the most upvoted open questions, for the member who asked."""
+
+    button_label = "Top questions"
+    button_emoji = "🏆"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        panel, top = await coalition_bot(interaction).db.read(top_questions, panel_id=self.ref_id, limit=TOP_LIMIT)
+        await interaction.response.send_message(embed=top_questions_embed(panel, top), ephemeral=True)
+
+
+class PlatformButton(IdButton, prefix="panel:platform"):
+    """A panelist's organisation on the panel card: shows its platform card to the member who asked."""
+
+    button_label = "Platform"
+    button_emoji = "🏛️"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        platform = await coalition_bot(interaction).db.read(panelist_platform, panelist_id=self.ref_id)
+        await interaction.response.send_message(embed=platform_card(platform, titles=source_titles()), ephemeral=True)
+
+
+def panel_view(panel: Panel) -> discord.ui.View:
+    """The card's buttons: ask (named or anonymous), top questions, and one per linked platform."""
+    view = discord.ui.View(timeout=None)
+    closed = panel.status != PANEL_OPEN
+    view.add_item(AskButton(panel.id, closed=closed))
+    if panel.anonymous_allowed and not closed:
+        view.add_item(AskButton(panel.id, anonymous=True))
+    view.add_item(TopButton(panel.id))
+    linked = [panelist for panelist in panel.panelists if panelist.platform_slug]
+    for panelist in linked[:5]:
+        button = PlatformButton(panelist.id, label=trim(panelist.organisation or panelist.name, 80))
+        button.item.row = 1
+        view.add_item(button)
+    return view

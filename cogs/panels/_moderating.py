@@ -1,0 +1,155 @@
+"""The moderators' side of a panel: reviewing questions, approve / hide / answered, and moving on to the next one."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs._checks import coalition_bot, ensure_moderator
+from cogs._views import NO_MENTIONS, IdButton, ReportingItem, answer
+from cogs.panels._embeds import decided_embed, now_answering_embed, queue_embed
+from cogs.panels._question_messages import show_in_channel
+from db.models import Question
+from db.questions import advance_panel, moderate_question
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
+
+log = logging.getLogger(__name__)
+
+
+VERDICTS = {"approve": "Approved", "hide": "Hidden", "answered": "Marked answered"}
+
+
+async def send_for_review(bot: CoalitionBot, question: Question, *, waiting: int) -> bool:
+    """Put a pending question in front of moderators, in the panel's or the configured moderators' channel."""
+    channel_id = question.panel.moderator_channel_id or bot.settings.moderator_channel_id
+    if not channel_id:
+        return False
+    try:
+        await bot.get_partial_messageable(channel_id).send(
+            embed=queue_embed(question, waiting=waiting), view=review_view(question), allowed_mentions=NO_MENTIONS
+        )
+    except discord.HTTPException as error:
+        log.warning("Could not send question %s for review to channel %s: %s", question.id, channel_id, error)
+        return False
+    return True
+
+
+async def moderate(bot: CoalitionBot, *, action: str, question_id: int, moderator_id: int) -> tuple[Question, int]:
+    """Apply a moderator's verdict and return the question with its votes (committed)."""
+    decided = await bot.db.transaction(
+        moderate_question, action=action, question_id=question_id, moderator_id=moderator_id
+    )
+    return decided.question, decided.votes
+
+
+MODERATOR_BUTTONS = {
+    "approve": ("Approve", "✅", discord.ButtonStyle.success),
+    "hide": ("Hide", "🙈", discord.ButtonStyle.danger),
+    "answered": ("Answered", "✅", discord.ButtonStyle.success),
+}
+
+
+class ModerateButton(
+    ReportingItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"panel:mod:(?P<action>approve|hide|answered):(?P<question_id>\d+)",
+):
+    """Approve / Hide / Answered for moderators, on review messages and on the "now answering" controls."""
+
+    def __init__(self, action: str, question_id: int, *, number: int | None = None) -> None:
+        label, emoji, style = MODERATOR_BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=f"{label} #{number}" if number else label,
+                emoji=emoji,
+                style=style,
+                custom_id=f"panel:mod:{action}:{question_id}",
+            )
+        )
+        self.action = action
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ModerateButton:
+        return cls(match["action"], int(match["question_id"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        ensure_moderator(interaction)
+        bot = coalition_bot(interaction)
+        question, votes = await moderate(
+            bot, action=self.action, question_id=self.question_id, moderator_id=interaction.user.id
+        )
+        verdict = VERDICTS[self.action]
+        follow_on = next_view(question.panel_id) if self.action == "answered" else None
+        await interaction.response.edit_message(
+            embed=decided_embed(question, votes, verdict=verdict, moderator=interaction.user.display_name),
+            view=follow_on,
+        )
+        await show_in_channel(bot, question, votes)
+
+
+def review_view(question: Question) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ModerateButton("approve", question.id))
+    view.add_item(ModerateButton("hide", question.id))
+    return view
+
+
+class NextButton(IdButton, prefix="panel:mod:next"):
+    """ "Next question" for moderators: answers the current question and puts the top open one up."""
+
+    button_label = "Next question"
+    button_emoji = "⏭️"
+    button_style = discord.ButtonStyle.primary
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        ensure_moderator(interaction)
+        await run_next(interaction, self.ref_id, replace=True)
+
+
+def next_view(panel_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(NextButton(panel_id))
+    return view
+
+
+def controls_view(question: Question) -> discord.ui.View:
+    """A moderator's controls while a question is being answered."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ModerateButton("answered", question.id, number=question.number))
+    view.add_item(NextButton(question.panel_id))
+    view.add_item(ModerateButton("hide", question.id, number=question.number))
+    return view
+
+
+async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: bool = False) -> None:
+    """Move the panel on: the current question counts as answered, the most upvoted open one is up."""
+    bot = coalition_bot(interaction)
+    advance = await bot.db.transaction(advance_panel, panel_id=panel_id, moderator_id=interaction.user.id)
+    done = f"#{advance.answered.question.number} is marked answered. " if advance.answered else ""
+    if advance.answered:
+        await show_in_channel(bot, advance.answered.question, advance.answered.votes)
+    if advance.current is None:
+        await answer(interaction, f"{done}No open questions are left.", replace=replace)
+        return
+    current = advance.current
+    await show_in_channel(bot, current.question, current.votes)
+    await answer(
+        interaction,
+        f"{done}Now answering #{current.question.number}.",
+        view=controls_view(current.question),
+        replace=replace,
+    )
+    try:
+        await bot.get_partial_messageable(current.question.panel.channel_id).send(
+            embed=now_answering_embed(current), allowed_mentions=NO_MENTIONS
+        )
+    except discord.HTTPException as error:
+        log.warning("Could not announce question %s: %s", current.question.id, error)
