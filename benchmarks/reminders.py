@@ -35,9 +35,9 @@ from sqlalchemy import insert
 from bot.scheduler import TIMER_CAPACITY, ReminderScheduler
 from db import migrate
 from db.database import Database
+from db.deliveries import DeliveryClaim, DeliveryOutcome
 from db.engine import create_engine, create_sessionmaker
 from db.models import Event, EventAttendee, Reminder
-from db.reminders import DeliveryClaim, DeliveryOutcome
 
 CHANNEL_ID = 300000000000000001
 OFFSETS = [30 * 86400, 7 * 86400, 86400, 3600, 600]

@@ -23,8 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from db.database import Database
-from db.models.base import utcnow
-from db.reminders import (
+from db.deliveries import (
     STALE_CLAIM,
     DeliveryClaim,
     DeliveryOutcome,
@@ -32,6 +31,7 @@ from db.reminders import (
     continue_delivering,
     refresh_plans,
 )
+from db.models.base import utcnow
 from db.session_state import Changes, ScheduledReminder
 
 log = logging.getLogger(__name__)

@@ -1,13 +1,11 @@
-"""Reminder planning and delivery bookkeeping: the database is the truth, claims make sending happen once.
+"""Reminder planning and state: which reminders an event's occurrences need, and how a reminder ends.
 
 Lifecycle of a reminder: `pending` → `sending` (claimed: one conditional UPDATE that only one process can win,
 committed together with the list of deliveries, before anything is sent) → `sent` or `failed`. A reminder can
 also end `skipped` (its occurrence had started, or a later reminder of the same occurrence superseded it) or
 `cancelled` (event cancelled or changed).
 
-Each delivery (the channel post, one DM per opted-in member) is claimed on its own (`pending` → `sending`,
-committed) before its message goes out, and confirmed after. A delivery still `sending` after a crash is never
-retried: it becomes `unconfirmed`. At most once per recipient is the policy: a reminder must never arrive twice.
+Sending them, delivery by delivery, is db/deliveries.py.
 
 Every claim is `UPDATE … WHERE id = :id AND status = :expected` and checks the row count: a row lock on
 PostgreSQL, the write lock on SQLite, no dialect-specific trick. Several instances on one PostgreSQL database
@@ -17,18 +15,15 @@ its deliveries one by one, so an instance that stops mid-reminder leaves the res
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Event, EventAttendee, Reminder, ReminderDelivery
+from db.models import Event, Reminder, ReminderDelivery
 from db.session_state import ScheduledReminder, changes_of
 from rules.timeparse import occurrences
-
-log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED, SKIPPED, CANCELLED, UNCONFIRMED = (
     "pending",
@@ -43,11 +38,6 @@ CHANNEL, DM = "channel", "dm"
 # Reminders of a series are planned this far ahead (by due time); the planner tick keeps extending it.
 PLANNING_WINDOW = timedelta(days=35)
 MAX_OCCURRENCES_PER_PLAN = 60
-MAX_ATTEMPTS = 5
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_RETRY = timedelta(minutes=15)
-# A delivery claimed longer ago than this without an outcome belongs to a process that died mid-send.
-STALE_CLAIM = timedelta(minutes=5)
 
 
 @dataclass
@@ -95,7 +85,7 @@ async def replan_event_reminders(session: AsyncSession, *, event: Event, now: da
             reminder.status, reminder.finished_at, reminder.note = CANCELLED, now, "event changed"
             plan.removed.append(reminder.id)
         elif reminder.status == SENDING:
-            await _skip_remaining(session, reminder.id, now, "event changed while it was being sent")
+            await skip_remaining_deliveries(session, reminder.id, now, "event changed while it was being sent")
     plan.added = await _ensure(session, event, wanted, now)
     event.planned_until = until
     await session.flush()
@@ -184,7 +174,7 @@ async def drop_event_reminders(session: AsyncSession, *, event_id: int, now: dat
         await session.scalars(select(Reminder.id).where(Reminder.event_id == event_id, Reminder.status == SENDING))
     ).all()
     for reminder_id in sending:
-        await _skip_remaining(session, reminder_id, now, note)
+        await skip_remaining_deliveries(session, reminder_id, now, note)
     changes_of(session).reminders_dropped += pending
     return pending
 
@@ -214,198 +204,6 @@ async def schedulable_reminders(
     )
     found += [ScheduledReminder(reminder_id, max(retry_at or now, now)) for reminder_id, retry_at in resumed]
     return found, reach
-
-
-@dataclass(frozen=True)
-class ReminderNotice:
-    """What a reminder says, read from the event at the moment of sending."""
-
-    event_id: int
-    title: str
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    location: str | None
-    url: str | None
-    ping_role_id: int | None
-
-
-@dataclass(frozen=True)
-class DeliveryClaim:
-    """A delivery this process has claimed and must now send, once."""
-
-    id: int
-    reminder_id: int
-    target: str
-    recipient_id: int
-    notice: ReminderNotice
-    attempt: int = 1
-
-
-async def start_reminder(
-    session: AsyncSession,
-    *,
-    reminder_id: int,
-    now: datetime,
-    instance: str,
-    fallback_channel_id: int | None,
-    stale_after: timedelta = STALE_CLAIM,
-) -> list[int]:
-    """Claim a due reminder and fix its recipients (or resume one left mid-sending); return deliveries to try.
-
-    Missed while the bot was down: still sent if its occurrence has not started (the text is computed at send
-    time); skipped and logged if it has, or if a later reminder of the same occurrence is due as well.
-    """
-    reminder = await session.get(Reminder, reminder_id)
-    if reminder is None or reminder.status not in (PENDING, SENDING):
-        return []
-    if reminder.status == PENDING:
-        event = await session.get(Event, reminder.event_id)
-        reason = await _reason_to_skip(session, reminder, event, now)
-        if reason:
-            log.info("Reminder %s of event %s skipped: %s", reminder.id, reminder.event_id, reason)
-            await _finish_unsent(session, reminder.id, now, SKIPPED, reason)
-            return []
-        claimed = await session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder.id, Reminder.status == PENDING)
-            .values(status=SENDING, claimed_at=now, claimed_by=instance)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            assert event is not None
-            await _fan_out(session, reminder.id, event, fallback_channel_id, now)
-            return await _sendable_deliveries(session, reminder_id, now)
-        # Another instance won the claim; its commit (which our update waited for) fixed the recipients. Help
-        # send them: each delivery is claimed on its own, and if that instance stops, this one finishes the rest.
-    await _expire_stale_claims(session, reminder.id, claimed_before=now - stale_after, now=now)
-    return await _sendable_deliveries(session, reminder_id, now)
-
-
-async def _sendable_deliveries(session: AsyncSession, reminder_id: int, now: datetime) -> list[int]:
-    rows = await session.scalars(
-        select(ReminderDelivery.id)
-        .where(
-            ReminderDelivery.reminder_id == reminder_id,
-            ReminderDelivery.status == PENDING,
-            or_(ReminderDelivery.next_attempt_at.is_(None), ReminderDelivery.next_attempt_at <= now),
-        )
-        # The channel post first: it is what most members see.
-        .order_by(ReminderDelivery.target, ReminderDelivery.id)
-    )
-    return list(rows.all())
-
-
-async def _reason_to_skip(session: AsyncSession, reminder: Reminder, event: Event | None, now: datetime) -> str:
-    if event is None or event.status != "scheduled":
-        return "event cancelled"
-    if reminder.occurrence_start <= now:
-        return "missed: the event had already started when the bot could send it"
-    later_due = await session.scalar(
-        select(func.count())
-        .select_from(Reminder)
-        .where(
-            Reminder.event_id == reminder.event_id,
-            Reminder.occurrence_start == reminder.occurrence_start,
-            Reminder.due_at > reminder.due_at,
-            Reminder.due_at <= now,
-            Reminder.status.in_((PENDING, SENDING, SENT)),
-        )
-    )
-    return "superseded by a later reminder that is due as well" if later_due else ""
-
-
-async def _fan_out(
-    session: AsyncSession, reminder_id: int, event: Event, fallback_channel_id: int | None, now: datetime
-) -> None:
-    channel_id = event.channel_id or event.announcement_channel_id or fallback_channel_id
-    recipients = [(CHANNEL, channel_id)] if channel_id else []
-    members = await session.scalars(
-        select(EventAttendee.member_id)
-        .where(EventAttendee.event_id == event.id, EventAttendee.reminders.is_(True))
-        .order_by(EventAttendee.member_id)
-    )
-    recipients += [(DM, member_id) for member_id in members]
-    session.add_all(
-        ReminderDelivery(reminder_id=reminder_id, target=target, recipient_id=recipient, status=PENDING, attempts=0)
-        for target, recipient in recipients
-    )
-    await session.flush()
-    if not recipients:
-        await _settle(session, reminder_id, now)
-
-
-async def claim_delivery(session: AsyncSession, *, delivery_id: int, now: datetime) -> DeliveryClaim | None:
-    """Claim one delivery for sending; None when another process has it or it is no longer wanted."""
-    row = (
-        await session.execute(
-            select(ReminderDelivery, Reminder, Event)
-            .join(Reminder, Reminder.id == ReminderDelivery.reminder_id)
-            .join(Event, Event.id == Reminder.event_id)
-            .where(ReminderDelivery.id == delivery_id)
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    delivery, reminder, event = row
-    if event.status != "scheduled" or reminder.occurrence_start <= now:
-        await _skip_remaining(session, reminder.id, now, "the event started or was cancelled before it could be sent")
-        return None
-    claimed = await session.execute(
-        update(ReminderDelivery)
-        .where(
-            ReminderDelivery.id == delivery_id,
-            ReminderDelivery.status == PENDING,
-            or_(ReminderDelivery.next_attempt_at.is_(None), ReminderDelivery.next_attempt_at <= now),
-        )
-        .values(status=SENDING, claimed_at=now, attempts=ReminderDelivery.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    notice = ReminderNotice(
-        event_id=event.id,
-        title=event.title,
-        kind=event.kind,
-        starts_at=reminder.occurrence_start,
-        ends_at=reminder.occurrence_start + (event.ends_at - event.starts_at),
-        location=event.location,
-        url=event.url,
-        ping_role_id=event.ping_role_id,
-    )
-    return DeliveryClaim(
-        delivery.id, reminder.id, delivery.target, delivery.recipient_id, notice, attempt=delivery.attempts + 1
-    )
-
-
-@dataclass(frozen=True)
-class DeliveryOutcome:
-    """What happened to one message: sent, skipped (closed DMs), retry (429, 5xx, network) or failed."""
-
-    status: str
-    error: str | None = None
-    retry_after: float | None = None
-
-
-async def record_delivery(
-    session: AsyncSession, *, claim: DeliveryClaim, outcome: DeliveryOutcome, now: datetime
-) -> datetime | None:
-    """Record how a claimed delivery went; return when to try again, if it should be."""
-    retry_at = None
-    if outcome.status == "retry" and claim.attempt < MAX_ATTEMPTS:
-        backoff = min(FIRST_RETRY * 2 ** (claim.attempt - 1), LONGEST_RETRY)
-        retry_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))
-        values: dict[str, object] = {"status": PENDING, "next_attempt_at": retry_at, "error": outcome.error}
-    else:
-        status = FAILED if outcome.status == "retry" else outcome.status
-        values = {"status": status, "finished_at": now, "error": outcome.error}
-    await session.execute(
-        update(ReminderDelivery)
-        .where(ReminderDelivery.id == claim.id, ReminderDelivery.status == SENDING)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return retry_at
 
 
 async def settle_reminder(session: AsyncSession, *, reminder_id: int, now: datetime) -> datetime | None:
@@ -444,27 +242,7 @@ async def _settle(session: AsyncSession, reminder_id: int, now: datetime) -> dat
     return None
 
 
-async def _expire_stale_claims(
-    session: AsyncSession, reminder_id: int, *, claimed_before: datetime, now: datetime
-) -> None:
-    """At most once: a delivery claimed by a process that died mid-send is never sent again."""
-    await session.execute(
-        update(ReminderDelivery)
-        .where(
-            ReminderDelivery.reminder_id == reminder_id,
-            ReminderDelivery.status == SENDING,
-            ReminderDelivery.claimed_at <= claimed_before,
-        )
-        .values(
-            status=UNCONFIRMED,
-            finished_at=now,
-            error="claimed, then the bot stopped before recording the outcome",
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def _skip_remaining(session: AsyncSession, reminder_id: int, now: datetime, note: str) -> None:
+async def skip_remaining_deliveries(session: AsyncSession, reminder_id: int, now: datetime, note: str) -> None:
     await session.execute(
         update(ReminderDelivery)
         .where(ReminderDelivery.reminder_id == reminder_id, ReminderDelivery.status == PENDING)
@@ -474,32 +252,13 @@ async def _skip_remaining(session: AsyncSession, reminder_id: int, now: datetime
     await _settle(session, reminder_id, now)
 
 
-async def _finish_unsent(session: AsyncSession, reminder_id: int, now: datetime, status: str, note: str) -> None:
+async def finish_unsent(session: AsyncSession, reminder_id: int, now: datetime, status: str, note: str) -> None:
     await session.execute(
         update(Reminder)
         .where(Reminder.id == reminder_id, Reminder.status == PENDING)
         .values(status=status, finished_at=now, note=note)
         .execution_options(synchronize_session=False)
     )
-
-
-async def sweep_stale_deliveries(
-    session: AsyncSession, *, now: datetime, stale_after: timedelta = STALE_CLAIM
-) -> list[int]:
-    """Expire claims of dead processes everywhere; return reminders that can now be settled or resumed."""
-    stale = (
-        await session.scalars(
-            select(ReminderDelivery.reminder_id)
-            .where(ReminderDelivery.status == SENDING, ReminderDelivery.claimed_at <= now - stale_after)
-            .distinct()
-            # One order in every instance, so two sweeping at once queue for the same rows instead of deadlocking.
-            .order_by(ReminderDelivery.reminder_id)
-        )
-    ).all()
-    for reminder_id in stale:
-        await _expire_stale_claims(session, reminder_id, claimed_before=now - stale_after, now=now)
-        await _settle(session, reminder_id, now)
-    return list(stale)
 
 
 @dataclass(frozen=True)
@@ -540,73 +299,3 @@ async def reminder_statuses(session: AsyncSession, *, event_id: int, limit: int 
 
 
 # --- the timer's units of work ------------------------------------------------------------------------------
-
-
-async def refresh_plans(
-    session: AsyncSession, *, now: datetime, until: datetime, stale_after: timedelta, limit: int
-) -> tuple[list[ScheduledReminder], datetime]:
-    """The planner's pass: extend series, expire dead claims, then list what the timer must hold (see
-    `schedulable_reminders`)."""
-    await extend_reminder_plans(session, now=now)
-    await sweep_stale_deliveries(session, now=now, stale_after=stale_after)
-    return await schedulable_reminders(session, until=until, now=now, limit=limit)
-
-
-@dataclass
-class DeliveryStep:
-    """Where sending a reminder stands after one transaction: the delivery claimed to send next (if any), the
-    deliveries still to try, and, once none is left, when to try again (None: the reminder is done)."""
-
-    claim: DeliveryClaim | None
-    waiting: list[int]
-    retry_at: datetime | None = None
-
-
-async def begin_delivering(
-    session: AsyncSession,
-    *,
-    reminder_id: int,
-    now: datetime,
-    instance: str,
-    fallback_channel_id: int | None,
-    stale_after: timedelta,
-    claim_next: bool,
-) -> DeliveryStep:
-    """Claim a due reminder (see `start_reminder`) and, unless told not to, its first delivery."""
-    waiting = await start_reminder(
-        session,
-        reminder_id=reminder_id,
-        now=now,
-        instance=instance,
-        fallback_channel_id=fallback_channel_id,
-        stale_after=stale_after,
-    )
-    return await _next_step(session, reminder_id, waiting, now, claim_next=claim_next)
-
-
-async def continue_delivering(
-    session: AsyncSession,
-    *,
-    reminder_id: int,
-    claim: DeliveryClaim,
-    outcome: DeliveryOutcome,
-    waiting: list[int],
-    now: datetime,
-    claim_next: bool,
-) -> DeliveryStep:
-    """Record how one delivery went and, in the same transaction, claim the next one still wanted."""
-    await record_delivery(session, claim=claim, outcome=outcome, now=now)
-    return await _next_step(session, reminder_id, waiting, now, claim_next=claim_next)
-
-
-async def _next_step(
-    session: AsyncSession, reminder_id: int, waiting: list[int], now: datetime, *, claim_next: bool
-) -> DeliveryStep:
-    """Claim the next delivery still wanted; when none is left, settle the reminder (maybe a retry time)."""
-    if not claim_next:
-        return DeliveryStep(None, waiting)
-    while waiting:
-        claim = await claim_delivery(session, delivery_id=waiting.pop(0), now=now)
-        if claim is not None:
-            return DeliveryStep(claim, waiting)
-    return DeliveryStep(None, waiting, await settle_reminder(session, reminder_id=reminder_id, now=now))

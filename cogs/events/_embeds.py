@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 import discord
 
 from cogs._text import bullets, inert, trim
+from db.deliveries import ReminderNotice
 from db.events import KINDS, EventDetails, UpcomingEvent
 from db.models import Event
-from db.reminders import ReminderNotice, ReminderStatus
+from db.reminders import ReminderStatus
 from rules.timeparse import format_offset, format_offsets
 
 EVENT_COLOUR = discord.Colour.from_rgb(38, 110, 190)

@@ -11,7 +11,8 @@ import aiohttp
 import discord
 
 from cogs.events._embeds import reminder_text
-from db.reminders import CHANNEL, DeliveryClaim, DeliveryOutcome
+from db.deliveries import DeliveryClaim, DeliveryOutcome
+from db.reminders import CHANNEL
 
 
 class DiscordReminderSender:

@@ -11,8 +11,8 @@ import pytest
 
 from cogs.events._embeds import event_card, reminder_text
 from cogs.events._reminders import DiscordReminderSender
+from db.deliveries import DeliveryClaim, ReminderNotice
 from db.models import Event
-from db.reminders import DeliveryClaim, ReminderNotice
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 ROLE = 444000000000000001

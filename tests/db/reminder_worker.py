@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 
 from bot.scheduler import ReminderScheduler
 from db.database import Database
+from db.deliveries import DeliveryClaim, DeliveryOutcome
 from db.engine import create_engine, create_sessionmaker
 from db.models import Reminder
-from db.reminders import DeliveryClaim, DeliveryOutcome
 
 
 class LoggingSender:

@@ -13,13 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panel_export, panels, questions
+from db.deliveries import DeliveryOutcome, claim_delivery, record_delivery, start_reminder
 from db.events import rsvp_counts, set_rsvp
 from db.knowledge import Submission, review_practice, submit_practice
 from db.members import member_timezone, set_member_timezone
 from db.models import Panel, Practice, Question, Reminder, ReminderDelivery
 from db.models.base import utcnow
 from db.privacy import drop_expired_question_authors, export_member_data, forget_member
-from db.reminders import DeliveryOutcome, claim_delivery, record_delivery, start_reminder
 from db.screens import open_screen
 from rules import question_text
 from tests.db.test_panels import MODERATOR, ask, open_panel

@@ -13,17 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.scheduler import ReminderScheduler
 from cogs.events._embeds import reminder_text
 from db.database import Database
+from db.deliveries import DeliveryClaim, DeliveryOutcome, claim_delivery, start_reminder
 from db.engine import create_engine, create_sessionmaker
 from db.events import EventInput, cancel_event, create_event, set_rsvp
 from db.models import Reminder, ReminderDelivery
-from db.reminders import (
-    DeliveryClaim,
-    DeliveryOutcome,
-    claim_delivery,
-    extend_reminder_plans,
-    reminder_statuses,
-    start_reminder,
-)
+from db.reminders import extend_reminder_plans, reminder_statuses
 
 CREATED = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 CHANNEL_ID = 300000000000000001

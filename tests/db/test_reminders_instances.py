@@ -16,17 +16,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.deliveries import DeliveryClaim, DeliveryOutcome, claim_delivery, record_delivery, start_reminder
 from db.engine import create_engine, create_sessionmaker
 from db.models import Reminder
-from db.reminders import (
-    DeliveryClaim,
-    DeliveryOutcome,
-    claim_delivery,
-    extend_reminder_plans,
-    record_delivery,
-    settle_reminder,
-    start_reminder,
-)
+from db.reminders import extend_reminder_plans, settle_reminder
 from tests.db.test_reminders_delivery import (
     CHANNEL_ID,
     CREATED,
