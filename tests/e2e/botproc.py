@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = "coalition-bot ready"

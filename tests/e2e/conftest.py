@@ -22,7 +22,7 @@ from tests.databases import fresh_database
 
 from .botproc import BotProcess
 from .driver import Driver
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .botproc import BotProcess
-from .fake_discord import (
+from .fake import (
     Channel,
     FakeDiscord,
     InteractionRecord,

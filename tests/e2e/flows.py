@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .driver import Driver, InteractionResult, Message
-from .fake_discord import Member
+from .fake import Member
 
 
 async def submit_practice(

@@ -11,7 +11,7 @@ import pytest
 
 from .botproc import BotProcess
 from .driver import Driver, Message
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 pytestmark = pytest.mark.timeout(180)
 

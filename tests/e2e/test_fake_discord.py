@@ -8,7 +8,7 @@ import zlib
 import aiohttp
 import pytest
 
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from .driver import Driver
-from .fake_discord import FakeDiscord, RecordedRequest
+from .fake import FakeDiscord, RecordedRequest
 from .flows import open_review, submit_practice
 
 pytestmark = pytest.mark.timeout(60)

@@ -16,7 +16,7 @@ from db.engine import create_engine
 
 from .botproc import BotProcess
 from .driver import Driver, Message
-from .fake_discord import Channel, FakeDiscord
+from .fake import Channel, FakeDiscord
 
 pytestmark = pytest.mark.timeout(120)
 

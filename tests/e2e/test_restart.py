@@ -6,7 +6,7 @@ import pytest
 
 from .botproc import BotProcess
 from .driver import Driver
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 from .flows import is_searchable, open_review, submit_practice
 
 pytestmark = pytest.mark.timeout(90)

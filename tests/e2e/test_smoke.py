@@ -6,7 +6,7 @@ import pytest
 
 from .botproc import BotProcess
 from .driver import Driver
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 pytestmark = pytest.mark.timeout(60)
 

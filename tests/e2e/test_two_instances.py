@@ -27,7 +27,7 @@ from db.shipped import load_shipped_data, read_shipped_data
 from tests.databases import NO_POSTGRES, POSTGRES, POSTGRES_URL, fresh_database
 
 from .botproc import BotProcess
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 pytestmark = [pytest.mark.timeout(170), pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)]
 
