@@ -5,7 +5,7 @@ The generated text is Zipf-distributed over a 5,000-word vocabulary with the dom
 few percent of the documents rather than nearly all of them.
 
 Run: .venv/bin/python benchmarks/lookups.py [--platforms 10000 --practices 100000 --rounds 300]
-Prints p50/p99/max per service, in milliseconds, measured as the cogs call them: `reader.run(lookup, ...)`.
+Prints p50/p99/max per service, in milliseconds, measured as the cogs call them: `db.read(lookup, ...)`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from db import migrate
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.knowledge import autocomplete_practices, find_anything, search_practices, warm_lookup_caches
 from db.models import Platform, Practice, SearchDocument
 from db.platforms import autocomplete_platforms, find_platform
-from db.reader import Reader
 from db.search import bump_revision, topics_cell
 from db.shipped import TOPICS, load_shipped_data, read_shipped_data
 from rules.errors import NotFoundError
@@ -190,19 +190,19 @@ async def generate(sessions: async_sessionmaker[AsyncSession], platforms: int, p
 
 
 async def measure(
-    reader: Reader,
+    db: Database,
     label: str,
     inputs: list[str],
     call: Callable[[Session, str], object],
     rounds: int,
 ) -> None:
     timings = []
-    await reader.run(call, inputs[0])  # warm the per-process caches, as a running bot has them
+    await db.read(call, inputs[0])  # warm the per-process caches, as a running bot has them
     for number in range(rounds):
         text = inputs[number % len(inputs)]
         start = time.perf_counter()
         with contextlib.suppress(NotFoundError):
-            await reader.run(call, text)
+            await db.read(call, text)
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p50 = statistics.median(timings)
@@ -210,28 +210,28 @@ async def measure(
     print(f"  {label:<28} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   max {timings[-1]:7.2f} ms   (n={len(timings)})")
 
 
-async def run_suite(reader: Reader, rounds: int) -> None:
+async def run_suite(db: Database, rounds: int) -> None:
     # As the bot does at start; after a knowledge change the first lookup pays this instead.
     start = time.perf_counter()
-    await reader.run(warm_lookup_caches)
+    await db.read(warm_lookup_caches)
     print(f"  name directory + typo vocabulary built in {(time.perf_counter() - start) * 1000:.0f} ms")
     gc.collect()
     gc.freeze()  # as the bot does once started (bot/client.py)
-    await measure(reader, "platform show (find)", NAMES, find_platform, rounds)
-    await measure(reader, "platform autocomplete", [n[:4] for n in NAMES], autocomplete_platforms, rounds)
-    await measure(reader, "practice search", QUERIES, search_practices, rounds)
+    await measure(db, "platform show (find)", NAMES, find_platform, rounds)
+    await measure(db, "platform autocomplete", [n[:4] for n in NAMES], autocomplete_platforms, rounds)
+    await measure(db, "practice search", QUERIES, search_practices, rounds)
     await measure(
-        reader,
+        db,
         "practice search + topic",
         QUERIES,
         lambda s, q: search_practices(s, q, topic="teacher training"),
         rounds,
     )
     await measure(
-        reader, "practice search + country", QUERIES, lambda s, q: search_practices(s, q, country="Finland"), rounds
+        db, "practice search + country", QUERIES, lambda s, q: search_practices(s, q, country="Finland"), rounds
     )
-    await measure(reader, "practice autocomplete", QUERIES, autocomplete_practices, rounds)
-    await measure(reader, "find (everything)", QUERIES + NAMES, find_anything, rounds)
+    await measure(db, "practice autocomplete", QUERIES, autocomplete_practices, rounds)
+    await measure(db, "find (everything)", QUERIES + NAMES, find_anything, rounds)
 
 
 async def main() -> None:
@@ -246,23 +246,22 @@ async def main() -> None:
         await migrate.upgrade(url)
         engine = create_engine(url)
         sessions = create_sessionmaker(engine)
-        reader = Reader(engine)
+        db = Database(engine)
         async with sessions.begin() as session:
             await load_shipped_data(session, read_shipped_data())
         print(
             f"Shipped data ({len(read_shipped_data().platforms)} platforms, "
             f"{len(read_shipped_data().practices)} practices):"
         )
-        await run_suite(reader, args.rounds)
+        await run_suite(db, args.rounds)
         start = time.perf_counter()
         await generate(sessions, args.platforms, args.practices, seed=7)
         print(
             f"\nGenerated {args.platforms:,} platforms and {args.practices:,} practices "
             f"in {time.perf_counter() - start:.1f} s:"
         )
-        await run_suite(reader, args.rounds)
-        reader.close()
-        await engine.dispose()
+        await run_suite(db, args.rounds)
+        await db.close()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ Two write paths are compared:
   engine  one transaction per action through the async engine as the bot creates it (one pooled SQLite
           connection, so writers queue first come, first served): every SQL statement is several thread
           hops through aiosqlite. This is how the bot wrote questions and votes before the writer.
-  writer  the bot's writer (db/writer.py), as the cogs now call it: group commit on its own connection,
+  writer  the bot's writer (db/writer.py) through `db.write`, as the cogs call it: group commit on its own connection,
           each action in its own SAVEPOINT and Session, one thread hop and one fsync per batch; each
           action is still atomic and acknowledged only after the commit that holds it.
 
@@ -51,12 +51,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import migrate
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.models import Question, Vote
 from db.panels import open_panel
 from db.questions import ask_question, toggle_vote, top_questions
-from db.reader import Reader
-from db.writer import Writer
 from rules.question_text import QuestionRules, SimilarQuestionError
 
 T = TypeVar("T")
@@ -116,20 +115,19 @@ async def run_scenario(
     await migrate.upgrade(url)
     engine = create_engine(url, pool_timeout=300)
     sessions = create_sessionmaker(engine)
-    writer = Writer(engine)
-    reader = Reader(engine)
+    db = Database(engine)
 
     async def transact(action: Callable[..., T], **options: Any) -> T:
         """One action through the bot's writer, or in its own transaction through the async engine."""
         if strategy == "writer":
-            return await writer.run(action, **options)
+            return await db.write(action, **options)
         async with sessions.begin() as session:
             return await session.run_sync(action, **options)
 
     async def look(lookup: Callable[..., T], **options: Any) -> T:
         """A read through the bot's reader, or in a transaction of its own through the async engine."""
         if strategy == "writer":
-            return await reader.run(lookup, **options)
+            return await db.read(lookup, **options)
         async with sessions.begin() as session:
             return await session.run_sync(lookup, **options)
 
@@ -223,8 +221,7 @@ async def run_scenario(
     for question_id in cast:
         expected_counts[question_id] = expected_counts.get(question_id, 0) + 1
 
-    await writer.close()
-    reader.close()
+    await db.close()
     stored_questions, numbers, stored_votes, counts = await read_back(sessions, panel.id)
     await engine.dispose()
     lost_questions = len(timings.asks) - stored_questions
