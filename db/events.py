@@ -17,6 +17,7 @@ from db.models import Event, EventAttendee, Platform
 from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.recurrence import RecurrenceError, series_problem
 from rules.timeparse import (
     format_offsets,
     last_occurrence,
@@ -273,9 +274,12 @@ async def find_event(session: AsyncSession, key: str) -> Event:
 def next_occurrence(event: Event, now: datetime) -> datetime | None:
     """Start of the occurrence in progress or the next one; None when the event is over."""
     duration = event.ends_at - event.starts_at
-    found = occurrences(
-        event.starts_at, zone=event.timezone, rule=event.rrule, after=now - duration, before=FAR_FUTURE, limit=1
-    )
+    try:
+        found = occurrences(
+            event.starts_at, zone=event.timezone, rule=event.rrule, after=now - duration, before=FAR_FUTURE, limit=1
+        )
+    except RecurrenceError:
+        return None  # a series stored before its rule was checked: /event show tells moderators why
     return found[0] if found else None
 
 
@@ -333,6 +337,7 @@ class EventDetails:
     next_start: datetime | None
     counts: dict[str, int]
     attendee: EventAttendee | None
+    series_problem: str | None = None
 
 
 async def event_details(session: AsyncSession, *, event_id: int, member_id: int, now: datetime) -> EventDetails:
@@ -341,7 +346,8 @@ async def event_details(session: AsyncSession, *, event_id: int, member_id: int,
     counts = await rsvp_counts(session, event_ids=[event.id])
     attendee = await session.get(EventAttendee, (event.id, member_id))
     next_start = next_occurrence(event, now) if event.status == SCHEDULED else None
-    return EventDetails(event, next_start, counts[event.id], attendee)
+    problem = series_problem(event.rrule, start=event.starts_at, zone=event.timezone)
+    return EventDetails(event, next_start, counts[event.id], attendee, problem)
 
 
 # --- RSVPs and reminder opt-ins ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rules.errors import InvalidInputError
 from rules.timeparse import (
     TimeInputError,
     format_offsets,
@@ -207,12 +208,12 @@ def test_parse_repeat_rrule_variants() -> None:
     [
         ("FREQ=MINUTELY", "nothing more frequent"),
         ("every tuesday", "not a repeat rule"),
-        ("FREQ=WEEKLY;BYDAY=XX", "not valid"),
+        ("FREQ=WEEKLY;BYDAY=XX", "BYDAY=XX is not a weekday"),
         ("FREQ=WEEKLY;DTSTART=20270101T000000", "Leave DTSTART out"),
         ("FREQ=WEEKLY;UNTIL=soon", "UNTIL=SOON is not a date"),
     ],
 )
 def test_parse_repeat_bad_rule_explains(text: str, message: str) -> None:
-    with pytest.raises(TimeInputError) as raised:
+    with pytest.raises(InvalidInputError) as raised:
         parse_repeat(text, start=datetime(2027, 3, 2, 13, 0, tzinfo=UTC), zone=BRUSSELS)
     assert message in raised.value.user_message
