@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 import discord
 from discord import app_commands
 
 from rules.errors import DomainError
+from rules.text import check_storable
 
 log = logging.getLogger(__name__)
-
 
 
 class NotModeratorError(app_commands.CheckFailure):
@@ -63,9 +64,32 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
 RESTARTING = "The bot is restarting; please try again in a minute."
 
 
+def unstorable_option(interaction: discord.Interaction) -> str | None:
+    """Why a typed option can't be taken (a NUL or broken character), checked once for every command."""
+    data = cast("dict[str, Any]", interaction.data or {})
+    options: list[dict[str, Any]] = list(data.get("options") or [])
+    while options:
+        option = options.pop()
+        options += option.get("options") or []
+        value = option.get("value")
+        if isinstance(value, str):
+            try:
+                check_storable(value, what=f"option “{option.get('name', '?')}”")
+            except DomainError as error:
+                return error.user_message
+    return None
+
+
 class CoalitionTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """While stopping, take no new commands (autocomplete gets no choices, commands a polite refusal)."""
+        unstorable = unstorable_option(interaction)
+        if unstorable is not None:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await send_ephemeral(interaction, unstorable)
+            return False
         if not getattr(interaction.client, "draining", False):
             return True
         if interaction.type is discord.InteractionType.application_command:

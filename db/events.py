@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -18,6 +17,7 @@ from db.reminders import ReminderPlan, drop_event_reminders, replan_event_remind
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.recurrence import RecurrenceError, series_problem
+from rules.text import record_id, web_address
 from rules.timeparse import (
     format_offsets,
     last_occurrence,
@@ -256,7 +256,7 @@ async def find_event(session: AsyncSession, key: str) -> Event:
     """The event a member means: an id (what autocomplete sends) or, failing that, a unique title match."""
     key = key.strip()
     if key.isdigit():
-        return await get_event(session, int(key))
+        return await get_event(session, record_id(key, what="event"))
     matches = (
         await session.scalars(
             select(Event.id)
@@ -482,13 +482,7 @@ def _location(value: str | None) -> str | None:
 
 
 def _url(value: str | None) -> str | None:
-    url = (value or "").strip()
-    if not url:
-        return None
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url or len(url) > 500:
-        raise InvalidInputError("The link must be a full web address starting with https:// (or http://).")
-    return url
+    return web_address(value or "", longest=500)
 
 
 async def _host(session: AsyncSession, value: str | None) -> int | None:

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, func, select
@@ -30,6 +29,7 @@ from db.search import (
     within_ratio_reach,
 )
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from rules.text import web_address
 
 PUBLISHED = "published"
 PENDING = "pending"
@@ -553,11 +553,7 @@ async def submit_practice(session: AsyncSession, *, submission: Submission, subm
     title = _check_length("title", submission.title, *TITLE_LIMITS)
     summary = _check_length("summary", submission.summary, *SUMMARY_LIMITS)
     details = _check_length("details", submission.details, 0, DETAILS_MAX)
-    link = submission.link.strip() or None
-    if link:
-        parsed = urlparse(link)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 300:
-            raise InvalidInputError("The link must be a full web address starting with https:// (or http://).")
+    link = web_address(submission.link, longest=300)
     pending = await session.scalar(
         select(func.count())
         .select_from(Practice)

@@ -19,6 +19,7 @@ from db.knowledge import (
     review_practice,
     submit_practice,
 )
+from rules.text import record_id
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class FullTextButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> FullTextButton:
-        return cls(match["kind"], int(match["ref_id"]))
+        return cls(match["kind"], record_id(match["ref_id"], what=match["kind"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         reader = coalition_bot(interaction).reader
@@ -83,7 +84,7 @@ class ReviewButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ReviewButton:
-        return cls(match["action"], int(match["practice_id"]))
+        return cls(match["action"], record_id(match["practice_id"], what="practice"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         ensure_moderator(interaction)

@@ -49,6 +49,7 @@ from db.panels import (
     vote_count,
 )
 from db.shipped import source_titles
+from rules.text import record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -298,7 +299,7 @@ class AskButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> AskButton:
-        return cls(int(match["panel_id"]), anonymous=match["mode"] == "ask-anon")
+        return cls(record_id(match["panel_id"], what="panel"), anonymous=match["mode"] == "ask-anon")
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
@@ -378,7 +379,7 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
-        return cls(int(match["question_id"]))
+        return cls(record_id(match["question_id"], what="question"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
@@ -453,7 +454,7 @@ class ModerateButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ModerateButton:
-        return cls(match["action"], int(match["question_id"]))
+        return cls(match["action"], record_id(match["question_id"], what="question"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         ensure_moderator(interaction)
