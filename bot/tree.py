@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any, cast
 
 import discord
@@ -29,7 +30,10 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
 
 
 MODERATORS_ONLY = "Sorry, only moderators can do that."
-APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
+APOLOGY = (
+    "Sorry, something went wrong on our side. It has been logged as error `{error_id}`; please try again in a "
+    "moment, and quote that id to a moderator if it keeps happening."
+)
 
 
 def user_message_for(error: BaseException) -> str | None:
@@ -50,11 +54,13 @@ def user_message_for(error: BaseException) -> str | None:
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Tell the member what went wrong; log anything unexpected with its traceback."""
+    """Tell the member what went wrong; log anything unexpected with its traceback under an id they can quote."""
     message = user_message_for(error)
     if message is None:
-        log.error("Unhandled error in interaction %s", interaction.data, exc_info=error)
-        message = APOLOGY
+        # The member quotes the id; the same id finds the traceback in the log.
+        error_id = secrets.token_hex(4)
+        log.error("Unhandled error %s in interaction %s", error_id, interaction.data, exc_info=error)
+        message = APOLOGY.format(error_id=error_id)
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException:
