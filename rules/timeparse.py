@@ -294,7 +294,7 @@ def _absolute(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime:
     day_first = not re.match(r"^\d{4}", cleaned)
     try:
         first, second = (dateutil_parser.parse(cleaned, default=d, dayfirst=day_first) for d in defaults)
-    except (ValueError, OverflowError):
+    except (ValueError, ArithmeticError):  # OverflowError, and decimal.InvalidOperation on "1000…0m"
         raise TimeInputError(f"I can't read “{phrase[:60]}” as a time. Try e.g. {EXAMPLES}.") from None
     if first.tzinfo is not None:
         raise TimeInputError("Leave out the UTC offset or zone from the time; pick the zone in the timezone option.")

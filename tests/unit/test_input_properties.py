@@ -90,6 +90,7 @@ def valid_or_refused(parse: Callable[[], T]) -> T | None:
 @example("9999-12-31 23:59", "Europe/Brussels")
 @example("0001-01-01 00:00", "Europe/Brussels")
 @example("in 9" + "9" * 5000 + " days", "UTC")
+@example("10000000000000000000000000000M", "UTC")  # found by the hunt profile: decimal.InvalidOperation
 def test_parse_time_any_text(text: str, zone: str) -> None:
     parsed = valid_or_refused(lambda: parse_time(text, zone=ZoneInfo(zone), now=NOW))
     if parsed is not None:
@@ -99,6 +100,7 @@ def test_parse_time_any_text(text: str, zone: str) -> None:
 @given(member_input, wall_years, zones)
 @example("0001-01-01 00:00", NOW, "Europe/Brussels")
 @example("23:59", datetime(2199, 12, 30, 23, 0, tzinfo=UTC), "Pacific/Kiritimati")
+@example("10000000000000000000000000000H", NOW, "UTC")
 def test_parse_end_any_text(text: str, start: datetime, zone: str) -> None:
     valid_or_refused(lambda: parse_end(text, start=start, zone=ZoneInfo(zone)))
 
