@@ -29,6 +29,7 @@ from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_CLOSED, PANEL_OPEN, PENDING
 from db.search import STOPWORDS, WORD, fold
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
+from rules.text import is_record_number
 
 TITLE_LIMITS = (3, 200)
 MAX_PANELISTS = 10
@@ -309,6 +310,8 @@ async def set_panel_message(session: AsyncSession, *, panel_id: int, message_id:
 
 
 def panel_by_id(session: Session, panel_id: int) -> Panel:
+    if not is_record_number(panel_id):  # PostgreSQL refuses such a number before it could say "none"
+        raise NotFoundError("That panel no longer exists.")
     panel = session.scalar(_with_panelists(select(Panel).where(Panel.id == panel_id)))
     if panel is None:
         raise NotFoundError("That panel no longer exists.")
@@ -645,8 +648,12 @@ def question_by_id(session: Session, question_id: int) -> Question:
 
 async def question_by_number(session: AsyncSession, *, panel_id: int, number: int) -> Question:
     """A question of a panel by the number members see (#12)."""
-    question = await session.scalar(
-        _loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number))
+    question = (
+        await session.scalar(
+            _loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number))
+        )
+        if is_record_number(number)  # PostgreSQL refuses such a number before it could say "none"
+        else None
     )
     if question is None:
         last = await session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) or 0

@@ -13,8 +13,10 @@ from rules.errors import InvalidInputError
 
 # C0 controls but tab and line breaks, DEL, C1 controls; lone surrogates.
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# Largest id a database column holds (a signed 64-bit integer).
-LARGEST_ID = 2**63 - 1
+# Largest value of an Integer column (ids, question numbers): 32-bit on PostgreSQL, which refuses more.
+LARGEST_ID = 2**31 - 1
+# Largest Discord snowflake a BigInteger column holds.
+LARGEST_SNOWFLAKE = 2**63 - 1
 # Latest Unix time a button may carry (2200-01-01): later ones are forged, and overflow datetime.
 LATEST_TIMESTAMP = 7_258_118_400
 
@@ -31,9 +33,9 @@ def check_storable(value: str, *, what: str) -> str:
 
 
 def record_id(value: str, *, what: str, largest: int = LARGEST_ID) -> int:
-    """Read a database id (what autocomplete and buttons carry): plain digits, within a 64-bit integer."""
+    """Read a database id (what autocomplete and buttons carry): plain digits, within the column's range."""
     if not value.isascii() or not value.isdigit() or len(value) > 19 or not 1 <= int(value) <= largest:
-        raise InvalidInputError(f"“{value[:30]}” is not a {what} I know. Pick one from the list as you type.")
+        raise InvalidInputError(f"No {what} has the id “{value[:30]}”. Pick one from the list as you type.")
     return int(value)
 
 
@@ -58,3 +60,8 @@ def web_address(value: str, *, longest: int) -> str | None:
             "(or http://), e.g. https://www.stemcoalition.eu."
         )
     return url
+
+
+def is_record_number(value: int) -> bool:
+    """Whether a number typed in an integer option can be an id or a question number at all."""
+    return 1 <= value <= LARGEST_ID

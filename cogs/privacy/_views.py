@@ -18,7 +18,7 @@ from db.events import get_event
 from db.models.base import utcnow
 from db.panels import question_by_id, vote_count
 from db.privacy import ForgetReport, forget_member
-from rules.text import LATEST_TIMESTAMP, record_id
+from rules.text import LARGEST_SNOWFLAKE, LATEST_TIMESTAMP, record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -56,7 +56,7 @@ class ForgetButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ForgetButton:
-        member_id = record_id(match["member_id"], what="member")
+        member_id = record_id(match["member_id"], what="member", largest=LARGEST_SNOWFLAKE)
         return cls(match["action"], member_id, record_id(match["asked_at"], what="button", largest=LATEST_TIMESTAMP))
 
     async def handle(self, interaction: discord.Interaction) -> None:

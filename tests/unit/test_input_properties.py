@@ -177,12 +177,13 @@ def test_question_and_search_text_never_raise(text: str) -> None:
 
 @given(st.one_of(member_input, numbers))
 @example("9" * 30)
+@example("2147483648")  # beyond PostgreSQL's 32-bit id columns: found by the e2e barrage on /panel export
 @example("١٢٣")
 @example("0")
 def test_record_id_any_text(text: str) -> None:
     found = valid_or_refused(lambda: record_id(text, what="event"))
     if found is not None:
-        assert 1 <= found < 2**63
+        assert 1 <= found < 2**31
 
 
 @given(member_input)
