@@ -212,3 +212,28 @@ async def test_bad_input_barrage_gets_specific_ephemeral_replies_and_changes_not
     assert channel_state(fake) == seen_before, "bad input changed what members see in channels or DMs"
     assert "Unhandled error" not in bot.log_since_start()
     driver.assert_clean()
+
+
+async def test_bad_modal_fields_get_specific_ephemeral_replies_and_change_nothing(
+    fake: FakeDiscord, bot: BotProcess, bot_database_url: str, driver: Driver
+) -> None:
+    rows_before, seen_before = await database_rows(bot_database_url), channel_state(fake)
+    good = {"Title": "Robots with local engineers", "Summary": "Pupils build and program robots every week."}
+    bad_fields = [
+        {"Title": "Robots\x00 with engineers"},
+        {"Summary": "Pupils \ud800 build robots with engineers."},
+        {"Details": "Tab\tis fine, escape \x1b is not"},
+        {"Link": "http://[abc"},
+        {"Link": "https://℀.com"},
+        {"Link": "javascript:alert(1)"},
+    ]
+    for bad in bad_fields:
+        opened = await driver.slash("practice submit", user=driver.alice)
+        answer = await driver.submit_modal(opened, good | bad, user=driver.alice)
+        text = answer.text
+        assert answer.ephemeral and text.strip(), (bad, text)
+        assert not any(generic in text for generic in GENERIC), (bad, text)
+        assert not any(message.pinged for message in answer.messages)
+    assert await database_rows(bot_database_url) == rows_before, "a refused modal changed the database"
+    assert channel_state(fake) == seen_before
+    driver.assert_clean()
