@@ -1,7 +1,7 @@
 """Read what a member types as a time, a duration or reminder offsets, in a given IANA zone.
 
-Pure: no Discord, no database, `now` is always passed in. Every error is a `TimeInputError` whose message
-can be shown to the member as it is.
+Pure: no Discord, no database, `now` is always passed in. Every error is a `TimeInputError` (a
+`RecurrenceError` for repeat rules, see rules/recurrence.py) whose message can be shown to the member as it is.
 
 Phrases understood (case-insensitive; `at` optional; times as 14:00, 14.00, 14h, 2pm, 2:30 pm):
   2027-03-04 14:00 · 4 March 2027 14:00 · 04/03/2027 14:00 (day first) · 4 March 14:00 (next such date)
