@@ -15,6 +15,7 @@ from rules.text import check_storable
 log = logging.getLogger(__name__)
 
 
+
 class NotModeratorError(app_commands.CheckFailure):
     """Raised when a member who is not a moderator runs a moderator-only command or button."""
 
@@ -88,7 +89,8 @@ def unstorable_option(interaction: discord.Interaction) -> str | None:
 
 class CoalitionTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """While stopping, take no new commands (autocomplete gets no choices, commands a polite refusal)."""
+        """Refuse an option no database stores; while stopping, take no new commands (autocomplete gets no
+        choices, commands a polite refusal)."""
         unstorable = unstorable_option(interaction)
         if unstorable is not None:
             if interaction.type is discord.InteractionType.autocomplete:
