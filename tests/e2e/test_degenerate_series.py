@@ -28,8 +28,12 @@ DEGENERATE_RULES = (
 
 
 async def store_series(fake: FakeDiscord, database_url: str, rules: tuple[str, ...]) -> list[int]:
-    """Insert scheduled series straight into the tables, as an unchecked bot once did; return their ids."""
-    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=1)
+    """Insert scheduled series straight into the tables, as an unchecked bot once did; return their ids.
+
+    The first started three days ago, as a series does once it runs: expanding INTERVAL=0 from a start in the
+    past never reaches "now", which is what hung a restarted bot. The others start tomorrow.
+    """
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
     moderator = int(fake.world.people["moderator"].id)
     engine = create_engine(database_url)
     try:
@@ -41,14 +45,14 @@ async def store_series(fake: FakeDiscord, database_url: str, rules: tuple[str, .
                     kind="webinar",
                     description="",
                     timezone="Europe/Brussels",
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=1),
+                    starts_at=now + timedelta(days=-3 if number == 0 else 1),
+                    ends_at=now + timedelta(days=-3 if number == 0 else 1, hours=1),
                     rrule=rule,
                     reminder_offsets=[3600],
                     status="scheduled",
                     created_by=moderator,
-                    created_at=start - timedelta(days=2),
-                    updated_at=start - timedelta(days=2),
+                    created_at=now - timedelta(days=4),
+                    updated_at=now - timedelta(days=4),
                 )
                 for number, rule in enumerate(rules)
             ]
