@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -216,4 +217,23 @@ def test_parse_repeat_rrule_variants() -> None:
 def test_parse_repeat_bad_rule_explains(text: str, message: str) -> None:
     with pytest.raises(InvalidInputError) as raised:
         parse_repeat(text, start=datetime(2027, 3, 2, 13, 0, tzinfo=UTC), zone=BRUSSELS)
+    assert message in raised.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("parse", "message"),
+    [
+        (lambda: zone_named("x" * 300), "Use an IANA name like Europe/Brussels"),
+        (lambda: zone_named("localtime"), "is not a time zone I know"),
+        (lambda: zone_named("posix/Europe/Paris"), "is not a time zone I know"),
+        (lambda: parse_time("9999-12-31 23:59", zone=BRUSSELS, now=NOW), "outside the years I handle (1970–2200)"),
+        (lambda: parse_time("in 99999999999 days", zone=BRUSSELS, now=NOW), "too far ahead"),
+        (lambda: parse_end("0001-01-01 00:00", start=NOW, zone=BRUSSELS), "outside the years I handle"),
+        (lambda: parse_repeat("FREQ=DAILY;INTERVAL=-1", start=NOW, zone=BRUSSELS), "give a whole number from 1"),
+        (lambda: parse_repeat("FREQ=DAILY;INTERVAL=0", start=NOW, zone=BRUSSELS), "give a whole number from 1"),
+    ],
+)
+def test_inputs_of_issue_22_are_refused_saying_what_to_write(parse: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        parse()
     assert message in raised.value.user_message
