@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from typing import Any, cast
 
 import discord
 from discord import app_commands
 
 from rules.errors import DomainError
+from rules.text import check_storable
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,10 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
 
 
 MODERATORS_ONLY = "Sorry, only moderators can do that."
-APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
+APOLOGY = (
+    "Sorry, something went wrong on our side. It has been logged as error `{error_id}`; please try again in a "
+    "moment, and quote that id to a moderator if it keeps happening."
+)
 
 
 def user_message_for(error: BaseException) -> str | None:
@@ -48,11 +54,13 @@ def user_message_for(error: BaseException) -> str | None:
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Tell the member what went wrong; log anything unexpected with its traceback."""
+    """Tell the member what went wrong; log anything unexpected with its traceback under an id they can quote."""
     message = user_message_for(error)
     if message is None:
-        log.error("Unhandled error in interaction %s", interaction.data, exc_info=error)
-        message = APOLOGY
+        # The member quotes the id; the same id finds the traceback in the log.
+        error_id = secrets.token_hex(4)
+        log.error("Unhandled error %s in interaction %s", error_id, interaction.data, exc_info=error)
+        message = APOLOGY.format(error_id=error_id)
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException:
@@ -62,9 +70,33 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
 RESTARTING = "The bot is restarting; please try again in a minute."
 
 
+def unstorable_option(interaction: discord.Interaction) -> str | None:
+    """Why a typed option can't be taken (a NUL or broken character), checked once for every command."""
+    data = cast("dict[str, Any]", interaction.data or {})
+    options: list[dict[str, Any]] = list(data.get("options") or [])
+    while options:
+        option = options.pop()
+        options += option.get("options") or []
+        value = option.get("value")
+        if isinstance(value, str):
+            try:
+                check_storable(value, what=f"option “{option.get('name', '?')}”")
+            except DomainError as error:
+                return error.user_message
+    return None
+
+
 class CoalitionTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """While stopping, take no new commands (autocomplete gets no choices, commands a polite refusal)."""
+        """Refuse an option no database stores; while stopping, take no new commands (autocomplete gets no
+        choices, commands a polite refusal)."""
+        unstorable = unstorable_option(interaction)
+        if unstorable is not None:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await send_ephemeral(interaction, unstorable)
+            return False
         if not getattr(interaction.client, "draining", False):
             return True
         if interaction.type is discord.InteractionType.application_command:

@@ -42,11 +42,27 @@ def ensure_moderator(interaction: discord.Interaction) -> None:
 T = TypeVar("T")
 
 
-def moderator_only() -> Callable[[T], T]:
-    """App-command check: only moderators (MODERATOR_ROLE or Manage Server) may run the command."""
+# Set on a moderator check: the Discord permission (e.g. "manage_events") its command is declared with.
+MODERATOR_PERMISSION = "__coalition_moderator_permission__"
+
+
+def moderator_only(permission: str) -> Callable[[T], T]:
+    """App-command check: only moderators (MODERATOR_ROLE or Manage Server) may run the command.
+
+    The command is also declared with `permission` as its default member permission, so Discord shows it to
+    those members only. Discord honours that on top-level commands alone: in a group that members use too
+    (/event, /panel, /practice) the subcommand stays listed and this check is what refuses.
+    """
 
     async def predicate(interaction: discord.Interaction) -> bool:
         ensure_moderator(interaction)
         return True
 
-    return app_commands.check(predicate)
+    setattr(predicate, MODERATOR_PERMISSION, permission)
+    checked = app_commands.check(predicate)
+    declared = app_commands.default_permissions(**{permission: True})
+
+    def decorate(command: T) -> T:
+        return declared(checked(command))
+
+    return decorate

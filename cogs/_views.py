@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Self
 import discord
 
 from bot.tree import report_error
+from rules.text import check_storable, record_id
 
 # Replies and posts never ping: member text is shown as typed (messages opt in where a ping is the point).
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -25,6 +26,13 @@ class ReportingModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Refuse a field with a character no database stores (NUL, a broken surrogate), saying which."""
+        for item in self.walk_children():
+            if isinstance(item, discord.ui.TextInput):
+                check_storable(item.value, what=f"field “{item.label}”")
+        return True
 
 
 class ReportingItem:
@@ -74,7 +82,7 @@ class IdButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], te
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(int(match["ref_id"]))
+        return cls(record_id(match["ref_id"], what="record"))
 
 
 async def answer(

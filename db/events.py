@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -17,6 +16,8 @@ from db.platforms import find_platform
 from db.reminders import ReminderPlan, ReminderStatus, drop_event_reminders, reminder_statuses, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.recurrence import RecurrenceError, series_problem
+from rules.text import record_id, web_address
 from rules.timeparse import (
     format_offsets,
     last_occurrence,
@@ -258,7 +259,7 @@ async def find_event(session: AsyncSession, key: str) -> Event:
     """The event a member means: an id (what autocomplete sends) or, failing that, a unique title match."""
     key = key.strip()
     if key.isdigit():
-        return await get_event(session, int(key))
+        return await get_event(session, record_id(key, what="event"))
     matches = (
         await session.scalars(
             select(Event.id)
@@ -281,9 +282,12 @@ async def events_by_id(session: AsyncSession, event_ids: list[int]) -> list[Even
 def next_occurrence(event: Event, now: datetime) -> datetime | None:
     """Start of the occurrence in progress or the next one; None when the event is over."""
     duration = event.ends_at - event.starts_at
-    found = occurrences(
-        event.starts_at, zone=event.timezone, rule=event.rrule, after=now - duration, before=FAR_FUTURE, limit=1
-    )
+    try:
+        found = occurrences(
+            event.starts_at, zone=event.timezone, rule=event.rrule, after=now - duration, before=FAR_FUTURE, limit=1
+        )
+    except RecurrenceError:
+        return None  # a series stored before its rule was checked: /event show tells moderators why
     return found[0] if found else None
 
 
@@ -341,6 +345,7 @@ class EventDetails:
     next_start: datetime | None
     counts: dict[str, int]
     attendee: EventAttendee | None
+    series_problem: str | None = None
 
 
 async def event_details(session: AsyncSession, *, event_id: int, member_id: int, now: datetime) -> EventDetails:
@@ -349,7 +354,8 @@ async def event_details(session: AsyncSession, *, event_id: int, member_id: int,
     counts = await rsvp_counts(session, event_ids=[event.id])
     attendee = await session.get(EventAttendee, (event.id, member_id))
     next_start = next_occurrence(event, now) if event.status == SCHEDULED else None
-    return EventDetails(event, next_start, counts[event.id], attendee)
+    problem = series_problem(event.rrule, start=event.starts_at, zone=event.timezone)
+    return EventDetails(event, next_start, counts[event.id], attendee, problem)
 
 
 # --- RSVPs and reminder opt-ins ---------------------------------------------------------------------------
@@ -484,13 +490,7 @@ def _location(value: str | None) -> str | None:
 
 
 def _url(value: str | None) -> str | None:
-    url = (value or "").strip()
-    if not url:
-        return None
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url or len(url) > 500:
-        raise InvalidInputError("The link must be a full web address starting with https:// (or http://).")
-    return url
+    return web_address(value or "", longest=500)
 
 
 async def _host(session: AsyncSession, value: str | None) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlparse
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +16,7 @@ from db.platforms import CONFIDENT_MATCH, cached_platform_directory, platform_di
 from db.search import SearchHit, bump_revision, cached_vocabulary, search_documents, upsert_document
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
+from rules.text import web_address
 
 PUBLISHED = "published"
 PENDING = "pending"
@@ -207,11 +207,7 @@ async def submit_practice(session: AsyncSession, *, submission: Submission, subm
     title = _check_length("title", submission.title, *TITLE_LIMITS)
     summary = _check_length("summary", submission.summary, *SUMMARY_LIMITS)
     details = _check_length("details", submission.details, 0, DETAILS_MAX)
-    link = submission.link.strip() or None
-    if link:
-        parsed = urlparse(link)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 300:
-            raise InvalidInputError("The link must be a full web address starting with https:// (or http://).")
+    link = web_address(submission.link, longest=300)
     pending = await session.scalar(
         select(func.count())
         .select_from(Practice)

@@ -23,6 +23,7 @@ from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, NotFoundError, quoted
 from rules.folding import fold
 from rules.question_text import parse_panelists, parse_topics
+from rules.text import is_record_number
 
 TITLE_LIMITS = (3, 200)
 # --- results --------------------------------------------------------------------------------------------
@@ -118,6 +119,8 @@ async def set_panel_message(session: AsyncSession, *, panel_id: int, message_id:
 
 
 def panel_by_id(session: Session, panel_id: int) -> Panel:
+    if not is_record_number(panel_id):  # PostgreSQL refuses such a number before it could say "none"
+        raise NotFoundError("That panel no longer exists.")
     panel = session.scalar(_with_panelists(select(Panel).where(Panel.id == panel_id)))
     if panel is None:
         raise NotFoundError("That panel no longer exists.")

@@ -35,6 +35,7 @@ from rules.question_text import (
     normalise_question,
     similarity,
 )
+from rules.text import is_record_number
 
 SORTS = ("top", "new")
 
@@ -325,7 +326,11 @@ def question_by_id(session: Session, question_id: int) -> Question:
 
 def question_by_number(session: Session, *, panel_id: int, number: int) -> Question:
     """A question of a panel by the number members see (#12)."""
-    question = session.scalar(_loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number)))
+    question = (
+        session.scalar(_loaded(select(Question).where(Question.panel_id == panel_id, Question.number == number)))
+        if is_record_number(number)  # PostgreSQL refuses such a number before it could say "none"
+        else None
+    )
     if question is None:
         last = session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) or 0
         known = f"Questions run from #1 to #{last}." if last else "No question has been asked yet."

@@ -15,6 +15,7 @@ its deliveries one by one, so an instance that stops mid-reminder leaves the res
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,7 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Event, Reminder, ReminderDelivery
 from db.session_state import ScheduledReminder, changes_of
+from rules.recurrence import RecurrenceError
 from rules.timeparse import occurrences
+
+log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED, SKIPPED, CANCELLED, UNCONFIRMED = (
     "pending",
@@ -114,7 +118,13 @@ async def extend_reminder_plans(session: AsyncSession, *, now: datetime) -> Remi
     plan = ReminderPlan()
     for event in series:
         until = now + PLANNING_WINDOW
-        keys = reminder_keys(event, after=event.planned_until or now, before=until)
+        try:
+            keys = reminder_keys(event, after=event.planned_until or now, before=until)
+        except RecurrenceError as error:
+            # One series the bot cannot expand costs that series, never the pass: /event show tells moderators.
+            log.warning("Series %s skipped by the planner: %s", event.id, error.user_message)
+            event.planned_until = until
+            continue
         plan.added += await _ensure(session, event, {key for key in keys if key[0] > now}, now)
         event.planned_until = until
     await session.flush()

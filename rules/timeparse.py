@@ -1,7 +1,7 @@
 """Read what a member types as a time, a duration or reminder offsets, in a given IANA zone.
 
-Pure: no Discord, no database, `now` is always passed in. Every error is a `TimeInputError` whose message
-can be shown to the member as it is.
+Pure: no Discord, no database, `now` is always passed in. Every error is a `TimeInputError` (a
+`RecurrenceError` for repeat rules, see rules/recurrence.py) whose message can be shown to the member as it is.
 
 Phrases understood (case-insensitive; `at` optional; times as 14:00, 14.00, 14h, 2pm, 2:30 pm):
   2027-03-04 14:00 · 4 March 2027 14:00 · 04/03/2027 14:00 (day first) · 4 March 14:00 (next such date)
@@ -20,13 +20,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil import parser as dateutil_parser
 from dateutil import rrule
 from rapidfuzz import fuzz, process
 
 from rules.errors import InvalidInputError
+from rules.recurrence import MAX_RULE_LENGTH, RecurrenceError, bounded, check_series, rule_parts
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
@@ -71,6 +72,16 @@ COALITION_ZONES = (
     "Europe/Istanbul",
     "UTC",
 )
+# In the IANA list, but not places: the machine's own zone and tzdata's placeholder.
+NOT_ZONES = frozenset({"localtime", "Factory"})
+# The longest IANA name is 32 characters (America/Argentina/ComodRivadavia); anything much longer is not one.
+MAX_ZONE_LENGTH = 64
+# Dates outside these years are typos (0001, 9999); refusing them also keeps UTC conversions from overflowing.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+# Longest time, duration or offsets text read: real input is a few words; more is pasted by mistake.
+MAX_TEXT_LENGTH = 100
+# The furthest "in …" reaches: further is a typo, and would overflow the calendar.
+LONGEST_AMOUNT = timedelta(days=100 * 366)
 EXAMPLES = "2027-03-04 14:00, next Tuesday 15:00, tomorrow 9:30 or in 3 days at 10:00"
 
 TIME_OF_DAY = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<ampm>am|pm)?"
@@ -82,8 +93,8 @@ IN_AMOUNT = (
     re.compile(rf"^in\s+(?P<amount>.+?)\s+(?=\d{{1,2}}(?:[:.]\d{{2}}|h|\s*[ap]m)){TIME_OF_DAY}$"),
     re.compile(r"^in\s+(?P<amount>.+?)(?P<hour>)$"),
 )
-AMOUNT_PART = re.compile(r"(\d+)\s*([a-z]+)")
-OFFSET = re.compile(r"^(?:\d+[wdhm])+$")
+AMOUNT_PART = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
+OFFSET = re.compile(r"^(?:\d{1,6}[wdhm])+$", re.ASCII)
 
 
 class TimeInputError(InvalidInputError):
@@ -102,25 +113,25 @@ class ParsedTime:
 def zone_named(name: str) -> ZoneInfo:
     """The IANA zone for a name or, as members type it, a city ("helsinki", "new york"), in any case.
 
+    Only names in the IANA list are looked up, never a path: not `localtime`, `Factory`, `posix/…` or `right/…`.
     TimeInputError suggests the zones that come closest.
     """
-    wanted = name.strip()
+    wanted = " ".join(name.split())[:MAX_ZONE_LENGTH]
     key = wanted.casefold().replace(" ", "_")
     canonical = _zone_index().get(key) or _city_index().get(key)
-    try:
-        return ZoneInfo(canonical or wanted)
-    except (ZoneInfoNotFoundError, ValueError):
+    if canonical is None or len(name) > MAX_ZONE_LENGTH:
         close = suggest_zones(wanted, limit=3) if wanted else []
         hint = f"Did you mean {' or '.join(close)}? " if close else ""
         raise TimeInputError(
-            f"“{wanted[:60]}” is not a time zone I know. {hint}Use an IANA name like Europe/Brussels, Europe/Lisbon "
-            "or Europe/Kyiv (pick one from the list as you type)."
-        ) from None
+            f"“{wanted[:60]}” is not a time zone I know. {hint}Use an IANA name like Europe/Brussels, "
+            "Europe/Lisbon or Europe/Kyiv (pick one from the list as you type)."
+        )
+    return ZoneInfo(canonical)
 
 
 @cache
 def _zone_index() -> dict[str, str]:
-    return {zone.casefold(): zone for zone in available_timezones()}
+    return {zone.casefold(): zone for zone in available_timezones() if zone not in NOT_ZONES}
 
 
 @cache
@@ -160,6 +171,10 @@ def suggest_zones(current: str, limit: int = 25) -> list[str]:
 
 def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
     """Turn a wall-clock time in a zone into an instant: refuse a skipped time, take the first of a repeated one."""
+    if not EARLIEST_YEAR <= wall.year <= LATEST_YEAR:
+        raise TimeInputError(
+            f"{wall.year} is outside the years I handle ({EARLIEST_YEAR}–{LATEST_YEAR}); give a date like {EXAMPLES}."
+        )
     first = wall.replace(tzinfo=zone, fold=0)
     second = wall.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
@@ -193,6 +208,7 @@ def parse_time(text: str, *, zone: ZoneInfo, now: datetime, future: bool = True)
     phrase = " ".join(text.strip().casefold().replace(",", " ").split())
     if not phrase:
         raise TimeInputError(f"Give a time, e.g. {EXAMPLES}.")
+    _check_length(phrase, "time")
     parsed = _relative(phrase, zone, now) or _absolute(phrase, zone, now)
     if future and parsed.instant <= now:
         shown = parsed.instant.astimezone(zone)
@@ -200,6 +216,20 @@ def parse_time(text: str, *, zone: ZoneInfo, now: datetime, future: bool = True)
             f"{shown:%-d %B %Y %H:%M} ({zone.key}) is in the past. Give a time in the future, e.g. {EXAMPLES}."
         )
     return parsed
+
+
+def _check_length(text: str, what: str) -> None:
+    if len(text) > MAX_TEXT_LENGTH:
+        too_long = f"That {what} is too long ({len(text)} characters; at most {MAX_TEXT_LENGTH})."
+        raise TimeInputError(f"{too_long} {HINTS[what]}")
+
+
+HINTS = {
+    "time": f"Write e.g. {EXAMPLES}.",
+    "end": "Write e.g. 16:30 or 2027-03-05 17:00.",
+    "duration": "Write e.g. 90m, 2h, 1h30m or 2d.",
+    "reminder list": "Write e.g. 30d,7d,1d or 1h,10m.",
+}
 
 
 def _relative(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
@@ -245,8 +275,14 @@ def _amount_seconds(amount: str) -> int:
     for number, unit in parts:
         letter = UNIT_WORDS.get(unit, unit if unit in UNIT_SECONDS else None)
         if letter is None:
-            raise TimeInputError(f"“{unit}” is not a unit of time; use minutes, hours, days or weeks.")
-        total += int(number) * UNIT_SECONDS[letter]
+            raise TimeInputError(f"“{unit[:20]}” is not a unit of time; use minutes, hours, days or weeks.")
+        # Digits past the tenth already mean more than a century in any unit.
+        total += (int(number) if len(number) <= 10 else 10**10) * UNIT_SECONDS[letter]
+    if total > LONGEST_AMOUNT.total_seconds():
+        raise TimeInputError(
+            f"“in {amount[:40]}” is too far ahead (at most {LONGEST_AMOUNT.days // 366} years); "
+            "write e.g. in 3 days or in 2 weeks, or give a date."
+        )
     return total
 
 
@@ -258,7 +294,7 @@ def _absolute(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime:
     day_first = not re.match(r"^\d{4}", cleaned)
     try:
         first, second = (dateutil_parser.parse(cleaned, default=d, dayfirst=day_first) for d in defaults)
-    except (ValueError, OverflowError):
+    except (ValueError, ArithmeticError):  # OverflowError, and decimal.InvalidOperation on "1000…0m"
         raise TimeInputError(f"I can't read “{phrase[:60]}” as a time. Try e.g. {EXAMPLES}.") from None
     if first.tzinfo is not None:
         raise TimeInputError("Leave out the UTC offset or zone from the time; pick the zone in the timezone option.")
@@ -287,6 +323,7 @@ def _same_day_next_year(wall: datetime) -> datetime:
 def parse_duration(text: str) -> timedelta:
     """Read a duration like 90m, 2h, 1h30m, 2 days."""
     compact = text.strip().casefold()
+    _check_length(compact, "duration")
     try:
         seconds = _amount_seconds(compact)
     except TimeInputError:
@@ -301,6 +338,7 @@ def parse_duration(text: str) -> timedelta:
 def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
     """Read an end time: a bare time of day means that time on the start's day (or the next day, if earlier)."""
     phrase = " ".join(text.strip().casefold().split())
+    _check_length(phrase, "end")
     match = re.fullmatch(TIME_OF_DAY, phrase)
     if match:
         at = _time_of_day(match)
@@ -317,6 +355,7 @@ def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
 
 def parse_offsets(text: str, *, limit: int = 6, longest: timedelta = timedelta(days=60)) -> list[int]:
     """Read reminder offsets like `30d,7d,1d` or `1h,10m` into seconds before the start, longest first."""
+    _check_length(text.strip(), "reminder list")
     pieces = [piece for piece in re.split(r"[,\s;]+", text.strip().casefold()) if piece]
     if not pieces:
         raise TimeInputError("Give at least one reminder offset, e.g. 1d,1h — or `none` for no reminders.")
@@ -354,8 +393,6 @@ def format_offsets(offsets: list[int]) -> str:
     return ",".join(format_offset(offset) for offset in offsets) or "none"
 
 
-# Members may not schedule more often than daily: a reminder bot must never become a spam bot.
-ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 REPEAT_SHORTHANDS = {"none": None, "": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY"}
 
 
@@ -364,28 +401,17 @@ def parse_repeat(text: str | None, *, start: datetime, zone: ZoneInfo) -> str | 
     raw = (text or "").strip()
     if raw.casefold() in REPEAT_SHORTHANDS:
         return REPEAT_SHORTHANDS[raw.casefold()]
+    if len(raw) > MAX_RULE_LENGTH:
+        raise RecurrenceError(
+            f"The repeat rule is too long ({len(raw)} characters; at most {MAX_RULE_LENGTH}). "
+            "Use none, weekly, monthly or a short RRULE such as FREQ=WEEKLY;BYDAY=TU;COUNT=10."
+        )
     body = raw.removeprefix("RRULE:").removeprefix("rrule:").strip()
-    parts: dict[str, str] = {}
-    for piece in body.upper().split(";"):
-        key, equals, value = piece.partition("=")
-        if not equals or not key or not value:
-            raise TimeInputError(
-                f"“{raw[:60]}” is not a repeat rule. Use none, weekly, monthly or an RRULE such as "
-                "FREQ=WEEKLY;BYDAY=TU;COUNT=10."
-            )
-        parts[key.strip()] = value.strip()
-    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
-        raise TimeInputError("The RRULE needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (nothing more frequent).")
-    if "DTSTART" in parts:
-        raise TimeInputError("Leave DTSTART out of the RRULE: the event's start is the first occurrence.")
+    parts = rule_parts(body.upper())
     if "UNTIL" in parts:
         parts["UNTIL"] = _until_in_utc(parts["UNTIL"], zone)
     rule = ";".join(f"{key}={value}" for key, value in parts.items())
-    try:
-        first = rrule.rrulestr(rule, dtstart=start.astimezone(zone))
-        first.after(start.astimezone(zone) - timedelta(seconds=1), inc=True)
-    except (ValueError, TypeError) as error:
-        raise TimeInputError(f"The RRULE “{raw[:60]}” is not valid ({error}).") from None
+    check_series(rule, start=start, zone=zone.key)
     return rule
 
 
@@ -406,15 +432,20 @@ def _until_in_utc(value: str, zone: ZoneInfo) -> str:
 def occurrences(
     start: datetime, *, zone: str, rule: str | None, after: datetime, before: datetime, limit: int = 100
 ) -> list[datetime]:
-    """Starts (UTC) in [after, before): the rule is expanded on the wall clock of the event's zone."""
+    """Starts (UTC) in [after, before): the rule is expanded on the wall clock of the event's zone.
+
+    RecurrenceError when the stored rule is one the bot will not expand, or the walk would take too long.
+    """
     if rule is None:
         return [start] if after <= start < before else []
+    check_series(rule, start=start, zone=zone)
     local_zone = ZoneInfo(zone)
     # dateutil keeps the wall-clock time of an aware DTSTART for every occurrence; zoneinfo then gives
     # each date its own UTC offset, so 14:00 stays 14:00 across daylight-saving changes.
     expanded = rrule.rrulestr(rule, dtstart=start.astimezone(local_zone))
     found: list[datetime] = []
-    for occurrence in expanded.xafter(after.astimezone(local_zone) - timedelta(microseconds=1), inc=True):
+    # Walked from the start, step by step, so the walk is bounded however far ahead `after` lies.
+    for occurrence in bounded(expanded):
         instant = occurrence.astimezone(UTC)
         if instant >= before or len(found) >= limit:
             break
@@ -429,7 +460,8 @@ def last_occurrence(start: datetime, *, zone: str, rule: str | None) -> datetime
         return start
     if "COUNT=" not in rule and "UNTIL=" not in rule:
         return None
+    check_series(rule, start=start, zone=zone)
     last = None
-    for last in rrule.rrulestr(rule, dtstart=start.astimezone(ZoneInfo(zone))):  # noqa: B007 - keep the last
+    for last in bounded(rrule.rrulestr(rule, dtstart=start.astimezone(ZoneInfo(zone)))):  # noqa: B007 - keep the last
         pass
     return last.astimezone(UTC) if last is not None else None

@@ -97,7 +97,7 @@ class Events(commands.Cog):
     # --- moderators: create, edit, cancel -------------------------------------------------------------------
 
     @event.command(name="create")
-    @moderator_only()
+    @moderator_only("manage_events")
     @app_commands.describe(
         title="What it is called, e.g. General Assembly Oslo 2027",
         kind="What sort of meeting",
@@ -164,7 +164,7 @@ class Events(commands.Cog):
         await interaction.followup.send(saved_reply(saved, "Created", notes), ephemeral=True)
 
     @event.command(name="edit")
-    @moderator_only()
+    @moderator_only("manage_events")
     @app_commands.describe(
         event="The event to change",
         title="New title",
@@ -226,7 +226,7 @@ class Events(commands.Cog):
         await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
 
     @event.command(name="cancel")
-    @moderator_only()
+    @moderator_only("manage_events")
     @app_commands.describe(event="The event to cancel", reason="Told to everyone who answered Going or Maybe")
     @app_commands.autocomplete(event=open_events)
     async def cancel(self, interaction: discord.Interaction, event: str, reason: str | None = None) -> None:

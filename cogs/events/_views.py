@@ -17,6 +17,7 @@ from cogs.events._embeds import event_card
 from db.events import get_event, next_occurrence, rsvp_counts, set_rsvp
 from db.models import Event
 from db.models.base import utcnow
+from rules.text import record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -56,7 +57,7 @@ class RsvpButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RsvpButton:
-        return cls(match["choice"], int(match["event_id"]))
+        return cls(match["choice"], record_id(match["event_id"], what="event"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)

@@ -118,7 +118,7 @@ class Knowledge(commands.Cog):
         await interaction.response.send_modal(SubmitPracticeModal())
 
     @practice.command(name="review")
-    @moderator_only()
+    @moderator_only("manage_guild")
     async def practice_review(self, interaction: discord.Interaction) -> None:
         """Review the next practice submitted by a member (moderators only)."""
         practice, waiting = await self.bot.db.transaction(next_pending_practice)

@@ -13,6 +13,7 @@ from cogs._views import ReportingItem, ReportingModal
 from cogs.knowledge._embeds import platform_full_text, practice_full_text, review_card
 from db.knowledge import Submission, decide_practice, practice_by_id, submit_practice
 from db.platforms import platform_by_id
+from rules.text import record_id
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class FullTextButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> FullTextButton:
-        return cls(match["kind"], int(match["ref_id"]))
+        return cls(match["kind"], record_id(match["ref_id"], what=match["kind"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         db = coalition_bot(interaction).db
@@ -77,7 +78,7 @@ class ReviewButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ReviewButton:
-        return cls(match["action"], int(match["practice_id"]))
+        return cls(match["action"], record_id(match["practice_id"], what="practice"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         ensure_moderator(interaction)

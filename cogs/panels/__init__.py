@@ -187,7 +187,7 @@ class Panels(commands.Cog):
     # --- /panel: running a panel --------------------------------------------------------------------------
 
     @panel.command(name="open")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(
         title="e.g. EU STEM Coalition and STEM platforms across Europe",
         panelists="Name (Organisation); … — e.g. Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)",
@@ -257,7 +257,7 @@ class Panels(commands.Cog):
         await Paginator.send(interaction, pages, ephemeral=True)
 
     @panel.command(name="next")
-    @moderator_only()
+    @moderator_only("manage_messages")
     async def panel_next(self, interaction: discord.Interaction) -> None:
         """Mark the current question answered and put the most upvoted open one up (moderators only)."""
         panel = await self.bot.db.read(channel_panel, channel_id=_channel_id(interaction), open_only=True)
@@ -273,7 +273,7 @@ class Panels(commands.Cog):
         await show_in_channel(self.bot, question, votes)
 
     @panel.command(name="answered")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(question="The question's number, e.g. 12")
     @app_commands.autocomplete(question=answerable)
     async def panel_answered(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
@@ -281,7 +281,7 @@ class Panels(commands.Cog):
         await self._moderate_number(interaction, "answered", question)
 
     @panel.command(name="hide")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(question="The question's number, e.g. 12")
     @app_commands.autocomplete(question=hideable)
     async def panel_hide(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
@@ -289,7 +289,7 @@ class Panels(commands.Cog):
         await self._moderate_number(interaction, "hide", question)
 
     @panel.command(name="approve")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(question="The question's number, e.g. 12")
     @app_commands.autocomplete(question=approvable)
     async def panel_approve(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
@@ -297,7 +297,7 @@ class Panels(commands.Cog):
         await self._moderate_number(interaction, "approve", question)
 
     @panel.command(name="queue")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(panel="Which panel (default: the one in this channel)")
     @app_commands.autocomplete(panel=panels)
     async def panel_queue(self, interaction: discord.Interaction, panel: int | None = None) -> None:
@@ -312,7 +312,7 @@ class Panels(commands.Cog):
         )
 
     @panel.command(name="close")
-    @moderator_only()
+    @moderator_only("manage_messages")
     async def panel_close(self, interaction: discord.Interaction) -> None:
         """Stop taking questions and post a summary (moderators only)."""
         summary = await self.bot.db.transaction(close_panel_with_summary, channel_id=_channel_id(interaction))
@@ -320,7 +320,7 @@ class Panels(commands.Cog):
         await refresh_panel_card(self.bot, summary.panel)
 
     @panel.command(name="reopen")
-    @moderator_only()
+    @moderator_only("manage_messages")
     async def panel_reopen(self, interaction: discord.Interaction) -> None:
         """Take questions again on this channel's last panel (moderators only)."""
         panel = await self.bot.db.transaction(reopen_panel, channel_id=_channel_id(interaction))
@@ -328,7 +328,7 @@ class Panels(commands.Cog):
         await refresh_panel_card(self.bot, panel)
 
     @panel.command(name="export")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(panel="Which panel (start typing its title)", format="File format")
     @app_commands.autocomplete(panel=panels)
     async def panel_export(
@@ -346,7 +346,7 @@ class Panels(commands.Cog):
     # --- /panel screen: the presenter view ------------------------------------------------------------------
 
     @screen.command(name="open")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(panel="Which panel (default: the one in this channel)")
     @app_commands.autocomplete(panel=panels)
     async def screen_open(self, interaction: discord.Interaction, panel: int | None = None) -> None:
@@ -365,7 +365,7 @@ class Panels(commands.Cog):
         )
 
     @screen.command(name="revoke")
-    @moderator_only()
+    @moderator_only("manage_messages")
     @app_commands.describe(panel="Which panel (default: the one in this channel)")
     @app_commands.autocomplete(panel=panels)
     async def screen_revoke(self, interaction: discord.Interaction, panel: int | None = None) -> None:

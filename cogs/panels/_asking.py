@@ -18,6 +18,7 @@ from db.models.panels import PANEL_OPEN, PENDING
 from db.panels import channel_panel, panel_by_id
 from db.questions import ask_question, next_pending_question
 from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
+from rules.text import record_id
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -170,7 +171,7 @@ class AskButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> AskButton:
-        return cls(int(match["panel_id"]), anonymous=match["mode"] == "ask-anon")
+        return cls(record_id(match["panel_id"], what="panel"), anonymous=match["mode"] == "ask-anon")
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)

@@ -14,6 +14,7 @@ from cogs.panels._embeds import decided_embed, now_answering_embed, queue_embed
 from cogs.panels._question_messages import show_in_channel
 from db.models import Question
 from db.questions import advance_panel, moderate_question
+from rules.text import record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -78,7 +79,7 @@ class ModerateButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ModerateButton:
-        return cls(match["action"], int(match["question_id"]))
+        return cls(match["action"], record_id(match["question_id"], what="question"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         ensure_moderator(interaction)

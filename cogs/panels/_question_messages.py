@@ -14,6 +14,7 @@ from cogs.panels._embeds import hidden_notice, question_embed
 from db.models import Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN
 from db.questions import question_by_id, set_question_message, toggle_vote
+from rules.text import record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -75,7 +76,7 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
-        return cls(int(match["question_id"]))
+        return cls(record_id(match["question_id"], what="question"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)

@@ -18,6 +18,7 @@ from db.events import events_by_id
 from db.models.base import utcnow
 from db.privacy import ForgetReport, forget_member
 from db.questions import questions_with_votes
+from rules.text import LARGEST_SNOWFLAKE, LATEST_TIMESTAMP, record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -55,7 +56,8 @@ class ForgetButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ForgetButton:
-        return cls(match["action"], int(match["member_id"]), int(match["asked_at"]))
+        member_id = record_id(match["member_id"], what="member", largest=LARGEST_SNOWFLAKE)
+        return cls(match["action"], member_id, record_id(match["asked_at"], what="button", largest=LATEST_TIMESTAMP))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.member_id:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from rules.errors import InvalidInputError
 from rules.timeparse import (
     TimeInputError,
     format_offsets,
@@ -207,12 +209,31 @@ def test_parse_repeat_rrule_variants() -> None:
     [
         ("FREQ=MINUTELY", "nothing more frequent"),
         ("every tuesday", "not a repeat rule"),
-        ("FREQ=WEEKLY;BYDAY=XX", "not valid"),
+        ("FREQ=WEEKLY;BYDAY=XX", "BYDAY=XX is not a weekday"),
         ("FREQ=WEEKLY;DTSTART=20270101T000000", "Leave DTSTART out"),
         ("FREQ=WEEKLY;UNTIL=soon", "UNTIL=SOON is not a date"),
     ],
 )
 def test_parse_repeat_bad_rule_explains(text: str, message: str) -> None:
-    with pytest.raises(TimeInputError) as raised:
+    with pytest.raises(InvalidInputError) as raised:
         parse_repeat(text, start=datetime(2027, 3, 2, 13, 0, tzinfo=UTC), zone=BRUSSELS)
+    assert message in raised.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("parse", "message"),
+    [
+        (lambda: zone_named("x" * 300), "Use an IANA name like Europe/Brussels"),
+        (lambda: zone_named("localtime"), "is not a time zone I know"),
+        (lambda: zone_named("posix/Europe/Paris"), "is not a time zone I know"),
+        (lambda: parse_time("9999-12-31 23:59", zone=BRUSSELS, now=NOW), "outside the years I handle (1970–2200)"),
+        (lambda: parse_time("in 99999999999 days", zone=BRUSSELS, now=NOW), "too far ahead"),
+        (lambda: parse_end("0001-01-01 00:00", start=NOW, zone=BRUSSELS), "outside the years I handle"),
+        (lambda: parse_repeat("FREQ=DAILY;INTERVAL=-1", start=NOW, zone=BRUSSELS), "give a whole number from 1"),
+        (lambda: parse_repeat("FREQ=DAILY;INTERVAL=0", start=NOW, zone=BRUSSELS), "give a whole number from 1"),
+    ],
+)
+def test_inputs_of_issue_22_are_refused_saying_what_to_write(parse: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        parse()
     assert message in raised.value.user_message
