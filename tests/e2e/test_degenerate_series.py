@@ -12,7 +12,7 @@ from db.models import Event
 
 from .botproc import BotProcess
 from .driver import Driver
-from .fake_discord import FakeDiscord
+from .fake import FakeDiscord
 
 pytestmark = pytest.mark.timeout(150)
 

@@ -22,7 +22,7 @@ from db.models.base import Base
 
 from .botproc import BotProcess
 from .driver import Driver
-from .fake_discord import FakeDiscord, Member
+from .fake import FakeDiscord, Member
 
 pytestmark = pytest.mark.timeout(600)
 
