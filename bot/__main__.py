@@ -18,6 +18,7 @@ import discord
 from dotenv import load_dotenv
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.paths import describe_database, describe_env_file, find_env_file
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("bot")
@@ -55,16 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    load_dotenv(Path.cwd() / ".env")
+    env_file = find_env_file(os.environ)
+    load_dotenv(env_file)
     command = args.command or "run"
+    # `check` answers 1 for any real problem (0: fine, or only migrations waiting); the others stop with 2.
+    failure = 1 if command == "check" else 2
     try:
         settings = Settings.from_env(os.environ, require_token=command in ("run", "check"))
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return failure
     from bot.logging_setup import configure_logging
 
     configure_logging(settings.log_level)
+    if command == "run":
+        log.info("Starting: %s; database: %s", describe_env_file(env_file), describe_database(settings.database_url))
     handlers: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
         "run": run_bot,
         "db": run_db_command,
@@ -76,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(handlers[command](settings, args))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return failure
     except KeyboardInterrupt:
         return 130
 
@@ -194,20 +200,20 @@ async def run_check(settings: Settings, _args: argparse.Namespace) -> int:
     """Verify what a start needs, short of Discord: settings, a reachable database, current migrations."""
     from db import migrate
 
-    print("settings: OK")
+    print(f"settings: OK ({describe_env_file(find_env_file(os.environ))})")
     try:
         current = await migrate.current_revision(settings.database_url)
     except (OperationalError, DBAPIError, OSError) as error:
         raise StartupError(f"DATABASE_URL: cannot open the database ({getattr(error, 'orig', error)}).") from None
-    print(f"database: reachable ({settings.database_url.split('://', 1)[0]})")
+    print(f"database: reachable ({describe_database(settings.database_url)})")
     head = migrate.head_revision()
     if current != head:
+        # Not a problem: the bot applies them itself at its next start.
         print(
-            f"migrations: database at {current or 'empty'}, code expects {head}; "
-            "run `python -m bot db upgrade` (the bot also migrates at start)",
-            file=sys.stderr,
+            f"migrations: waiting (database at {current or 'empty'}, code expects {head}); "
+            "the bot applies them at its next start, or run `python -m bot db upgrade` now"
         )
-        return 1
+        return 0
     print(f"migrations: current ({head})")
     return 0
 
