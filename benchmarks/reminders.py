@@ -155,14 +155,21 @@ async def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as directory:
         results = {}
         hours = timedelta(hours=6)
-        for label, spread, capacity in (
-            ("realistic: due over 60 days; the timer holds what is due within 6 h", timedelta(days=60), TIMER_CAPACITY),
+        # The third field says whether the row is the shipped configuration: only those judge the exit code.
+        for label, spread, capacity, shipped in (
+            (
+                "realistic: due over 60 days; the timer holds what is due within 6 h",
+                timedelta(days=60),
+                TIMER_CAPACITY,
+                True,
+            ),
             (
                 "worst case: all 50,000 due within 5 h; the timer holds the first 10,000",
                 timedelta(hours=5),
                 TIMER_CAPACITY,
+                True,
             ),
-            ("for comparison, not shipped: timer capacity raised to hold all 50,000", timedelta(hours=5), 10**6),
+            ("for comparison, not shipped: timer capacity raised to hold all 50,000", timedelta(hours=5), 10**6, False),
         ):
             url = f"sqlite+aiosqlite:///{directory}/{label.split(':')[0]}.db"
             await migrate.upgrade(url)
@@ -178,14 +185,14 @@ async def run(args: argparse.Namespace) -> int:
             await timer.stop()
             await engine.dispose()  # type: ignore[attr-defined]
             lateness = sorted(sender.posted[i] - sample_due[i].timestamp() for i in sample_due if i in sender.posted)
-            results[label] = (seconds, held, memory, lateness, len(sample_due))
+            results[label] = (seconds, held, memory, lateness, len(sample_due), shipped)
         peak = rss_mb("VmHWM")
     print(
         f"{args.events:,} events, {args.reminders:,} pending reminders; sample: {args.sample} reminders "
         f"(channel post + 2 DMs each) due within {args.window:g} s\n"
     )
     ok = True
-    for label, (seconds, held, memory, lateness, expected) in results.items():
+    for label, (seconds, held, memory, lateness, expected, shipped) in results.items():
         p50 = statistics.median(lateness) if lateness else float("nan")
         p99 = lateness[min(len(lateness) - 1, int(len(lateness) * 0.99))] if lateness else float("nan")
         print(label)
@@ -195,9 +202,13 @@ async def run(args: argparse.Namespace) -> int:
             f"  lateness       p50 {p50 * 1000:5.0f} ms   p99 {p99 * 1000:5.0f} ms   max {lateness[-1] * 1000:5.0f} ms"
             f"   ({len(lateness)}/{expected} sent)   target p99 < 1 s"
         )
-        ok &= seconds < 2 and memory < 150 and p99 < 1 and len(lateness) == expected
+        met = seconds < 2 and memory < 150 and p99 < 1 and len(lateness) == expected
+        if shipped:
+            ok &= met
+        elif not met:
+            print("  (targets missed; this row is for comparison only and does not fail the run)")
     print(f"\npeak RSS of the whole run: {peak:.1f} MB")
-    print("all targets met" if ok else "SOME TARGETS MISSED")
+    print("all targets of the shipped configuration met" if ok else "SOME TARGETS OF THE SHIPPED CONFIGURATION MISSED")
     return 0 if ok else 1
 
 

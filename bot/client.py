@@ -45,6 +45,8 @@ class CoalitionBot(commands.Bot):
         writer: Writer,
         **options: Any,
     ) -> None:
+        # The bot never joins voice: without this, discord.py warns at every start that PyNaCl and davey are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         # No privileged intents: everything arrives through interactions and the guild cache.
         intents.typing = False
