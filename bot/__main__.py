@@ -122,6 +122,8 @@ async def load_shipped(settings: Settings) -> int:
 
 async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.client import create_bot
+    from bot.health import monitor
+    from bot.metrics import BotMetrics
     from db.engine import create_engine, create_sessionmaker
     from db.reader import Reader
     from db.writer import Writer
@@ -134,6 +136,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     reader = Reader(engine)
     writer = Writer(engine)
     bot = create_bot(settings, create_sessionmaker(engine), reader, writer)
+    monitor(bot, BotMetrics(), engine)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
