@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db.add_parser("backup", help="consistent online backup of the SQLite database (PostgreSQL: pg_dump)")
     backup.add_argument("path", type=Path)
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    restore = db.add_parser("restore", help="replace the SQLite database with the backup at PATH (bot stopped)")
+    restore.add_argument("path", type=Path)
 
     data = commands.add_parser("data", help="shipped knowledge base").add_subparsers(dest="action", required=True)
     data.add_parser("load", help="load the shipped platforms and practices (idempotent)")
@@ -126,8 +128,11 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.metrics import BotMetrics
     from db.engine import create_engine, create_sessionmaker
     from db.reader import Reader
+    from db.restore import hold_running_lock
     from db.writer import Writer
 
+    # Held until the process ends: `db restore` refuses while it is (a SQLite file only).
+    _running = hold_running_lock(settings.database_url)
     await prepare_database(settings)
     if settings.discord_api_base:
         # A Discord-compatible API (the test suite's loopback fake); never set in production.
@@ -172,6 +177,10 @@ async def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.action == "backup":
         return await run_backup(settings, args.path, overwrite=args.force)
+    if args.action == "restore":
+        from bot.backups import run_restore
+
+        return await run_restore(settings, args.path)
     try:
         if args.action == "upgrade":
             await migrate.upgrade(settings.database_url, args.revision)

@@ -13,6 +13,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.backups import schedule_backups
 from bot.retention import schedule_retention
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
@@ -85,6 +86,7 @@ class CoalitionBot(commands.Bot):
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()
         schedule_retention(self.reminders.scheduler, sessions=self.sessions, settings=self.settings)
+        schedule_backups(self.reminders.scheduler, settings=self.settings)
         await self.web.start()
         # What is loaded by now (modules, commands, caches) lives as long as the process: kept out of the
         # collector's full passes, which otherwise stall the event loop ~35 ms each to re-scan it. The

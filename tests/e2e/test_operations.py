@@ -6,6 +6,9 @@ import asyncio
 import json
 import os
 import socket
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +18,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from .botproc import BotProcess
+from .botproc import REPO_ROOT, BotProcess
 from .driver import Driver
 from .fake_discord import FakeDiscord
 from .test_events import BRUSSELS, announcing, start_in_at_least
@@ -43,7 +46,7 @@ def bot(fake: FakeDiscord, bot_dir: Path, bot_database_url: str, web_port: int) 
         fake,
         database_url=bot_database_url,
         log_path=bot_dir / "bot.log",
-        env_overrides={"WEB_PORT": str(web_port), "LOG_LEVEL": "INFO"},
+        env_overrides={"WEB_PORT": str(web_port), "LOG_LEVEL": "INFO", "BACKUP_DIR": str(bot_dir / "backups")},
     )
     try:
         process.start().wait_ready()
@@ -157,6 +160,58 @@ async def test_health_turns_503_while_the_database_file_is_gone(bot: BotProcess,
         os.replace(moved, database)
     status, report = await health(web_port)
     assert status == 200, report
+
+
+@pytest.mark.sqlite_only
+async def test_backup_taken_while_running_restores_everything_acknowledged_before_it(
+    bot: BotProcess, driver: Driver, bot_dir: Path, tmp_path: Path
+) -> None:
+    # The scheduled copy: written shortly after start, integrity-checked, named by time.
+    backups = bot_dir / "backups"
+    await asyncio.to_thread(bot.wait_for_log, "Backup written to", 40)
+    (scheduled,) = backups.glob("coalition-*.db")
+    with sqlite3.connect(scheduled) as scheduled_copy:
+        assert scheduled_copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+    acknowledged = await driver.slash("timezone set", user=driver.bob, zone="Europe/Lisbon")
+    assert "Europe/Lisbon" in acknowledged.message.content
+    copy = tmp_path / "now.db"
+    backed_up = await asyncio.to_thread(cli, "db", "backup", str(copy), database_url=bot.database_url)
+    assert backed_up.returncode == 0, backed_up.stderr
+    # After the copy, so not in it: the restore undoes it, and the file it replaces keeps it.
+    await driver.slash("timezone set", user=driver.bob, zone="Asia/Tokyo")
+
+    refused = await asyncio.to_thread(cli, "db", "restore", str(copy), database_url=bot.database_url)
+    assert refused.returncode == 1 and "running" in refused.stderr, refused.stderr
+
+    assert bot.stop() == 0
+    restored = await asyncio.to_thread(cli, "db", "restore", str(copy), database_url=bot.database_url)
+    assert restored.returncode == 0, restored.stderr
+    (kept,) = Path(bot.database_url.split("///", 1)[1]).parent.glob("*.before-restore-*")
+    assert f"kept at {kept}" in restored.stdout
+    bot.start().wait_ready()
+    shown = await driver.slash("timezone show", user=driver.bob)
+    assert "Europe/Lisbon" in shown.message.content
+    with sqlite3.connect(kept) as previous:
+        assert ("Asia/Tokyo",) in previous.execute("SELECT timezone FROM member_preferences").fetchall()
+    driver.assert_clean()
+
+
+def cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` as an admin types it beside the running bot."""
+    environment = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO_ROOT,
+        env={
+            **environment,
+            "DATABASE_URL": database_url,
+            "DATA_DIR": str(Path(database_url.split("///", 1)[1]).parent),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.sqlite_only
