@@ -219,6 +219,13 @@ async def run_check(settings: Settings, _args: argparse.Namespace) -> int:
         raise StartupError(f"DATABASE_URL: cannot open the database ({getattr(error, 'orig', error)}).") from None
     print(f"database: reachable ({describe_database(settings.database_url)})")
     head = migrate.head_revision()
+    if current is not None and not migrate.knows_revision(current):
+        print(
+            f"error: migrations: the database is at {current}, which this version does not know (newest: {head}); "
+            "it was migrated by a newer version: run that version, or restore a backup (docs/deploy.md)",
+            file=sys.stderr,
+        )
+        return 1
     if current != head:
         # Not a problem: the bot applies them itself at its next start.
         print(

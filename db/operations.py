@@ -38,10 +38,10 @@ async def operations_snapshot(session: AsyncSession, *, now: datetime) -> Operat
     """Count reminder deliveries and panel questions by status, overdue reminders, and votes."""
     deliveries = dict.fromkeys(DELIVERY_STATUSES, 0)
     rows = await session.execute(select(ReminderDelivery.status, func.count()).group_by(ReminderDelivery.status))
-    deliveries.update({status: count for status, count in rows.tuples()})
+    deliveries.update({status: count for status, count in rows})
     questions = dict.fromkeys(QUESTION_STATUSES, 0)
     rows = await session.execute(select(Question.status, func.count()).group_by(Question.status))
-    questions.update({status: count for status, count in rows.tuples()})
+    questions.update({status: count for status, count in rows})
     overdue = await session.scalar(
         select(func.count())
         .select_from(Reminder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,14 @@ def test_cli_check_passes_with_migrations_waiting_and_says_so(tmp_path: Path) ->
     checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
     assert checked.returncode == 0
     assert "migrations: current" in checked.stdout and "database: reachable" in checked.stdout
+
+
+def test_cli_check_fails_with_1_on_a_database_migrated_by_a_newer_version(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "db", "upgrade").returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
+    assert checked.returncode == 1 and "does not know" in checked.stderr, checked.stderr
 
 
 def test_cli_check_fails_with_1_without_a_valid_token_or_a_reachable_database(tmp_path: Path) -> None:
