@@ -150,6 +150,16 @@ async def rebuild(
     return time.perf_counter() - began, timer, engine
 
 
+def targets_met(*, seconds: float, memory_mb: float, p99: float, sent: int, expected: int) -> bool:
+    """A rebuild under 2 s, under 150 MB, p99 lateness under 1 s, and every sampled reminder sent."""
+    return seconds < 2 and memory_mb < 150 and p99 < 1 and sent == expected
+
+
+def run_passes(rows: list[tuple[bool, bool]]) -> bool:
+    """The exit code's verdict over (shipped, targets met) rows: rows kept for comparison never fail a run."""
+    return all(met for shipped, met in rows if shipped)
+
+
 async def run(args: argparse.Namespace) -> int:
     print(python_speed(), end="\n\n")
     with tempfile.TemporaryDirectory() as directory:
@@ -191,7 +201,7 @@ async def run(args: argparse.Namespace) -> int:
         f"{args.events:,} events, {args.reminders:,} pending reminders; sample: {args.sample} reminders "
         f"(channel post + 2 DMs each) due within {args.window:g} s\n"
     )
-    ok = True
+    verdicts: list[tuple[bool, bool]] = []
     for label, (seconds, held, memory, lateness, expected, shipped) in results.items():
         p50 = statistics.median(lateness) if lateness else float("nan")
         p99 = lateness[min(len(lateness) - 1, int(len(lateness) * 0.99))] if lateness else float("nan")
@@ -202,11 +212,11 @@ async def run(args: argparse.Namespace) -> int:
             f"  lateness       p50 {p50 * 1000:5.0f} ms   p99 {p99 * 1000:5.0f} ms   max {lateness[-1] * 1000:5.0f} ms"
             f"   ({len(lateness)}/{expected} sent)   target p99 < 1 s"
         )
-        met = seconds < 2 and memory < 150 and p99 < 1 and len(lateness) == expected
-        if shipped:
-            ok &= met
-        elif not met:
+        met = targets_met(seconds=seconds, memory_mb=memory, p99=p99, sent=len(lateness), expected=expected)
+        verdicts.append((shipped, met))
+        if not shipped and not met:
             print("  (targets missed; this row is for comparison only and does not fail the run)")
+    ok = run_passes(verdicts)
     print(f"\npeak RSS of the whole run: {peak:.1f} MB")
     print("all targets of the shipped configuration met" if ok else "SOME TARGETS OF THE SHIPPED CONFIGURATION MISSED")
     return 0 if ok else 1
