@@ -151,19 +151,36 @@ async def rebuild(
     return time.perf_counter() - began, timer, engine
 
 
+def targets_met(*, seconds: float, memory_mb: float, p99: float, sent: int, expected: int) -> bool:
+    """A rebuild under 2 s, under 150 MB, p99 lateness under 1 s, and every sampled reminder sent."""
+    return seconds < 2 and memory_mb < 150 and p99 < 1 and sent == expected
+
+
+def run_passes(rows: list[tuple[bool, bool]]) -> bool:
+    """The exit code's verdict over (shipped, targets met) rows: rows kept for comparison never fail a run."""
+    return all(met for shipped, met in rows if shipped)
+
+
 async def run(args: argparse.Namespace) -> int:
     print(python_speed(), end="\n\n")
     with tempfile.TemporaryDirectory() as directory:
         results = {}
         hours = timedelta(hours=6)
-        for label, spread, capacity in (
-            ("realistic: due over 60 days; the timer holds what is due within 6 h", timedelta(days=60), TIMER_CAPACITY),
+        # The third field says whether the row is the shipped configuration: only those judge the exit code.
+        for label, spread, capacity, shipped in (
+            (
+                "realistic: due over 60 days; the timer holds what is due within 6 h",
+                timedelta(days=60),
+                TIMER_CAPACITY,
+                True,
+            ),
             (
                 "worst case: all 50,000 due within 5 h; the timer holds the first 10,000",
                 timedelta(hours=5),
                 TIMER_CAPACITY,
+                True,
             ),
-            ("for comparison, not shipped: timer capacity raised to hold all 50,000", timedelta(hours=5), 10**6),
+            ("for comparison, not shipped: timer capacity raised to hold all 50,000", timedelta(hours=5), 10**6, False),
         ):
             url = f"sqlite+aiosqlite:///{directory}/{label.split(':')[0]}.db"
             await migrate.upgrade(url)
@@ -179,14 +196,14 @@ async def run(args: argparse.Namespace) -> int:
             await timer.stop()
             await engine.dispose()  # type: ignore[attr-defined]
             lateness = sorted(sender.posted[i] - sample_due[i].timestamp() for i in sample_due if i in sender.posted)
-            results[label] = (seconds, held, memory, lateness, len(sample_due))
+            results[label] = (seconds, held, memory, lateness, len(sample_due), shipped)
         peak = rss_mb("VmHWM")
     print(
         f"{args.events:,} events, {args.reminders:,} pending reminders; sample: {args.sample} reminders "
         f"(channel post + 2 DMs each) due within {args.window:g} s\n"
     )
-    ok = True
-    for label, (seconds, held, memory, lateness, expected) in results.items():
+    verdicts: list[tuple[bool, bool]] = []
+    for label, (seconds, held, memory, lateness, expected, shipped) in results.items():
         p50 = statistics.median(lateness) if lateness else float("nan")
         p99 = lateness[min(len(lateness) - 1, int(len(lateness) * 0.99))] if lateness else float("nan")
         print(label)
@@ -196,9 +213,13 @@ async def run(args: argparse.Namespace) -> int:
             f"  lateness       p50 {p50 * 1000:5.0f} ms   p99 {p99 * 1000:5.0f} ms   max {lateness[-1] * 1000:5.0f} ms"
             f"   ({len(lateness)}/{expected} sent)   target p99 < 1 s"
         )
-        ok &= seconds < 2 and memory < 150 and p99 < 1 and len(lateness) == expected
+        met = targets_met(seconds=seconds, memory_mb=memory, p99=p99, sent=len(lateness), expected=expected)
+        verdicts.append((shipped, met))
+        if not shipped and not met:
+            print("  (targets missed; this row is for comparison only and does not fail the run)")
+    ok = run_passes(verdicts)
     print(f"\npeak RSS of the whole run: {peak:.1f} MB")
-    print("all targets met" if ok else "SOME TARGETS MISSED")
+    print("all targets of the shipped configuration met" if ok else "SOME TARGETS OF THE SHIPPED CONFIGURATION MISSED")
     return 0 if ok else 1
 
 

@@ -18,6 +18,7 @@ import discord
 from dotenv import load_dotenv
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.paths import describe_database, describe_env_file, find_env_file
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("bot")
@@ -41,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db.add_parser("backup", help="consistent online backup of the SQLite database (PostgreSQL: pg_dump)")
     backup.add_argument("path", type=Path)
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    restore = db.add_parser("restore", help="replace the SQLite database with the backup at PATH (bot stopped)")
+    restore.add_argument("path", type=Path)
 
     data = commands.add_parser("data", help="shipped knowledge base").add_subparsers(dest="action", required=True)
     data.add_parser("load", help="load the shipped platforms and practices (idempotent)")
@@ -55,16 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    load_dotenv(Path.cwd() / ".env")
+    env_file = find_env_file(os.environ)
+    load_dotenv(env_file)
     command = args.command or "run"
+    # `check` answers 1 for any real problem (0: fine, or only migrations waiting); the others stop with 2.
+    failure = 1 if command == "check" else 2
     try:
         settings = Settings.from_env(os.environ, require_token=command in ("run", "check"))
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return failure
     from bot.logging_setup import configure_logging
 
     configure_logging(settings.log_level)
+    if command == "run":
+        log.info("Starting: %s; database: %s", describe_env_file(env_file), describe_database(settings.database_url))
     handlers: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
         "run": run_bot,
         "db": run_db_command,
@@ -76,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(handlers[command](settings, args))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return failure
     except KeyboardInterrupt:
         return 130
 
@@ -116,13 +124,19 @@ async def load_shipped(settings: Settings) -> int:
 async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.client import create_bot
     from bot.discord_api import use_api_base
+    from bot.health import monitor
+    from bot.metrics import BotMetrics
     from db.database import Database
+    from db.restore import hold_running_lock
 
+    # Held until the process ends: `db restore` refuses while it is (a SQLite file only).
+    _running = hold_running_lock(settings.database_url)
     await prepare_database(settings)
     if settings.discord_api_base:
         use_api_base(settings.discord_api_base)
     db = Database.open(settings.database_url)
     bot = create_bot(settings, db)
+    monitor(bot, BotMetrics())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -156,6 +170,10 @@ async def run_db_command(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.action == "backup":
         return await run_backup(settings, args.path, overwrite=args.force)
+    if args.action == "restore":
+        from bot.backups import run_restore
+
+        return await run_restore(settings, args.path)
     try:
         if args.action == "upgrade":
             await migrate.upgrade(settings.database_url, args.revision)
@@ -187,20 +205,27 @@ async def run_check(settings: Settings, _args: argparse.Namespace) -> int:
     """Verify what a start needs, short of Discord: settings, a reachable database, current migrations."""
     from db import migrate
 
-    print("settings: OK")
+    print(f"settings: OK ({describe_env_file(find_env_file(os.environ))})")
     try:
         current = await migrate.current_revision(settings.database_url)
     except (OperationalError, DBAPIError, OSError) as error:
         raise StartupError(f"DATABASE_URL: cannot open the database ({getattr(error, 'orig', error)}).") from None
-    print(f"database: reachable ({settings.database_url.split('://', 1)[0]})")
+    print(f"database: reachable ({describe_database(settings.database_url)})")
     head = migrate.head_revision()
-    if current != head:
+    if current is not None and not migrate.knows_revision(current):
         print(
-            f"migrations: database at {current or 'empty'}, code expects {head}; "
-            "run `python -m bot db upgrade` (the bot also migrates at start)",
+            f"error: migrations: the database is at {current}, which this version does not know (newest: {head}); "
+            "it was migrated by a newer version: run that version, or restore a backup (docs/deploy.md)",
             file=sys.stderr,
         )
         return 1
+    if current != head:
+        # Not a problem: the bot applies them itself at its next start.
+        print(
+            f"migrations: waiting (database at {current or 'empty'}, code expects {head}); "
+            "the bot applies them at its next start, or run `python -m bot db upgrade` now"
+        )
+        return 0
     print(f"migrations: current ({head})")
     return 0
 

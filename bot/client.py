@@ -10,6 +10,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.backups import schedule_backups
 from bot.discord_api import use_api_gateway
 from bot.retention import schedule_retention
 from bot.scheduler import ReminderScheduler
@@ -40,6 +41,8 @@ class CoalitionBot(commands.Bot):
         db: Database,
         **options: Any,
     ) -> None:
+        # The bot never joins voice: without this, discord.py warns at every start that PyNaCl and davey are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         # No privileged intents: everything arrives through interactions and the guild cache.
         intents.typing = False
@@ -77,6 +80,7 @@ class CoalitionBot(commands.Bot):
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()
         schedule_retention(self.reminders.scheduler, db=self.db, settings=self.settings)
+        schedule_backups(self.reminders.scheduler, settings=self.settings)
         await self.web.start()
         # What is loaded by now (modules, commands, caches) lives as long as the process: kept out of the
         # collector's full passes, which otherwise stall the event loop ~35 ms each to re-scan it. The

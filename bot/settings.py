@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.paths import anchor_database_url, default_database_url, find_data_dir
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/coalition.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -46,6 +49,9 @@ class Settings:
     web_port: int | None = None
     web_host: str = "127.0.0.1"
     public_base_url: str | None = None
+    data_dir: Path = Path("data")
+    backup_dir: Path | None = None
+    backup_keep: int = 7
 
     @property
     def web_base_url(self) -> str | None:
@@ -87,7 +93,7 @@ class Settings:
         log_level = (value("LOG_LEVEL") or cls.log_level).upper()
         if log_level not in LOG_LEVELS:
             raise SettingsError("LOG_LEVEL", f"{log_level!r} is not one of {', '.join(LOG_LEVELS)}.")
-        database_url = value("DATABASE_URL") or DEFAULT_DATABASE_URL
+        database_url = anchor_database_url(value("DATABASE_URL") or default_database_url(env), env)
         if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise SettingsError(
                 "DATABASE_URL",
@@ -132,7 +138,16 @@ class Settings:
             web_port=web_port,
             web_host=web_host,
             public_base_url=public_base_url,
+            data_dir=find_data_dir(env),
+            backup_dir=_backup_dir(env),
+            backup_keep=_integer(env, "BACKUP_KEEP", cls.backup_keep, 1, 1000),
         )
+
+
+def _backup_dir(env: Mapping[str, str]) -> Path | None:
+    """BACKUP_DIR: where the daily copies of a SQLite database go (empty: no scheduled backups)."""
+    raw = env.get("BACKUP_DIR", "").strip()
+    return Path(raw).expanduser().absolute() if raw else None
 
 
 def _web(env: Mapping[str, str]) -> tuple[int | None, str, str | None]:

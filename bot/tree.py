@@ -104,4 +104,6 @@ class CoalitionTree(app_commands.CommandTree):
         return False
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        # Whoever counts failures (bot/metrics.py) listens for this; the tree knows no more of them.
+        interaction.client.dispatch("slash_command_failed", interaction, error)
         await report_error(interaction, error)

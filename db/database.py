@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
@@ -83,6 +84,20 @@ class Database:
             changes = take_changes(session)
         self._announce(changes)
         return value
+
+    def on_statement_error(self, listener: Callable[[], None]) -> None:
+        """Call `listener` for every statement that fails, on any of this database's connections."""
+
+        def count(_context: object) -> None:
+            listener()
+
+        for engine in self._sync_engines():
+            event.listen(engine, "handle_error", count)
+
+    def _sync_engines(self) -> list[Engine]:
+        """The async engine's, and the reader's and writer's own where they have one (a SQLite file)."""
+        extra = [self._reader.file_engine, self._writer.file_engine]
+        return [self.engine.sync_engine, *(engine for engine in extra if engine is not None)]
 
     def on_change(self, listener: ChangeListener) -> None:
         """Call `listener` with what each committed unit of work changed (on the event loop, after the commit)."""

@@ -48,6 +48,11 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def knows_revision(revision: str) -> bool:
+    """False for a revision this code has no migration for: the database was migrated by a newer version."""
+    return any(script.revision == revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
 async def _run(url: str, action: Callable[[Config], None]) -> None:
     # SQLite batch migrations recreate tables; with foreign keys enforced, dropping the old copy would
     # cascade-delete rows that point at it, so migrations run with enforcement off.

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +40,11 @@ class Reader:
         if self._sync_engine is not None:
             self._sync_sessions = sessionmaker(self._sync_engine, expire_on_commit=False, info=session_info)
             self._executor = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="db-reader")
+
+    @property
+    def file_engine(self) -> Engine | None:
+        """The reader's own engine on a SQLite file; None where lookups go through the async engine."""
+        return self._sync_engine
 
     async def run(self, lookup: Lookup[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         if self._executor is None or self._sync_sessions is None:

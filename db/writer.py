@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
@@ -89,6 +89,11 @@ class Writer:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self.batches = BatchCounter()
+
+    @property
+    def file_engine(self) -> Engine | None:
+        """The writer's own engine on a SQLite file; None where writes go through the async engine."""
+        return self._sync_engine
 
     async def run(self, action: Action[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         if self._closed:

@@ -180,3 +180,16 @@ def settings(database_url: str) -> Settings:
         moderator_role="Moderator",
         announce_channel_id=200000000000000001,
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Sum up skipped tests in one line per reason, for a person: `-ra` would list every PostgreSQL run by name."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        what = "PostgreSQL test run(s)" if reason == NO_POSTGRES else "test(s)"
+        terminalreporter.write_line(f"{count} {what} skipped: {reason}")

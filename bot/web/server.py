@@ -167,6 +167,8 @@ class WebServer:
         self.settings = settings
         self.db = db
         self.screens = screens
+        # Routes other parts of the bot serve on the same port (bot/health.py: /healthz and /metrics).
+        self.extra_routes: list[web.RouteDef] = []
         self._runner: web.AppRunner | None = None
 
     @property
@@ -180,7 +182,9 @@ class WebServer:
         if self.settings.web_port is None:
             return
         # No access log: a screen's address is its secret.
-        runner = web.AppRunner(create_app(db=self.db, screens=self.screens), access_log=None, shutdown_timeout=5)
+        app = create_app(db=self.db, screens=self.screens)
+        app.router.add_routes(self.extra_routes)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=5)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.settings.web_host, self.settings.web_port).start()

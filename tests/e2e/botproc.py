@@ -109,7 +109,10 @@ class BotProcess:
             self.proc = subprocess.Popen(
                 self.argv,
                 cwd=self.cwd,
-                env=bot_environment(self.fake, self.database_url, **self.env_overrides),
+                # DATA_DIR: the bot's own folder, so a developer's .env in the checkout never leaks in.
+                env=bot_environment(
+                    self.fake, self.database_url, **{"DATA_DIR": str(self.log_path.parent), **self.env_overrides}
+                ),
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,11 @@ TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
 def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), **env}
+    # DATA_DIR: the .env the bot finds is the test's own (none), never a developer's in the checkout.
+    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DATA_DIR": str(tmp_path), **env}
     environment.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    # An empty value leaves the key unset, so the .env the bot finds may set it.
+    environment = {key: value for key, value in environment.items() if value != ""}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,  # no .env there: only what the test passes counts
@@ -61,23 +65,51 @@ def test_cli_db_upgrade_then_find_answers_from_the_terminal(tmp_path: Path) -> N
     assert found.stdout.splitlines()[0].startswith("[practice] Teknikcollege")
 
 
-def test_cli_check_reports_stale_migrations_then_passes(tmp_path: Path) -> None:
+def test_cli_check_passes_with_migrations_waiting_and_says_so(tmp_path: Path) -> None:
     stale = run_cli(tmp_path, "db", "upgrade", "0001")
     assert stale.returncode == 0
     checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
-    assert checked.returncode == 1 and "db upgrade" in checked.stderr
+    # Waiting migrations are not a problem: the bot applies them at its next start.
+    assert checked.returncode == 0, checked.stderr
+    assert "migrations: waiting" in checked.stdout and "next start" in checked.stdout
     run_cli(tmp_path, "db", "upgrade")
     checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
     assert checked.returncode == 0
     assert "migrations: current" in checked.stdout and "database: reachable" in checked.stdout
 
 
-def test_cli_check_needs_a_valid_token_and_a_reachable_database(tmp_path: Path) -> None:
-    assert run_cli(tmp_path, "check").returncode == 2
+def test_cli_check_fails_with_1_on_a_database_migrated_by_a_newer_version(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "db", "upgrade").returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    checked = run_cli(tmp_path, "check", DISCORD_TOKEN=TOKEN)
+    assert checked.returncode == 1 and "does not know" in checked.stderr, checked.stderr
+
+
+def test_cli_check_fails_with_1_without_a_valid_token_or_a_reachable_database(tmp_path: Path) -> None:
+    no_token = run_cli(tmp_path, "check")
+    assert no_token.returncode == 1 and no_token.stderr.startswith("error: DISCORD_TOKEN:")
     unreachable = run_cli(
         tmp_path, "check", DISCORD_TOKEN=TOKEN, DATABASE_URL="postgresql+asyncpg://u:p@127.0.0.1:9/none"
     )
-    assert unreachable.returncode == 2 and unreachable.stderr.startswith("error: DATABASE_URL:")
+    assert unreachable.returncode == 1 and unreachable.stderr.startswith("error: DATABASE_URL:")
+
+
+def test_cli_finds_the_same_env_and_database_from_any_working_directory(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    # A relative SQLite path in the .env of DATA_DIR: read from DATA_DIR, not from where the command runs.
+    (home / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\nDATABASE_URL=sqlite+aiosqlite:///bot.db\n")
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    upgraded = run_cli(first, "db", "upgrade", DATA_DIR=str(home), DATABASE_URL="")
+    assert upgraded.returncode == 0, upgraded.stderr
+    checked = run_cli(second, "check", DATA_DIR=str(home), DATABASE_URL="")
+    assert checked.returncode == 0, checked.stderr
+    assert f"SQLite file {home / 'bot.db'}" in checked.stdout and "migrations: current" in checked.stdout
+    assert f"settings from {home / '.env'}" in checked.stdout
+    assert not list(first.glob("*.db")) and not list(second.glob("*.db"))
 
 
 def test_cli_db_backup_writes_a_copy(tmp_path: Path) -> None:

@@ -1,13 +1,16 @@
 import pytest
 
-from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError
+from bot.paths import default_database_url
+from bot.settings import Settings, SettingsError
 
 TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
 def test_settings_defaults_when_only_token_given() -> None:
     settings = Settings.from_env({"DISCORD_TOKEN": TOKEN})
-    assert settings.database_url == DEFAULT_DATABASE_URL
+    # The checkout's data/coalition.db, as an absolute path: the same file from any working directory.
+    assert settings.database_url == default_database_url({})
+    assert settings.database_url.startswith("sqlite+aiosqlite:////")
     assert settings.default_timezone == "Europe/Brussels"
     assert settings.guild_id is None
     assert settings.log_level == "INFO"
