@@ -80,7 +80,7 @@ class ShippedDataError(Exception):
 
 @dataclass(frozen=True)
 class ShippedData:
-    sources: dict[str, str]
+    sources: dict[str, Any]
     platforms: list[dict[str, Any]]
     practices: list[dict[str, Any]]
 
@@ -134,6 +134,11 @@ def _validate(data: ShippedData, raw: dict[str, Any]) -> list[str]:
     for name, expected in (("sources.yaml", dict), ("platforms.yaml", list), ("practices.yaml", list)):
         if not isinstance(raw[name], expected):
             problems.append(f"{name}: the top level must be a {'mapping' if expected is dict else 'list'}")
+    for name, value in data.sources.items():
+        if _source_document(value) is None:
+            problems.append(f"sources.yaml: {name!r} needs a title (text, or a mapping with title and optional url)")
+        elif isinstance(value, dict) and value.get("url") and not str(value["url"]).startswith("https://"):
+            problems.append(f"sources.yaml: {name!r} has a url that is not an https:// address")
     platform_slugs = _check_entries("platforms.yaml", data.platforms, PLATFORM_FIELDS, data.sources, problems)
     practice_slugs = _check_entries("practices.yaml", data.practices, PRACTICE_FIELDS, data.sources, problems)
     links_from_platforms = {
@@ -173,7 +178,7 @@ def _check_entries(
     file: str,
     entries: list[Any],
     fields: dict[str, tuple[type, ...]],
-    sources: dict[str, str],
+    sources: dict[str, Any],
     problems: list[str],
 ) -> set[str]:
     slugs: set[str] = set()
@@ -274,11 +279,37 @@ def _apply(target: Platform | Practice, values: dict[str, Any]) -> bool:
     return changed
 
 
+@dataclass(frozen=True)
+class SourceDocument:
+    """A seed document as members know it: its title, and where to read it when it is online."""
+
+    title: str
+    url: str | None = None
+
+
+def _source_document(value: Any) -> SourceDocument | None:
+    if isinstance(value, str) and value.strip():
+        return SourceDocument(value.strip())
+    if isinstance(value, dict) and isinstance(value.get("title"), str) and value["title"].strip():
+        url = value.get("url")
+        link = url if isinstance(url, str) and url.startswith("https://") else None
+        return SourceDocument(value["title"].strip(), link)
+    return None
+
+
 @functools.cache
-def source_titles(directory: Path = DATA_DIR) -> dict[str, str]:
-    """Human titles of the seed documents, for citing them on cards."""
+def source_documents(directory: Path = DATA_DIR) -> dict[str, SourceDocument]:
+    """The seed documents by file name, for citing them on cards by title (and link)."""
     try:
         loaded = yaml.safe_load((directory / "sources.yaml").read_text(encoding="utf-8"))
     except (FileNotFoundError, yaml.YAMLError):
         return {}
-    return loaded if isinstance(loaded, dict) else {}
+    if not isinstance(loaded, dict):
+        return {}
+    documents = {name: _source_document(value) for name, value in loaded.items()}
+    return {name: document for name, document in documents.items() if document is not None}
+
+
+def source_titles(directory: Path = DATA_DIR) -> dict[str, str]:
+    """Human titles of the seed documents by file name."""
+    return {name: document.title for name, document in source_documents(directory).items()}

@@ -23,7 +23,7 @@ from cogs.knowledge._embeds import (
 from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
 from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice, search_practices
 from db.platforms import autocomplete_platforms, find_platform, list_countries, list_platforms
-from db.shipped import TOPICS, source_titles
+from db.shipped import TOPICS, source_documents
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -63,7 +63,7 @@ class Knowledge(commands.Cog):
     async def platform_show(self, interaction: discord.Interaction, name: str) -> None:
         """Show one member platform: who they are, what they do, their impact and people."""
         found = await self.bot.db.read(find_platform, name)
-        card = platform_card(found.platform, titles=source_titles(), others=found.others_in_country)
+        card = platform_card(found.platform, sources=source_documents(), others=found.others_in_country)
         await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id))
 
     @platform.command(name="list")
@@ -109,7 +109,7 @@ class Knowledge(commands.Cog):
     async def practice_show(self, interaction: discord.Interaction, title: str) -> None:
         """Show one best practice with its source and the platforms behind it."""
         practice = await self.bot.db.read(get_practice, title)
-        card = practice_card(practice, titles=source_titles())
+        card = practice_card(practice, sources=source_documents())
         await interaction.response.send_message(embed=card, view=card_view("practice", practice.id))
 
     @practice.command(name="submit")

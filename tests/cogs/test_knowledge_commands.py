@@ -28,6 +28,17 @@ async def test_platform_show_answers_with_a_card_and_full_text_button(cog: Knowl
     assert reply.custom_ids == [f"kb:full:platform:{reply.custom_ids[0].rsplit(':', 1)[1]}"]
 
 
+async def test_cards_cite_document_titles_never_file_names(cog: Knowledge, fake_bot: FakeBot) -> None:
+    lookups = ((cog.platform_show, "name", "teknikcollege"), (cog.practice_show, "title", "employee per region"))
+    for command, key, value in lookups:
+        interaction = FakeInteraction(fake_bot, member())
+        await run_command(command, interaction, **{key: value})
+        footer = interaction.last.embeds[0].footer.text or ""
+        assert footer.startswith("Source: ")
+        assert ".txt" not in interaction.last.text and ".txt" not in footer
+        assert "Taskforce meeting report" in footer or "National STEM platforms" in footer
+
+
 async def test_platform_show_country_lists_other_platforms(cog: Knowledge, fake_bot: FakeBot) -> None:
     interaction = FakeInteraction(fake_bot, member())
     await run_command(cog.platform_show, interaction, name="Norway")
