@@ -10,19 +10,23 @@ from discord.ext import commands
 
 from cogs._checks import moderator_only
 from cogs._choices import choices
-from cogs._pagination import Paginator
 from cogs._text import trim
 from cogs.knowledge._embeds import (
     find_results,
     platform_card,
-    platform_list_pages,
     practice_card,
-    practice_result_pages,
     review_card,
 )
+from cogs.knowledge._pages import (
+    PlatformListPages,
+    PracticeSearchPages,
+    platform_pages,
+    practice_search_args,
+    practice_search_pages,
+)
 from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
-from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice, search_practices
-from db.platforms import autocomplete_platforms, find_platform, list_countries, list_platforms
+from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice
+from db.platforms import autocomplete_platforms, find_platform, list_countries
 from db.shipped import TOPICS, source_documents
 
 if TYPE_CHECKING:
@@ -71,9 +75,8 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(country=countries)
     async def platform_list(self, interaction: discord.Interaction, country: str | None = None) -> None:
         """List the coalition's platforms, or one country's."""
-        platforms = await self.bot.db.read(list_platforms, country=country)
-        resolved = platforms[0].country if country and platforms else None
-        await Paginator.send(interaction, platform_list_pages(platforms, country=resolved))
+        pages = await platform_pages(self.bot.db, country)
+        await PlatformListPages.send(interaction, pages, args=(country or "").replace(":", " "))
 
     # --- /practice ------------------------------------------------------------------------------------------
 
@@ -93,15 +96,14 @@ class Knowledge(commands.Cog):
                 f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
             )
             return
-        results = await self.bot.db.read(search_practices, query, topic=topic, country=country)
-        if not results:
+        pages = await practice_search_pages(self.bot.db, query, topic=topic, country=country)
+        if not pages:
             await interaction.response.send_message(
                 "No practice matches that. Try fewer or other words, or drop the topic/country filter.", ephemeral=True
             )
             return
-        filters = ", ".join(part for part in (topic, results[0].practice.country if country else None) if part)
-        pages = practice_result_pages([result.practice for result in results], query=query, filters=filters)
-        await Paginator.send(interaction, pages)
+        args = practice_search_args(query, topic=topic, country=country)
+        await PracticeSearchPages.send(interaction, pages, args=args)
 
     @practice.command(name="show")
     @app_commands.describe(title="The practice's title (start typing to pick one)")
@@ -145,5 +147,5 @@ class Knowledge(commands.Cog):
 
 
 async def setup(bot: CoalitionBot) -> None:
-    bot.add_dynamic_items(FullTextButton, ReviewButton)
+    bot.add_dynamic_items(FullTextButton, ReviewButton, PracticeSearchPages, PlatformListPages)
     await bot.add_cog(Knowledge(bot))

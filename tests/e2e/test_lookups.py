@@ -136,10 +136,11 @@ async def test_platform_list_pages_through_every_platform(driver: Driver) -> Non
 
     seen = fields(listing)
     for page in range(2, pages + 1):
-        flipped = await driver.click(listing, next_id, user=driver.alice)
+        flipped = await driver.click(listing, button_id(listing, "Next"), user=driver.alice)
         assert flipped.callback_type == 7, "a page flip edits the list in place"
         assert position(listing) == (page, pages)
         seen += fields(listing)
+    next_id, previous_id = button_id(listing, "Next"), button_id(listing, "◀")
     assert listing.button(custom_id=next_id).get("disabled") is True
     assert len(seen) == total and len(set(seen)) == total, "every platform exactly once across the pages"
 
