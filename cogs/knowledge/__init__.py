@@ -11,6 +11,7 @@ from discord.ext import commands
 from cogs._checks import moderator_only
 from cogs._choices import choices
 from cogs._text import trim
+from cogs.knowledge._about import about_embed
 from cogs.knowledge._embeds import (
     find_results,
     platform_card,
@@ -25,7 +26,9 @@ from cogs.knowledge._pages import (
     practice_search_pages,
 )
 from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
+from db.events import list_upcoming_events
 from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice
+from db.models.base import utcnow
 from db.platforms import autocomplete_platforms, find_platform, list_countries
 from db.shipped import TOPICS, source_documents
 
@@ -130,6 +133,15 @@ class Knowledge(commands.Cog):
         await interaction.response.send_message(
             embed=review_card(practice, waiting=waiting), view=review_view(practice.id), ephemeral=True
         )
+
+    # --- /about ---------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """Who the EU STEM Coalition is and how it works, and the next General Assembly."""
+        upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind="general_assembly", limit=1)
+        embed = about_embed(upcoming[0] if upcoming else None, sources=source_documents())
+        await interaction.response.send_message(embed=embed)
 
     # --- /find ----------------------------------------------------------------------------------------------
 

@@ -250,3 +250,12 @@ async def test_find_labels_platforms_and_practices(driver: Driver) -> None:
     nothing = await driver.slash("find", query="qqzzx")
     assert nothing.ephemeral and "Nothing matches" in nothing.message.content
     driver.assert_clean()
+
+
+async def test_about_tells_how_the_coalition_works(driver: Driver) -> None:
+    result = await driver.slash("about", user=driver.alice)
+    assert not result.ephemeral
+    text = result.message.text
+    assert "General Assemblies" in text and "two days" in text and "Taskforces" in text
+    assert "About (who we are, how we work)" in result.message.embed["footer"]["text"]
+    driver.assert_clean()
