@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, practice_platforms
 from db.platforms import CONFIDENT_MATCH, cached_platform_directory, platform_directory, resolve_country
-from db.search import SearchHit, bump_revision, cached_vocabulary, search_documents, upsert_document
+from db.search import SearchHit, bump_revision, cached_vocabulary, graded_search, search_documents, upsert_document
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
 
@@ -122,11 +122,30 @@ def search_practices(
     limit: int = 50,
 ) -> list[PracticeResult]:
     """Published practices ranked for a query, best first, optionally within one topic or country."""
+    return graded_practice_search(session, query, topic=topic, country=country, limit=limit).results
+
+
+@dataclass(frozen=True)
+class PracticeSearch:
+    results: list[PracticeResult]
+    weak: bool
+
+
+def graded_practice_search(
+    session: Session,
+    query: str,
+    *,
+    topic: str | None = None,
+    country: str | None = None,
+    limit: int = 50,
+) -> PracticeSearch:
+    """`search_practices`, also saying whether it found nothing or only weak matches (a knowledge gap)."""
     if country:
         country = resolve_country(session, country)
-    hits = search_documents(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
+    graded = graded_search(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
+    hits = graded.hits
     if not hits:
-        return []
+        return PracticeSearch([], True)
     ids = {"ids": [hit.ref_id for hit in hits]}
     connection = session.connection()
     platforms: dict[int, list[PlatformLabel]] = {}
@@ -135,20 +154,35 @@ def search_practices(
     listings = {
         row.id: PracticeListing(*row, platforms=platforms.get(row.id, [])) for row in connection.execute(_LISTINGS, ids)
     }
-    return [PracticeResult(listings[hit.ref_id], hit.score) for hit in hits if hit.ref_id in listings]
+    results = [PracticeResult(listings[hit.ref_id], hit.score) for hit in hits if hit.ref_id in listings]
+    return PracticeSearch(results, not (results and graded.strong))
 
 
 def find_anything(session: Session, query: str, *, limit: int = 10) -> list[SearchHit]:
     """Best matches across platforms, practices and events; a platform named outright comes first."""
-    hits = search_documents(session, query, limit=limit)
+    return graded_find(session, query, limit=limit).hits
+
+
+@dataclass(frozen=True)
+class FindResult:
+    hits: list[SearchHit]
+    weak: bool
+
+
+def graded_find(session: Session, query: str, *, limit: int = 10) -> FindResult:
+    """`find_anything`, also saying whether it found nothing or only weak matches (a knowledge gap)."""
+    graded = graded_search(session, query, limit=limit)
+    hits, strong = graded.hits, graded.strong
     named = (cached_platform_directory(session)).match(query, limit=1, cutoff=CONFIDENT_MATCH + 8)
+    if named:
+        strong = True
     if named and named[0].field not in ("country", "region"):
         platform_id = named[0].platform_id
         hits = [hit for hit in hits if not (hit.kind == "platform" and hit.ref_id == platform_id)]
         platform = session.get(Platform, platform_id)
         if platform is not None:
             hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], named[0].score))
-    return hits[:limit]
+    return FindResult(hits[:limit], not (hits and strong))
 
 
 async def index_practice(session: AsyncSession, practice: Practice) -> None:

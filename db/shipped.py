@@ -141,6 +141,8 @@ def _validate(data: ShippedData, raw: dict[str, Any]) -> list[str]:
             problems.append(f"sources.yaml: {name!r} has a url that is not an https:// address")
     platform_slugs = _check_entries("platforms.yaml", data.platforms, PLATFORM_FIELDS, data.sources, problems)
     practice_slugs = _check_entries("practices.yaml", data.practices, PRACTICE_FIELDS, data.sources, problems)
+    _check_lengths("platforms.yaml", data.platforms, Platform, problems)
+    _check_lengths("practices.yaml", data.practices, Practice, problems)
     links_from_platforms = {
         (entry.get("slug"), practice)
         for entry in data.platforms
@@ -172,6 +174,22 @@ def _validate(data: ShippedData, raw: dict[str, Any]) -> list[str]:
             if topic not in TOPICS:
                 problems.append(f"{where}: unknown topic {topic!r} (known: {', '.join(TOPICS)})")
     return problems
+
+
+def _check_lengths(file: str, entries: list[Any], model: type[Platform | Practice], problems: list[str]) -> None:
+    """Text longer than its column: SQLite would store it, PostgreSQL refuses the whole load."""
+    limits = {
+        column.key: length
+        for column in model.__table__.columns
+        if isinstance(length := getattr(column.type, "length", None), int)
+    }
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            continue
+        for key, limit in limits.items():
+            value = entry.get(key)
+            if isinstance(value, str) and len(value) > limit:
+                problems.append(f"{file}: entry {index} ({entry.get('slug')}): {key!r} is over {limit} characters")
 
 
 def _check_entries(

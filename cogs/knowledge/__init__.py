@@ -13,7 +13,9 @@ from cogs._choices import choices
 from cogs._text import trim
 from cogs.knowledge._about import about_embed
 from cogs.knowledge._embeds import (
+    GAPS_SHOWN,
     find_results,
+    gaps_embed,
     platform_card,
     practice_card,
     review_card,
@@ -22,12 +24,27 @@ from cogs.knowledge._pages import (
     PlatformListPages,
     PracticeSearchPages,
     platform_pages,
+    practice_pages,
     practice_search_args,
-    practice_search_pages,
 )
-from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
+from cogs.knowledge._views import (
+    FullTextButton,
+    ReviewButton,
+    SubmitPracticeModal,
+    SuggestPracticeButton,
+    card_view,
+    review_view,
+    suggest_view,
+)
 from db.events import list_upcoming_events
-from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice
+from db.gaps import record_gap, top_gaps
+from db.knowledge import (
+    autocomplete_practices,
+    get_practice,
+    graded_find,
+    graded_practice_search,
+    next_pending_practice,
+)
 from db.models.base import utcnow
 from db.platforms import autocomplete_platforms, find_platform, list_countries
 from db.shipped import TOPICS, source_documents
@@ -41,6 +58,12 @@ Choices = list[app_commands.Choice[str]]
 class Knowledge(commands.Cog):
     platform = app_commands.Group(name="platform", description="Member platforms and partners of the coalition")
     practice = app_commands.Group(name="practice", description="Best practices shared in the coalition")
+    knowledge = app_commands.Group(
+        name="knowledge",
+        description="The knowledge base as moderators see it",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
 
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
@@ -99,14 +122,20 @@ class Knowledge(commands.Cog):
                 f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
             )
             return
-        pages = await practice_search_pages(self.bot.db, query, topic=topic, country=country)
-        if not pages:
+        searched = await self.bot.db.read(graded_practice_search, query, topic=topic, country=country)
+        if not searched.results:
             await interaction.response.send_message(
-                "No practice matches that. Try fewer or other words, or drop the topic/country filter.", ephemeral=True
+                "No practice matches that. Try fewer or other words, or drop the topic/country filter. "
+                "Know one? Suggest it:",
+                view=suggest_view(query),
+                ephemeral=True,
             )
-            return
-        args = practice_search_args(query, topic=topic, country=country)
-        await PracticeSearchPages.send(interaction, pages, args=args)
+        else:
+            pages = practice_pages(searched.results, query=query, topic=topic, country=country)
+            args = practice_search_args(query, topic=topic, country=country)
+            await PracticeSearchPages.send(interaction, pages, args=args)
+        if searched.weak:
+            await self.bot.db.write(record_gap, query=query)
 
     @practice.command(name="show")
     @app_commands.describe(title="The practice's title (start typing to pick one)")
@@ -149,15 +178,33 @@ class Knowledge(commands.Cog):
     @app_commands.describe(query="Anything: a platform, a country, a topic, an event")
     async def find(self, interaction: discord.Interaction, query: str) -> None:
         """Search everything the bot knows: platforms, practices and events."""
-        hits = await self.bot.db.read(find_anything, query, limit=10)
-        if not hits:
+        found = await self.bot.db.read(graded_find, query, limit=10)
+        if not found.hits:
             await interaction.response.send_message(
-                "Nothing matches that. Try other words, or browse with `/platform list`.", ephemeral=True
+                "Nothing matches that. Try other words, or browse with `/platform list`. "
+                "If the coalition should know this, suggest a practice:",
+                view=suggest_view(query),
+                ephemeral=True,
             )
-            return
-        await interaction.response.send_message(embed=find_results(hits, query=query))
+        elif found.weak:
+            await interaction.response.send_message(
+                embed=find_results(found.hits, query=query), view=suggest_view(query)
+            )
+        else:
+            await interaction.response.send_message(embed=find_results(found.hits, query=query))
+        if found.weak:
+            await self.bot.db.write(record_gap, query=query)
+
+    # --- /knowledge gaps ------------------------------------------------------------------------------------
+
+    @knowledge.command(name="gaps")
+    @moderator_only()
+    async def knowledge_gaps(self, interaction: discord.Interaction) -> None:
+        """What members looked up and did not find well, most asked first (moderators only)."""
+        gaps = await self.bot.db.read(top_gaps, limit=GAPS_SHOWN)
+        await interaction.response.send_message(embed=gaps_embed(gaps), ephemeral=True)
 
 
 async def setup(bot: CoalitionBot) -> None:
-    bot.add_dynamic_items(FullTextButton, ReviewButton, PracticeSearchPages, PlatformListPages)
+    bot.add_dynamic_items(FullTextButton, ReviewButton, SuggestPracticeButton, PracticeSearchPages, PlatformListPages)
     await bot.add_cog(Knowledge(bot))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from cogs._text import bullets, chunks, inert, trim
+from db.gaps import Gap
 from db.knowledge import PracticeListing
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER
@@ -212,4 +213,23 @@ def review_card(practice: Practice, *, waiting: int) -> discord.Embed:
     submitter = f"<@{practice.submitted_by}>" if practice.submitted_by else "not kept"
     embed.add_field(name="Submitted by", value=submitter, inline=True)
     embed.set_footer(text=f"Submission #{practice.id} · {waiting} waiting for review")
+    return embed
+
+
+GAPS_SHOWN = 20
+
+
+def gaps_embed(gaps: list[Gap]) -> discord.Embed:
+    """The knowledge gaps as moderators see them: what was asked, how often, first and last seen."""
+    embed = discord.Embed(title="Knowledge gaps: asked, not found well", colour=PENDING_COLOUR)
+    if not gaps:
+        embed.description = "No lookup has come up empty yet."
+        return embed
+    lines = [
+        f"**{gap.misses}×** “{trim(inert(gap.query), 90)}” — first <t:{int(gap.first_seen.timestamp())}:d>, "
+        f"last <t:{int(gap.last_seen.timestamp())}:R>"
+        for gap in gaps
+    ]
+    embed.description = trim("\n".join(lines), 4000)
+    embed.set_footer(text="Who asked is never kept. Fill a gap with /practice submit.")
     return embed

@@ -8,9 +8,17 @@ from cogs._checks import coalition_bot
 from cogs._pagination import PageButton
 from cogs.knowledge._embeds import platform_list_pages, practice_result_pages
 from db.database import Database
-from db.knowledge import search_practices
+from db.knowledge import PracticeResult, search_practices
 from db.platforms import list_platforms
 from db.shipped import TOPICS
+
+
+def practice_pages(
+    results: list[PracticeResult], *, query: str, topic: str | None, country: str | None
+) -> list[discord.Embed]:
+    """The result pages of a practice search."""
+    filters = ", ".join(part for part in (topic, results[0].practice.country if country else None) if part)
+    return practice_result_pages([result.practice for result in results], query=query, filters=filters)
 
 
 async def practice_search_pages(
@@ -18,10 +26,7 @@ async def practice_search_pages(
 ) -> list[discord.Embed]:
     """The result pages of a practice search; empty when nothing matches."""
     results = await db.read(search_practices, query, topic=topic, country=country)
-    if not results:
-        return []
-    filters = ", ".join(part for part in (topic, results[0].practice.country if country else None) if part)
-    return practice_result_pages([result.practice for result in results], query=query, filters=filters)
+    return practice_pages(results, query=query, topic=topic, country=country) if results else []
 
 
 def practice_search_args(query: str, *, topic: str | None, country: str | None) -> str:

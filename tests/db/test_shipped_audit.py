@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from db.database import Database
 from db.platforms import find_platform
-from db.shipped import read_shipped_data
+from db.shipped import DATA_DIR, check_shipped_data, read_shipped_data
 from rules.errors import NotFoundError
 
 DATA = read_shipped_data()
@@ -80,3 +81,12 @@ async def test_ministry_of_education_no_longer_lands_on_bulgaria(database: Datab
     except NotFoundError:
         return
     assert found.platform.slug != "bulgaria-national-stem-center"
+
+
+def test_check_catches_text_longer_than_its_column(tmp_path: Path) -> None:
+    for name in ("sources.yaml", "practices.yaml"):
+        (tmp_path / name).write_text((DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    platforms = (DATA_DIR / "platforms.yaml").read_text(encoding="utf-8")
+    (tmp_path / "platforms.yaml").write_text(platforms.replace('founded: "2013"', f'founded: "{"x" * 61}"'))
+    expected = "platforms.yaml: entry 3 (luma-centre-finland): 'founded' is over 60 characters"
+    assert check_shipped_data(tmp_path) == [expected]

@@ -259,3 +259,13 @@ async def test_about_tells_how_the_coalition_works(driver: Driver) -> None:
     assert "General Assemblies" in text and "two days" in text and "Taskforces" in text
     assert "About (who we are, how we work)" in result.message.embed["footer"]["text"]
     driver.assert_clean()
+
+
+async def test_find_miss_offers_suggest_a_practice_and_is_counted(driver: Driver) -> None:
+    missed = await driver.slash("find", query="Quokka husbandry curriculum", user=driver.alice)
+    suggest = missed.message.button("Suggest a practice")
+    opened = await driver.click(missed.message, suggest["custom_id"], user=driver.bob)
+    assert opened.modal is not None, "the submission form opens"
+    gaps = await driver.slash("knowledge gaps", user=driver.moderator)
+    assert gaps.ephemeral and "quokka husbandry curriculum" in gaps.message.text
+    driver.assert_clean()
