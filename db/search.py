@@ -20,6 +20,7 @@ from sqlalchemy import TextClause, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from db.lexicon import load_lexicon
 from db.models import KnowledgeRevision, SearchDocument
 from db.session_state import lookup_caches
 from rules.folding import STOPWORDS, WORD, fold
@@ -145,7 +146,7 @@ def graded_search(
     match_any: bool = True,
 ) -> GradedHits:
     """`search_documents`, also saying whether the all-terms pass found anything."""
-    terms = query_terms(query)
+    terms = query_terms(load_lexicon().translate(query))
     if not terms:
         return GradedHits([], False)
     search = _fts_search if session.get_bind().dialect.name == "sqlite" else _postgres_search

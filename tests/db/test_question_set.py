@@ -38,7 +38,9 @@ async def ranks(database: Database) -> list[tuple[dict[str, Any], int | None]]:
     found = []
     for question in QUESTIONS:
         keys = await database.read(slugs, question["q"])
-        found.append((question, keys.index(question["expect"]) if question["expect"] in keys else None))
+        expected = question["expect"] if isinstance(question["expect"], list) else [question["expect"]]
+        ranked = [keys.index(key) for key in expected if key in keys]
+        found.append((question, min(ranked) if ranked else None))
     return found
 
 
