@@ -16,9 +16,9 @@ from db.knowledge import find_anything
 QUESTIONS: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "data" / "member_questions.yaml").read_text(encoding="utf-8")
 )
-# Floors this code reaches; raising them is the goal (the issue asks 90 % first and 100 % in the top three).
-FIRST_FLOOR = 0.0
-TOP3_FLOOR = 0.0
+# What the issue asks: the right entry first for 90 %, and in the top three for all.
+FIRST_FLOOR = 0.9
+TOP3_FLOOR = 1.0
 
 
 async def ranks(database: Database) -> list[tuple[dict[str, Any], int | None]]:
