@@ -64,3 +64,10 @@ async def test_question_set_hit_rate(database: Database) -> None:
         if rank != 0:
             print(f"  miss (rank {rank}): {question['q']!r} -> {question['expect']}")
     assert first >= FIRST_FLOOR and top3 >= TOP3_FLOOR
+
+
+async def test_exact_names_acronyms_and_typos_still_win(database: Database) -> None:
+    names = (("LUMA", "LUMA Centre Finland"), ("ZDI", "Zukunft durch Innovation"), ("teknikolege", "Teknikcollege"))
+    for query, expected in names:
+        hits = await database.read(find_anything, query, limit=3)
+        assert hits and hits[0].kind == "platform" and hits[0].title.startswith(expected), (query, hits[:1])
