@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     find = commands.add_parser("find", help="look up platforms and practices from the terminal")
     find.add_argument("query", nargs="+")
+
+    knowledge = commands.add_parser("knowledge", help="the knowledge base's use").add_subparsers(
+        dest="action", required=True
+    )
+    gaps = knowledge.add_parser("gaps", help="lookups that found nothing or only weak matches, most asked first")
+    gaps.add_argument("--limit", type=int, default=20)
     return parser
 
 
@@ -78,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": run_db_command,
         "data": run_data_command,
         "find": run_find,
+        "knowledge": run_knowledge_command,
         "check": run_check,
     }
     try:
@@ -257,6 +264,24 @@ async def run_find(settings: Settings, args: argparse.Namespace) -> int:
         print("no matches")
     for hit in hits:
         print(f"[{hit.kind}] {hit.title} — {' '.join(hit.snippet.split())[:160]}")
+    return 0
+
+
+async def run_knowledge_command(settings: Settings, args: argparse.Namespace) -> int:
+    from db.database import Database
+    from db.gaps import top_gaps
+
+    await prepare_database(settings)
+    db = Database.open(settings.database_url)
+    try:
+        gaps = await db.read(top_gaps, limit=args.limit)
+    finally:
+        await db.close()
+    if not gaps:
+        print("no knowledge gaps recorded")
+    for gap in gaps:
+        seen = f"first {gap.first_seen:%Y-%m-%d}, last {gap.last_seen:%Y-%m-%d %H:%M} UTC"
+        print(f"{gap.misses:5d}  {gap.query}  ({seen})")
     return 0
 
 

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.backups import schedule_backups
 from bot.discord_api import use_api_gateway
+from bot.expired import answer_if_expired
 from bot.retention import schedule_retention
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
@@ -121,6 +122,9 @@ class CoalitionBot(commands.Bot):
         else:
             synced = await self.tree.sync()
             log.info("Synced %d global commands", len(synced))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await answer_if_expired(self._connection._view_store, interaction)
 
     async def on_ready(self) -> None:
         log.info("coalition-bot ready as %s in %d guild(s)", self.user, len(self.guilds))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
+from typing import Any, ClassVar, Self
 
 import discord
 
-from cogs._views import ReportingView
+from bot.expired import EXPIRED
+from cogs._views import ReportingItem, ReportingView
 
 PAGE_TIMEOUT_SECONDS = 15 * 60
 
@@ -42,9 +45,7 @@ class Paginator(ReportingView):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(
-            "These pages belong to someone else's search; run the command yourself to browse.", ephemeral=True
-        )
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
         return False
 
     async def _show(self, interaction: discord.Interaction, index: int) -> None:
@@ -71,3 +72,104 @@ class Paginator(ReportingView):
         if self.message is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.message.edit(view=self)
+
+
+# A custom id holds at most 100 characters (Discord's limit).
+CUSTOM_ID_LIMIT = 100
+NOT_YOURS = "These pages belong to someone else's search; run the command yourself to browse."
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+class PageButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A page flip that survives restarts: its custom id holds the list's kind, the page it shows, its owner
+    and the lookup's short arguments, and a click re-runs the lookup.
+
+    Subclasses name the kind (`class SearchPages(PageButton, kind="ps")`) and implement `pages`.
+    """
+
+    kind: ClassVar[str]
+
+    def __init_subclass__(cls, *, kind: str, **kwargs: Any) -> None:
+        cls.kind = kind
+        template = rf"pg:{re.escape(kind)}:(?P<move>[pn]):(?P<page>\d+):(?P<owner>[0-9a-z]+):(?P<args>.*)"
+        super().__init_subclass__(template=template, **kwargs)
+
+    def __init__(self, move: str, page: int, owner_id: int, args: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if move == "p" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=self.custom_id_for(move, page, owner_id, args),
+                disabled=disabled,
+            )
+        )
+        self.page = page
+        self.owner_id = owner_id
+        self.args = args
+
+    @classmethod
+    def custom_id_for(cls, move: str, page: int, owner_id: int, args: str) -> str:
+        return f"pg:{cls.kind}:{move}:{page}:{_base36(owner_id)}:{args}"
+
+    @classmethod
+    def fits(cls, owner_id: int, args: str) -> bool:
+        """Whether the arguments fit in a custom id, whatever the page number."""
+        return len(cls.custom_id_for("n", 9999, owner_id, args)) <= CUSTOM_ID_LIMIT
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["move"], int(match["page"]), int(match["owner"], 36), match["args"])
+
+    async def pages(self, interaction: discord.Interaction, args: str) -> list[discord.Embed]:
+        """Re-run the lookup the list was made from and render all its pages."""
+        raise NotImplementedError
+
+    @classmethod
+    def view_for(cls, *, count: int, index: int, owner_id: int, args: str) -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        view.add_item(cls("p", max(index - 1, 0), owner_id, args, disabled=index == 0))
+        view.add_item(
+            discord.ui.Button(
+                label=f"{index + 1} / {count}", style=discord.ButtonStyle.secondary, disabled=True, custom_id="pg:at"
+            )
+        )
+        view.add_item(cls("n", min(index + 1, count - 1), owner_id, args, disabled=index >= count - 1))
+        return view
+
+    @classmethod
+    async def send(
+        cls, interaction: discord.Interaction, pages: list[discord.Embed], *, args: str, ephemeral: bool = False
+    ) -> None:
+        """Answer with the first page; restart-proof buttons when there is more than one page and the
+        arguments fit in a custom id, else the in-memory paginator."""
+        owner_id = interaction.user.id
+        if len(pages) > 1 and not cls.fits(owner_id, args):
+            await Paginator.send(interaction, pages, ephemeral=ephemeral)
+            return
+        extra: dict[str, Any] = {}
+        if len(pages) > 1:
+            extra["view"] = cls.view_for(count=len(pages), index=0, owner_id=owner_id, args=args)
+        await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral, **extra)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        pages = await self.pages(interaction, self.args)
+        if not pages:
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            return
+        index = max(0, min(self.page, len(pages) - 1))
+        view = self.view_for(count=len(pages), index=index, owner_id=self.owner_id, args=self.args)
+        await interaction.response.edit_message(embed=pages[index], view=view)

@@ -10,10 +10,19 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
+from db.lexicon import load_lexicon
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, practice_platforms
-from db.platforms import CONFIDENT_MATCH, cached_platform_directory, platform_directory, resolve_country
-from db.search import SearchHit, bump_revision, cached_vocabulary, search_documents, upsert_document
+from db.platforms import CONFIDENT_MATCH, NameMatch, cached_platform_directory, platform_directory, resolve_country
+from db.search import (
+    SearchHit,
+    bump_revision,
+    cached_vocabulary,
+    graded_search,
+    query_terms,
+    search_documents,
+    upsert_document,
+)
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
 from rules.text import web_address
@@ -122,11 +131,30 @@ def search_practices(
     limit: int = 50,
 ) -> list[PracticeResult]:
     """Published practices ranked for a query, best first, optionally within one topic or country."""
+    return graded_practice_search(session, query, topic=topic, country=country, limit=limit).results
+
+
+@dataclass(frozen=True)
+class PracticeSearch:
+    results: list[PracticeResult]
+    weak: bool
+
+
+def graded_practice_search(
+    session: Session,
+    query: str,
+    *,
+    topic: str | None = None,
+    country: str | None = None,
+    limit: int = 50,
+) -> PracticeSearch:
+    """`search_practices`, also saying whether it found nothing or only weak matches (a knowledge gap)."""
     if country:
         country = resolve_country(session, country)
-    hits = search_documents(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
+    graded = graded_search(session, query, kinds=("practice",), topic=topic, country=country, limit=limit)
+    hits = graded.hits
     if not hits:
-        return []
+        return PracticeSearch([], True)
     ids = {"ids": [hit.ref_id for hit in hits]}
     connection = session.connection()
     platforms: dict[int, list[PlatformLabel]] = {}
@@ -135,20 +163,95 @@ def search_practices(
     listings = {
         row.id: PracticeListing(*row, platforms=platforms.get(row.id, [])) for row in connection.execute(_LISTINGS, ids)
     }
-    return [PracticeResult(listings[hit.ref_id], hit.score) for hit in hits if hit.ref_id in listings]
+    results = [PracticeResult(listings[hit.ref_id], hit.score) for hit in hits if hit.ref_id in listings]
+    return PracticeSearch(results, not (results and graded.strong))
 
 
 def find_anything(session: Session, query: str, *, limit: int = 10) -> list[SearchHit]:
     """Best matches across platforms, practices and events; a platform named outright comes first."""
-    hits = search_documents(session, query, limit=limit)
+    return graded_find(session, query, limit=limit).hits
+
+
+@dataclass(frozen=True)
+class FindResult:
+    hits: list[SearchHit]
+    weak: bool
+
+
+def graded_find(session: Session, query: str, *, limit: int = 10) -> FindResult:
+    """`find_anything`, also saying whether it found nothing or only weak matches (a knowledge gap)."""
+    graded = graded_search(session, query, limit=limit)
+    hits, strong = graded.hits, graded.strong
     named = (cached_platform_directory(session)).match(query, limit=1, cutoff=CONFIDENT_MATCH + 8)
+    if named:
+        strong = True
     if named and named[0].field not in ("country", "region"):
         platform_id = named[0].platform_id
         hits = [hit for hit in hits if not (hit.kind == "platform" and hit.ref_id == platform_id)]
         platform = session.get(Platform, platform_id)
         if platform is not None:
             hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], named[0].score))
-    return hits[:limit]
+    place = _place_named(session, load_lexicon().translate(query))
+    if place is not None and not any(hit.kind == "platform" for hit in hits[:1]):
+        platform = session.get(Platform, place.platform_id)
+        if platform is not None:
+            hits = [hit for hit in hits if not (hit.kind == "platform" and hit.ref_id == platform.id)]
+            hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], place.score))
+            strong = True
+    if _asks_about_practice(session, query):
+        hits = _practices_before_their_platform(session, hits)
+    return FindResult(hits[:limit], not (hits and strong))
+
+
+# A query of this many terms asks something about a platform rather than naming it ("how is LUMA funded").
+QUESTION_TERMS = 3
+# Words that ask for an organisation: then the platform card is the answer ("Danish national science centre").
+ORGANISATION_WORDS = frozenset(
+    "centre center centres centers network platform platforms organisation organization agency university "
+    "universities ministry alliance institute council coalition association".split()
+)
+
+
+def _asks_about_practice(session: Session, query: str) -> bool:
+    """Whether a query asks how something is done rather than for an organisation or a place."""
+    translated = load_lexicon().translate(query)
+    terms = query_terms(translated)
+    if len(terms) < QUESTION_TERMS or ORGANISATION_WORDS.intersection(translated.split()):
+        return False
+    return _place_named(session, translated) is None
+
+
+def _place_named(session: Session, translated: str) -> NameMatch | None:
+    """The country or region a query consists of ("NRW", "UK", "Norway"), if that is all it says."""
+    place = cached_platform_directory(session).match(translated, limit=1, cutoff=CONFIDENT_MATCH + 8)
+    if not place or place[0].field not in ("country", "region"):
+        return None
+    return place[0] if len(query_terms(place[0].label)) >= len(query_terms(translated)) else None
+
+
+def _practices_before_their_platform(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """Move each platform just below the first of its own practices among the hits: that practice answers
+    the question; the platform card is one place further down."""
+    practice_ids = [hit.ref_id for hit in hits if hit.kind == "practice"]
+    if not practice_ids:
+        return hits
+    owners: dict[int, set[int]] = {}
+    for practice_id, platform_id in session.connection().execute(_OWNERS, {"ids": practice_ids}):
+        owners.setdefault(practice_id, set()).add(platform_id)
+    ordered = list(hits)
+    for hit in [hit for hit in hits if hit.kind == "platform"]:
+        position = ordered.index(hit)
+        platform_id = hit.ref_id
+        own = [i for i, o in enumerate(ordered) if o.kind == "practice" and platform_id in owners.get(o.ref_id, ())]
+        answering = own[0] if own else None
+        if answering is not None and answering > position:
+            ordered.insert(answering, ordered.pop(position))
+    return ordered
+
+
+_OWNERS = select(practice_platforms.c.practice_id, practice_platforms.c.platform_id).where(
+    practice_platforms.c.practice_id.in_(bindparam("ids", expanding=True))
+)
 
 
 async def index_practice(session: AsyncSession, practice: Practice) -> None:

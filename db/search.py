@@ -20,6 +20,7 @@ from sqlalchemy import TextClause, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from db.lexicon import load_lexicon
 from db.models import KnowledgeRevision, SearchDocument
 from db.session_state import lookup_caches
 from rules.folding import STOPWORDS, WORD, fold
@@ -120,12 +121,38 @@ def search_documents(
 
     With `match_any=False` every term (or its typo correction) must match: for naming one thing exactly.
     """
-    terms = query_terms(query)
+    return graded_search(
+        session, query, kinds=kinds, country=country, topic=topic, limit=limit, offset=offset, match_any=match_any
+    ).hits
+
+
+@dataclass(frozen=True)
+class GradedHits:
+    """Hits, and whether any of them holds every term of the query as typed (else they are weak matches)."""
+
+    hits: list[SearchHit]
+    strong: bool
+
+
+def graded_search(
+    session: Session,
+    query: str,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    country: str | None = None,
+    topic: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    match_any: bool = True,
+) -> GradedHits:
+    """`search_documents`, also saying whether the all-terms pass found anything."""
+    terms = query_terms(load_lexicon().translate(query))
     if not terms:
-        return []
+        return GradedHits([], False)
     search = _fts_search if session.get_bind().dialect.name == "sqlite" else _postgres_search
     wanted = offset + limit
     hits = search(session, terms, True, kinds, country, topic, wanted)
+    strong = bool(hits)
     if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
         seen = {(hit.kind, hit.ref_id) for hit in hits}
         telling = _telling_terms(session, terms, country, topic)
@@ -136,7 +163,8 @@ def search_documents(
         corrected = correct_terms(session, terms)
         if corrected != terms:
             hits = search(session, corrected, not match_any, kinds, country, topic, wanted)
-    return hits[offset:wanted]
+            # Guessed spellings stay weak: nonsense words "correct" to something too.
+    return GradedHits(hits[offset:wanted], strong)
 
 
 @functools.lru_cache(maxsize=256)

@@ -80,7 +80,7 @@ class ShippedDataError(Exception):
 
 @dataclass(frozen=True)
 class ShippedData:
-    sources: dict[str, str]
+    sources: dict[str, Any]
     platforms: list[dict[str, Any]]
     practices: list[dict[str, Any]]
 
@@ -134,8 +134,15 @@ def _validate(data: ShippedData, raw: dict[str, Any]) -> list[str]:
     for name, expected in (("sources.yaml", dict), ("platforms.yaml", list), ("practices.yaml", list)):
         if not isinstance(raw[name], expected):
             problems.append(f"{name}: the top level must be a {'mapping' if expected is dict else 'list'}")
+    for name, value in data.sources.items():
+        if _source_document(value) is None:
+            problems.append(f"sources.yaml: {name!r} needs a title (text, or a mapping with title and optional url)")
+        elif isinstance(value, dict) and value.get("url") and not str(value["url"]).startswith("https://"):
+            problems.append(f"sources.yaml: {name!r} has a url that is not an https:// address")
     platform_slugs = _check_entries("platforms.yaml", data.platforms, PLATFORM_FIELDS, data.sources, problems)
     practice_slugs = _check_entries("practices.yaml", data.practices, PRACTICE_FIELDS, data.sources, problems)
+    _check_lengths("platforms.yaml", data.platforms, Platform, problems)
+    _check_lengths("practices.yaml", data.practices, Practice, problems)
     links_from_platforms = {
         (entry.get("slug"), practice)
         for entry in data.platforms
@@ -169,11 +176,27 @@ def _validate(data: ShippedData, raw: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _check_lengths(file: str, entries: list[Any], model: type[Platform | Practice], problems: list[str]) -> None:
+    """Text longer than its column: SQLite would store it, PostgreSQL refuses the whole load."""
+    limits = {
+        column.key: length
+        for column in model.__table__.columns
+        if isinstance(length := getattr(column.type, "length", None), int)
+    }
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            continue
+        for key, limit in limits.items():
+            value = entry.get(key)
+            if isinstance(value, str) and len(value) > limit:
+                problems.append(f"{file}: entry {index} ({entry.get('slug')}): {key!r} is over {limit} characters")
+
+
 def _check_entries(
     file: str,
     entries: list[Any],
     fields: dict[str, tuple[type, ...]],
-    sources: dict[str, str],
+    sources: dict[str, Any],
     problems: list[str],
 ) -> set[str]:
     slugs: set[str] = set()
@@ -274,11 +297,37 @@ def _apply(target: Platform | Practice, values: dict[str, Any]) -> bool:
     return changed
 
 
+@dataclass(frozen=True)
+class SourceDocument:
+    """A seed document as members know it: its title, and where to read it when it is online."""
+
+    title: str
+    url: str | None = None
+
+
+def _source_document(value: Any) -> SourceDocument | None:
+    if isinstance(value, str) and value.strip():
+        return SourceDocument(value.strip())
+    if isinstance(value, dict) and isinstance(value.get("title"), str) and value["title"].strip():
+        url = value.get("url")
+        link = url if isinstance(url, str) and url.startswith("https://") else None
+        return SourceDocument(value["title"].strip(), link)
+    return None
+
+
 @functools.cache
-def source_titles(directory: Path = DATA_DIR) -> dict[str, str]:
-    """Human titles of the seed documents, for citing them on cards."""
+def source_documents(directory: Path = DATA_DIR) -> dict[str, SourceDocument]:
+    """The seed documents by file name, for citing them on cards by title (and link)."""
     try:
         loaded = yaml.safe_load((directory / "sources.yaml").read_text(encoding="utf-8"))
     except (FileNotFoundError, yaml.YAMLError):
         return {}
-    return loaded if isinstance(loaded, dict) else {}
+    if not isinstance(loaded, dict):
+        return {}
+    documents = {name: _source_document(value) for name, value in loaded.items()}
+    return {name: document for name, document in documents.items() if document is not None}
+
+
+def source_titles(directory: Path = DATA_DIR) -> dict[str, str]:
+    """Human titles of the seed documents by file name."""
+    return {name: document.title for name, document in source_documents(directory).items()}

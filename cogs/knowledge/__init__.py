@@ -10,20 +10,44 @@ from discord.ext import commands
 
 from cogs._checks import moderator_only
 from cogs._choices import choices
-from cogs._pagination import Paginator
 from cogs._text import trim
+from cogs.knowledge._about import about_embed
 from cogs.knowledge._embeds import (
+    GAPS_SHOWN,
     find_results,
+    gaps_embed,
     platform_card,
-    platform_list_pages,
     practice_card,
-    practice_result_pages,
     review_card,
 )
-from cogs.knowledge._views import FullTextButton, ReviewButton, SubmitPracticeModal, card_view, review_view
-from db.knowledge import autocomplete_practices, find_anything, get_practice, next_pending_practice, search_practices
-from db.platforms import autocomplete_platforms, find_platform, list_countries, list_platforms
-from db.shipped import TOPICS, source_titles
+from cogs.knowledge._pages import (
+    PlatformListPages,
+    PracticeSearchPages,
+    platform_pages,
+    practice_pages,
+    practice_search_args,
+)
+from cogs.knowledge._views import (
+    FullTextButton,
+    ReviewButton,
+    SubmitPracticeModal,
+    SuggestPracticeButton,
+    card_view,
+    review_view,
+    suggest_view,
+)
+from db.events import list_upcoming_events
+from db.gaps import record_gap, top_gaps
+from db.knowledge import (
+    autocomplete_practices,
+    get_practice,
+    graded_find,
+    graded_practice_search,
+    next_pending_practice,
+)
+from db.models.base import utcnow
+from db.platforms import autocomplete_platforms, find_platform, list_countries
+from db.shipped import TOPICS, source_documents
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -34,6 +58,12 @@ Choices = list[app_commands.Choice[str]]
 class Knowledge(commands.Cog):
     platform = app_commands.Group(name="platform", description="Member platforms and partners of the coalition")
     practice = app_commands.Group(name="practice", description="Best practices shared in the coalition")
+    knowledge = app_commands.Group(
+        name="knowledge",
+        description="The knowledge base as moderators see it",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
 
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
@@ -63,7 +93,7 @@ class Knowledge(commands.Cog):
     async def platform_show(self, interaction: discord.Interaction, name: str) -> None:
         """Show one member platform: who they are, what they do, their impact and people."""
         found = await self.bot.db.read(find_platform, name)
-        card = platform_card(found.platform, titles=source_titles(), others=found.others_in_country)
+        card = platform_card(found.platform, sources=source_documents(), others=found.others_in_country)
         await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id))
 
     @platform.command(name="list")
@@ -71,9 +101,8 @@ class Knowledge(commands.Cog):
     @app_commands.autocomplete(country=countries)
     async def platform_list(self, interaction: discord.Interaction, country: str | None = None) -> None:
         """List the coalition's platforms, or one country's."""
-        platforms = await self.bot.db.read(list_platforms, country=country)
-        resolved = platforms[0].country if country and platforms else None
-        await Paginator.send(interaction, platform_list_pages(platforms, country=resolved))
+        pages = await platform_pages(self.bot.db, country)
+        await PlatformListPages.send(interaction, pages, args=(country or "").replace(":", " "))
 
     # --- /practice ------------------------------------------------------------------------------------------
 
@@ -93,15 +122,20 @@ class Knowledge(commands.Cog):
                 f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
             )
             return
-        results = await self.bot.db.read(search_practices, query, topic=topic, country=country)
-        if not results:
+        searched = await self.bot.db.read(graded_practice_search, query, topic=topic, country=country)
+        if not searched.results:
             await interaction.response.send_message(
-                "No practice matches that. Try fewer or other words, or drop the topic/country filter.", ephemeral=True
+                "No practice matches that. Try fewer or other words, or drop the topic/country filter. "
+                "Know one? Suggest it:",
+                view=suggest_view(query),
+                ephemeral=True,
             )
-            return
-        filters = ", ".join(part for part in (topic, results[0].practice.country if country else None) if part)
-        pages = practice_result_pages([result.practice for result in results], query=query, filters=filters)
-        await Paginator.send(interaction, pages)
+        else:
+            pages = practice_pages(searched.results, query=query, topic=topic, country=country)
+            args = practice_search_args(query, topic=topic, country=country)
+            await PracticeSearchPages.send(interaction, pages, args=args)
+        if searched.weak:
+            await self.bot.db.write(record_gap, query=query)
 
     @practice.command(name="show")
     @app_commands.describe(title="The practice's title (start typing to pick one)")
@@ -109,7 +143,7 @@ class Knowledge(commands.Cog):
     async def practice_show(self, interaction: discord.Interaction, title: str) -> None:
         """Show one best practice with its source and the platforms behind it."""
         practice = await self.bot.db.read(get_practice, title)
-        card = practice_card(practice, titles=source_titles())
+        card = practice_card(practice, sources=source_documents())
         await interaction.response.send_message(embed=card, view=card_view("practice", practice.id))
 
     @practice.command(name="submit")
@@ -129,21 +163,48 @@ class Knowledge(commands.Cog):
             embed=review_card(practice, waiting=waiting), view=review_view(practice.id), ephemeral=True
         )
 
+    # --- /about ---------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """Who the EU STEM Coalition is and how it works, and the next General Assembly."""
+        upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind="general_assembly", limit=1)
+        embed = about_embed(upcoming[0] if upcoming else None, sources=source_documents())
+        await interaction.response.send_message(embed=embed)
+
     # --- /find ----------------------------------------------------------------------------------------------
 
     @app_commands.command(name="find")
     @app_commands.describe(query="Anything: a platform, a country, a topic, an event")
     async def find(self, interaction: discord.Interaction, query: str) -> None:
         """Search everything the bot knows: platforms, practices and events."""
-        hits = await self.bot.db.read(find_anything, query, limit=10)
-        if not hits:
+        found = await self.bot.db.read(graded_find, query, limit=10)
+        if not found.hits:
             await interaction.response.send_message(
-                "Nothing matches that. Try other words, or browse with `/platform list`.", ephemeral=True
+                "Nothing matches that. Try other words, or browse with `/platform list`. "
+                "If the coalition should know this, suggest a practice:",
+                view=suggest_view(query),
+                ephemeral=True,
             )
-            return
-        await interaction.response.send_message(embed=find_results(hits, query=query))
+        elif found.weak:
+            await interaction.response.send_message(
+                embed=find_results(found.hits, query=query), view=suggest_view(query)
+            )
+        else:
+            await interaction.response.send_message(embed=find_results(found.hits, query=query))
+        if found.weak:
+            await self.bot.db.write(record_gap, query=query)
+
+    # --- /knowledge gaps ------------------------------------------------------------------------------------
+
+    @knowledge.command(name="gaps")
+    @moderator_only("manage_guild")
+    async def knowledge_gaps(self, interaction: discord.Interaction) -> None:
+        """What members looked up and did not find well, most asked first (moderators only)."""
+        gaps = await self.bot.db.read(top_gaps, limit=GAPS_SHOWN)
+        await interaction.response.send_message(embed=gaps_embed(gaps), ephemeral=True)
 
 
 async def setup(bot: CoalitionBot) -> None:
-    bot.add_dynamic_items(FullTextButton, ReviewButton)
+    bot.add_dynamic_items(FullTextButton, ReviewButton, SuggestPracticeButton, PracticeSearchPages, PlatformListPages)
     await bot.add_cog(Knowledge(bot))

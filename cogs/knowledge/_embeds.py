@@ -5,10 +5,12 @@ from __future__ import annotations
 import discord
 
 from cogs._text import bullets, chunks, inert, trim
+from db.gaps import Gap
 from db.knowledge import PracticeListing
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER
 from db.search import SearchHit
+from db.shipped import SourceDocument
 
 PLATFORM_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 PRACTICE_COLOUR = discord.Colour.from_rgb(0, 133, 102)
@@ -17,19 +19,32 @@ PAGE_SIZE = 8
 KIND_LABELS = {"platform": "🏛️ Platform", "practice": "💡 Practice", "event": "📅 Event"}
 
 
-def cite(sources: list[str], titles: dict[str, str]) -> str:
-    """Name the source documents by title, keeping the file name so an admin can find them."""
+UNLISTED_SOURCE = "a coalition document"
+
+
+def cite(sources: list[str], documents: dict[str, SourceDocument]) -> str:
+    """Name the source documents by the titles members know them by, never by file name."""
     if not sources:
         return "Source: submitted by a member"
-    named = [f"{titles.get(source, source)} ({source})" for source in sources]
+    named = dict.fromkeys(documents[s].title if s in documents else UNLISTED_SOURCE for s in sources)
     return trim("Source: " + "; ".join(named), 2000)
+
+
+def _cite_links(embed: discord.Embed, sources: list[str], documents: dict[str, SourceDocument]) -> None:
+    """Add the sources that are online as links (a footer cannot hold one)."""
+    linked = [documents[s] for s in sources if s in documents and documents[s].url]
+    if linked:
+        value = "\n".join(f"[{trim(d.title, 150)}]({d.url})" for d in linked)
+        embed.add_field(name="Read the source", value=trim(value, 1000), inline=False)
 
 
 def _text(value: str, origin: str) -> str:
     return inert(value) if origin == MEMBER else value
 
 
-def platform_card(platform: Platform, *, titles: dict[str, str], others: list[Platform] | None = None) -> discord.Embed:
+def platform_card(
+    platform: Platform, *, sources: dict[str, SourceDocument], others: list[Platform] | None = None
+) -> discord.Embed:
     """One platform on one card: short fields first, long text trimmed (the full text is a button away)."""
     name = platform.name + (
         f" ({platform.acronym})" if platform.acronym and platform.acronym not in platform.name else ""
@@ -74,11 +89,12 @@ def platform_card(platform: Platform, *, titles: dict[str, str], others: list[Pl
             value=trim(", ".join(other.name for other in others), 500),
             inline=False,
         )
-    embed.set_footer(text=cite(platform.sources, titles))
+    _cite_links(embed, platform.sources, sources)
+    embed.set_footer(text=cite(platform.sources, sources))
     return embed
 
 
-def practice_card(practice: Practice, *, titles: dict[str, str]) -> discord.Embed:
+def practice_card(practice: Practice, *, sources: dict[str, SourceDocument]) -> discord.Embed:
     """One practice on one card, with its platforms, topics and source."""
     embed = discord.Embed(
         title=trim(_text(practice.title, practice.origin), 256),
@@ -96,7 +112,8 @@ def practice_card(practice: Practice, *, titles: dict[str, str]) -> discord.Embe
         embed.add_field(name="Topics", value=", ".join(practice.topics), inline=False)
     if practice.link:
         embed.add_field(name="Link", value=practice.link, inline=False)
-    embed.set_footer(text=cite(practice.sources, titles))
+    _cite_links(embed, practice.sources, sources)
+    embed.set_footer(text=cite(practice.sources, sources))
     return embed
 
 
@@ -196,4 +213,23 @@ def review_card(practice: Practice, *, waiting: int) -> discord.Embed:
     submitter = f"<@{practice.submitted_by}>" if practice.submitted_by else "not kept"
     embed.add_field(name="Submitted by", value=submitter, inline=True)
     embed.set_footer(text=f"Submission #{practice.id} · {waiting} waiting for review")
+    return embed
+
+
+GAPS_SHOWN = 20
+
+
+def gaps_embed(gaps: list[Gap]) -> discord.Embed:
+    """The knowledge gaps as moderators see them: what was asked, how often, first and last seen."""
+    embed = discord.Embed(title="Knowledge gaps: asked, not found well", colour=PENDING_COLOUR)
+    if not gaps:
+        embed.description = "No lookup has come up empty yet."
+        return embed
+    lines = [
+        f"**{gap.misses}×** “{trim(inert(gap.query), 90)}” — first <t:{int(gap.first_seen.timestamp())}:d>, "
+        f"last <t:{int(gap.last_seen.timestamp())}:R>"
+        for gap in gaps
+    ]
+    embed.description = trim("\n".join(lines), 4000)
+    embed.set_footer(text="Who asked is never kept. Fill a gap with /practice submit.")
     return embed

@@ -117,6 +117,45 @@ def review_view(practice_id: int) -> discord.ui.View:
     return view
 
 
+# The custom id holds at most 100 characters: the prefix and as much of the query as fits.
+SUGGEST_PREFIX = "kb:suggest:"
+SUGGEST_QUERY_MAX = 100 - len(SUGGEST_PREFIX)
+
+
+class SuggestPracticeButton(
+    ReportingItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"kb:suggest:(?P<query>.*)",
+):
+    """ "Suggest a practice" under a lookup that found nothing good: the submission form, prefilled."""
+
+    def __init__(self, query: str) -> None:
+        self.query = " ".join(query.split())[:SUGGEST_QUERY_MAX]
+        super().__init__(
+            discord.ui.Button(
+                label="Suggest a practice",
+                emoji="💡",
+                style=discord.ButtonStyle.primary,
+                custom_id=SUGGEST_PREFIX + self.query,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SuggestPracticeButton:
+        return cls(match["query"])
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(SubmitPracticeModal.prefilled(self.query))
+
+
+def suggest_view(query: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SuggestPracticeButton(query))
+    return view
+
+
 class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
     practice_title: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
         label="Title", min_length=5, max_length=120, placeholder="e.g. Regional teacher networks in Tromsø"
@@ -141,6 +180,18 @@ class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
     link: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
         label="Link", required=False, max_length=300, placeholder="https://…"
     )
+
+    @classmethod
+    def prefilled(cls, query: str) -> SubmitPracticeModal:
+        """The form with the member's unanswered question as a starting title."""
+        modal = cls()
+        title = query.strip()[:120]
+        # A title under the form's minimum would block sending; the placeholder then carries the question.
+        if len(title) >= (modal.practice_title.min_length or 0):
+            modal.practice_title.default = title
+        else:
+            modal.practice_title.placeholder = f"About “{title}”"[:100]
+        return modal
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         submission = Submission(

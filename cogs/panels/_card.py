@@ -17,7 +17,7 @@ from db.models import Panel
 from db.models.panels import PANEL_OPEN
 from db.panels import panelist_platform
 from db.questions import top_questions
-from db.shipped import source_titles
+from db.shipped import source_documents
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -58,7 +58,8 @@ class PlatformButton(IdButton, prefix="panel:platform"):
 
     async def handle(self, interaction: discord.Interaction) -> None:
         platform = await coalition_bot(interaction).db.read(panelist_platform, panelist_id=self.ref_id)
-        await interaction.response.send_message(embed=platform_card(platform, titles=source_titles()), ephemeral=True)
+        card = platform_card(platform, sources=source_documents())
+        await interaction.response.send_message(embed=card, ephemeral=True)
 
 
 def panel_view(panel: Panel) -> discord.ui.View:

@@ -2,7 +2,7 @@
 
 from db.models.base import Base
 from db.models.events import Event, EventAttendee, Reminder, ReminderDelivery
-from db.models.knowledge import KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
+from db.models.knowledge import KnowledgeGap, KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
 from db.models.members import MemberPreference
 from db.models.panels import Panel, Panelist, Question, Vote
 from db.models.screens import PanelScreen
@@ -11,6 +11,7 @@ __all__ = [
     "Base",
     "Event",
     "EventAttendee",
+    "KnowledgeGap",
     "KnowledgeRevision",
     "MemberPreference",
     "Panel",

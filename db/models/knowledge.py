@@ -104,3 +104,18 @@ class KnowledgeRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stamp: Mapped[str] = mapped_column(String(32))
+
+
+class KnowledgeGap(Base):
+    """A question the knowledge base could not answer well: the normalised query and how often it was asked.
+
+    Never who asked: only the words, a count and when it was first and last seen.
+    """
+
+    __tablename__ = "knowledge_gaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(200), unique=True)
+    misses: Mapped[int] = mapped_column(default=1)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)

@@ -74,8 +74,9 @@ async def test_open_panel_links_panelists_to_known_platforms(sessions: Sessions)
     async with sessions.begin() as session:
         panel = await session.run_sync(panels.panel_by_id, panel_id)
     linked = {panelist.name: panelist.platform_slug for panelist in panel.panelists}
+    # The Central Finland LUMA Centre is one of 13 regional centres, not the national network: no card of its own.
     assert linked == {
-        "Jan Lundell": "luma-centre-finland",
+        "Jan Lundell": None,
         "Mikkel Bohm": "astra",
         "Morten Sørli": "ncsr",
         "Geert Asselbergs": None,

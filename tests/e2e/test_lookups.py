@@ -136,10 +136,11 @@ async def test_platform_list_pages_through_every_platform(driver: Driver) -> Non
 
     seen = fields(listing)
     for page in range(2, pages + 1):
-        flipped = await driver.click(listing, next_id, user=driver.alice)
+        flipped = await driver.click(listing, button_id(listing, "Next"), user=driver.alice)
         assert flipped.callback_type == 7, "a page flip edits the list in place"
         assert position(listing) == (page, pages)
         seen += fields(listing)
+    next_id, previous_id = button_id(listing, "Next"), button_id(listing, "◀")
     assert listing.button(custom_id=next_id).get("disabled") is True
     assert len(seen) == total and len(set(seen)) == total, "every platform exactly once across the pages"
 
@@ -248,4 +249,23 @@ async def test_find_labels_platforms_and_practices(driver: Driver) -> None:
 
     nothing = await driver.slash("find", query="qqzzx")
     assert nothing.ephemeral and "Nothing matches" in nothing.message.content
+    driver.assert_clean()
+
+
+async def test_about_tells_how_the_coalition_works(driver: Driver) -> None:
+    result = await driver.slash("about", user=driver.alice)
+    assert not result.ephemeral
+    text = result.message.text
+    assert "General Assemblies" in text and "two days" in text and "Taskforces" in text
+    assert "About (who we are, how we work)" in result.message.embed["footer"]["text"]
+    driver.assert_clean()
+
+
+async def test_find_miss_offers_suggest_a_practice_and_is_counted(driver: Driver) -> None:
+    missed = await driver.slash("find", query="Quokka husbandry curriculum", user=driver.alice)
+    suggest = missed.message.button("Suggest a practice")
+    opened = await driver.click(missed.message, suggest["custom_id"], user=driver.bob)
+    assert opened.modal is not None, "the submission form opens"
+    gaps = await driver.slash("knowledge gaps", user=driver.moderator)
+    assert gaps.ephemeral and "quokka husbandry curriculum" in gaps.message.text
     driver.assert_clean()

@@ -126,3 +126,26 @@ def test_cli_unreachable_discord_is_one_line_naming_the_api_setting(tmp_path: Pa
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0].startswith("error: DISCORD_API_BASE: cannot reach Discord"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_knowledge_gaps_lists_what_was_not_found(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "db", "upgrade").returncode == 0
+    empty = run_cli(tmp_path, "knowledge", "gaps")
+    assert empty.returncode == 0 and "no knowledge gaps recorded" in empty.stdout
+    script = (
+        "import asyncio, sys\n"
+        "from db.database import Database\n"
+        "from db.gaps import record_gap\n"
+        "async def main():\n"
+        "    db = Database.open(sys.argv[1])\n"
+        "    for q in ('Quantum  kindergartens?', 'quantum kindergartens', 'moon schools'):\n"
+        "        await db.write(record_gap, query=q)\n"
+        "    await db.close()\n"
+        "asyncio.run(main())\n"
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, check=True, timeout=60)
+    listed = run_cli(tmp_path, "knowledge", "gaps")
+    lines = listed.stdout.splitlines()
+    assert listed.returncode == 0 and len(lines) == 2
+    assert lines[0].split()[:3] == ["2", "quantum", "kindergartens"] and "moon schools" in lines[1]

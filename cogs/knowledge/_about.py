@@ -1,0 +1,67 @@
+"""/about: who the EU STEM Coalition is and how it works, from its About page, with the next General Assembly."""
+
+from __future__ import annotations
+
+import discord
+
+from cogs._text import trim
+from cogs.knowledge._embeds import PLATFORM_COLOUR, cite
+from db.events import UpcomingEvent
+from db.shipped import SourceDocument
+
+ABOUT_SOURCE = "004_14d094faee740765.txt"
+
+WHO_WE_ARE = (
+    "The EU STEM Coalition is an EU-wide network that works to build better STEM (science, technology, "
+    "engineering, mathematics) education in Europe. Together with policy makers, education providers and "
+    "industry, it promotes new ways of delivering education and finds and shares evidence-based solutions to "
+    "skills mismatch in STEM."
+)
+MEMBERS = (
+    "National and regional STEM platforms: organisations tasked with coordinating and implementing STEM "
+    "strategies and policies — dedicated platforms, ministries, regional authorities, research councils, "
+    "innovation agencies, university networks and more."
+)
+HOW_WE_WORK = (
+    "The main goal is best-practice sharing between countries and regions.\n"
+    "• **General Assemblies**: members meet once or twice a year, for two days, to discuss and decide on "
+    "important issues, exchange progress and welcome new members. The coalition partner of the organising "
+    "country is responsible for (hosts) the General Assembly.\n"
+    "• **Open meeting**: besides the General Assembly, an open meeting for all partners, associated partners "
+    "and EU Commission representatives."
+)
+APPROACHES = (
+    "• **Taskforces**: direct support in developing new initiatives, (triple-helix) organisations and "
+    "strategies in a region or country, based on partners' best practices.\n"
+    "• **Roundtables**: key stakeholders identify bottlenecks in the STEM education pipeline and develop "
+    "recommendations (e.g. teacher shortage, girls and women in STEM, data).\n"
+    "• **Policy briefings**: tailored, bottom-up recommendations shared with the EU Commission and other "
+    "policy organisations.\n"
+    "Also: annual conferences, thematic working groups, webinars, peer-learning activities, online repositories."
+)
+
+
+def next_assembly_text(upcoming: UpcomingEvent | None) -> str:
+    """The next General Assembly as members see it, or where to look when none is planned."""
+    if upcoming is None:
+        return "None is planned yet. Moderators announce it with `/event create`; see `/event list`."
+    event = upcoming.event
+    start = int(upcoming.starts_at.timestamp())
+    parts = [f"**{trim(event.title, 150)}** — <t:{start}:D> (<t:{start}:R>)"]
+    if event.location:
+        parts.append(f"Where: {trim(event.location, 150)}")
+    if event.host is not None:
+        parts.append(f"Hosted by: {trim(event.host.name, 150)}")
+    parts.append("Details: `/event show`")
+    return "\n".join(parts)
+
+
+def about_embed(next_assembly: UpcomingEvent | None, *, sources: dict[str, SourceDocument]) -> discord.Embed:
+    """Who the coalition is and how it works, on one card."""
+    embed = discord.Embed(title="About the EU STEM Coalition", description=WHO_WE_ARE, colour=PLATFORM_COLOUR)
+    embed.add_field(name="Members", value=MEMBERS, inline=False)
+    embed.add_field(name="How we work", value=HOW_WE_WORK, inline=False)
+    embed.add_field(name="Approaches and activities", value=APPROACHES, inline=False)
+    embed.add_field(name="Next General Assembly", value=next_assembly_text(next_assembly), inline=False)
+    embed.set_footer(text=cite([ABOUT_SOURCE], sources))
+    return embed
