@@ -34,7 +34,7 @@ MODERATOR_COMMANDS = {
     "knowledge gaps": "manage_guild",
 }
 # Commands that act on the coalition's server and mean nothing in a DM.
-GUILD_ONLY = {"event", "panel", "ask"}
+GUILD_ONLY = {"event", "panel", "ask", "knowledge"}
 
 Command = app_commands.Command[Any, ..., Any] | app_commands.Group
 
