@@ -23,6 +23,7 @@ from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, NotFoundError, quoted
 from rules.folding import fold
 from rules.question_text import parse_panelists, parse_topics
+from rules.word_filter import FILTER_MODES, FILTER_OFF
 
 TITLE_LIMITS = (3, 200)
 # --- results --------------------------------------------------------------------------------------------
@@ -50,8 +51,11 @@ async def open_panel(
     anonymous_allowed: bool,
     created_by: int,
     moderator_channel_id: int | None = None,
+    word_filter: str = FILTER_OFF,
 ) -> Panel:
     """Open a panel in a channel, linking each panelist whose organisation is a known platform."""
+    if word_filter not in FILTER_MODES:
+        raise InvalidInputError(f"The word filter is one of: {', '.join(FILTER_MODES)}.")
     title = " ".join(title.split())
     if not TITLE_LIMITS[0] <= len(title) <= TITLE_LIMITS[1]:
         raise InvalidInputError(f"The title must be {TITLE_LIMITS[0]}–{TITLE_LIMITS[1]} characters long.")
@@ -69,6 +73,7 @@ async def open_panel(
         topics=topic_list,
         moderated=moderated,
         anonymous_allowed=anonymous_allowed,
+        word_filter=word_filter,
         status=PANEL_OPEN,
         last_number=0,
         moderator_channel_id=moderator_channel_id,

@@ -35,6 +35,7 @@ from rules.question_text import (
     normalise_question,
     similarity,
 )
+from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, WordHit, shipped_word_filter
 
 SORTS = ("top", "new")
 
@@ -157,10 +158,13 @@ def ask_question(
     to: str | None = None,
     allow_similar: bool = False,
     now: datetime | None = None,
+    words: WordFilter | None = None,
 ) -> Question:
     """Store a question under the next number, after every limit and the near-duplicate check passed.
 
-    Synchronous: the bot runs it through the writer (db/writer.py), which commits many at once.
+    The panel's word filter censors listed words (the text as asked is kept in `original_text`) or holds the
+    question for a moderator. Synchronous: the bot runs it through the writer (db/writer.py), which commits
+    many at once.
     """
     now = now or utcnow()
     text = CONTROL_CHARACTERS.sub("", text).strip()
@@ -184,6 +188,11 @@ def ask_question(
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
     panelist = _resolve_panelist(session, panel_id, to)
     _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
+    asked = text
+    hits = [] if panel.word_filter == FILTER_OFF else (words or shipped_word_filter()).find(text)
+    if hits and panel.word_filter == FILTER_CENSOR:
+        text = (words or shipped_word_filter()).censor(text, hits)
+    held = panel.moderated or bool(hits and panel.word_filter == FILTER_REVIEW)
     if not allow_similar:
         similar = find_similar_question(session, panel_id=panel_id, text=text)
         if similar is not None:
@@ -194,12 +203,14 @@ def ask_question(
         panel_id=panel_id,
         number=number,
         text=text,
+        original_text=asked if text != asked else None,
+        filter_hits=_hit_terms(hits),
         panelist_id=panelist.id if panelist else None,
         author_id=author_id,
         anonymous=anonymous,
-        status=PENDING if panel.moderated else OPEN,
+        status=PENDING if held else OPEN,
         asked_at=now,
-        approved_at=None if panel.moderated else now,
+        approved_at=None if held else now,
     )
     question.panel = panel
     question.panelist = panelist
@@ -207,6 +218,12 @@ def ask_question(
     session.flush()
     panel_changed(session, question.panel_id)
     return question
+
+
+def _hit_terms(hits: list[WordHit]) -> str | None:
+    """The distinct terms found, for moderators: "fuck (en), arschloch (de)"."""
+    terms = dict.fromkeys(f"{hit.term} ({hit.language})" for hit in hits)
+    return ", ".join(terms)[:200] or None
 
 
 def _check_member_limits(

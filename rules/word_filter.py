@@ -264,7 +264,8 @@ def load_word_filter(*folders: Path) -> WordFilter:
     lists: dict[str, list[str]] = {}
     allowed: list[str] = []
     for folder in folders:
-        for path in sorted(folder.glob("*.txt")):
+        # English first: many lists borrow English words, and a hit names the list it came from.
+        for path in sorted(folder.glob("*.txt"), key=lambda path: (path.stem != "en", path.stem)):
             terms, allow = read_word_list(path)
             lists.setdefault(path.stem, []).extend(terms)
             allowed.extend(allow)

@@ -196,6 +196,7 @@ class Panels(commands.Cog):
         anonymous="Members may ask anonymously (default: yes)",
         channel="Where the audience asks (default: this channel)",
         moderator_channel="Where moderators review questions of a moderated panel (default: MODERATOR_CHANNEL_ID)",
+        word_filter="Rude words in nine languages: shown as *** (censor), held for approval (review), or off",
     )
     async def panel_open(
         self,
@@ -207,6 +208,7 @@ class Panels(commands.Cog):
         anonymous: bool = True,
         channel: discord.TextChannel | None = None,
         moderator_channel: discord.TextChannel | None = None,
+        word_filter: Literal["censor", "review", "off"] = "censor",
     ) -> None:
         """Open audience questions for a panel and post its card (moderators only)."""
         channel_id = channel.id if channel else _channel_id(interaction)
@@ -221,6 +223,7 @@ class Panels(commands.Cog):
             anonymous_allowed=anonymous,
             created_by=interaction.user.id,
             moderator_channel_id=moderator_channel.id if moderator_channel else None,
+            word_filter=word_filter,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:

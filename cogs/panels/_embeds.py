@@ -20,6 +20,11 @@ ANSWERED_COLOUR = discord.Colour.dark_grey()
 PENDING_COLOUR = discord.Colour.orange()
 CLOSED_COLOUR = discord.Colour.light_grey()
 PAGE_SIZE = 6
+WORD_FILTER_NOTES = {
+    "off": "no word filter",
+    "censor": "rude words shown as ***",
+    "review": "questions with rude words wait for a moderator",
+}
 STATUS_LABELS = {
     "open": "Open questions",
     "answered": "Answered questions",
@@ -68,6 +73,7 @@ def panel_card(panel: Panel) -> discord.Embed:
         embed.add_field(name="Topics", value=bullets([trim(inert(t), 200) for t in panel.topics], 1024), inline=False)
     rules = ["moderated: questions appear after approval" if panel.moderated else "questions appear at once"]
     rules.append("anonymous questions welcome" if panel.anonymous_allowed else "questions show who asked")
+    rules.append(WORD_FILTER_NOTES[panel.word_filter])
     embed.set_footer(text=f"Panel #{panel.id} · " + " · ".join(rules))
     return embed
 
@@ -170,9 +176,18 @@ def summary_embed(summary: PanelSummary) -> discord.Embed:
     return embed
 
 
+def add_moderator_fields(embed: discord.Embed, question: Question) -> discord.Embed:
+    """What only moderators see: the words the filter found and the text as the member wrote it."""
+    if question.filter_hits:
+        embed.add_field(name="Word filter", value=trim(inert(question.filter_hits), 1024), inline=False)
+    if question.original_text:
+        embed.add_field(name="As asked", value=trim(inert(question.original_text), 1024), inline=False)
+    return embed
+
+
 def queue_embed(question: Question, *, waiting: int) -> discord.Embed:
     """A question waiting for a moderator's Approve or Hide."""
-    embed = question_embed(question)
+    embed = add_moderator_fields(question_embed(question), question)
     embed.set_author(
         name=trim(f"⏳ For review · #{question.number}{addressed(question)} · {question.panel.title}", 256)
     )

@@ -1,0 +1,115 @@
+"""Panel moderation services on a real database: the word filter's modes, written answers, edits and blocks."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db import panels, questions
+from db.models import Question
+from db.models.panels import OPEN, PENDING
+from rules.errors import InvalidInputError
+from rules.question_text import QuestionRules
+
+CHANNEL = 300000000000000011
+GUILD = 100000000000000001
+MODERATOR = 400000000000000001
+MEMBER = 500000000000000001
+RULES = QuestionRules(min_length=5, max_length=500, cooldown_seconds=0, max_open_per_member=10)
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def open_panel(sessions: Sessions, *, word_filter: str = "off", moderated: bool = False) -> int:
+    async with sessions.begin() as session:
+        panel = await panels.open_panel(
+            session,
+            guild_id=GUILD,
+            channel_id=CHANNEL,
+            title="Teachers for tomorrow",
+            panelists="Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)",
+            topics=None,
+            moderated=moderated,
+            anonymous_allowed=True,
+            created_by=MODERATOR,
+            word_filter=word_filter,
+        )
+        return panel.id
+
+
+async def ask(sessions: Sessions, panel_id: int, text: str, *, author_id: int = MEMBER, **options) -> Question:
+    async with sessions.begin() as session:
+        return await session.run_sync(
+            questions.ask_question,
+            panel_id=panel_id,
+            author_id=author_id,
+            text=text,
+            anonymous=options.pop("anonymous", False),
+            rules=RULES,
+            **options,
+        )
+
+
+async def stored(sessions: Sessions, panel_id: int) -> list[Question]:
+    async with sessions.begin() as session:
+        return list(
+            await session.scalars(select(Question).where(Question.panel_id == panel_id).order_by(Question.number))
+        )
+
+
+# --- the word filter ------------------------------------------------------------------------------------
+
+HOSTILE = (
+    ("en", "Why is this panel so full of sh1t?"),
+    ("de", "Sie sind ein ARSCHLOCH, Herr Bohm"),
+    ("fr", "Quelle bande de connards"),
+    ("nl", "Wat een k l o o t z a k"),
+    ("fi", "haista vittu koko paneeli"),
+)
+
+
+async def test_word_filter_censor_shows_stars_and_keeps_original(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, word_filter="censor")
+    for _language, text in HOSTILE:
+        question = await ask(sessions, panel_id, text, author_id=MEMBER + len(text))
+        assert "***" in question.text
+        assert question.status == OPEN
+    kept = await stored(sessions, panel_id)
+    assert [question.original_text for question in kept] == [text for _language, text in HOSTILE]
+    assert kept[1].text == "Sie sind ein ***, Herr Bohm"
+    assert kept[1].filter_hits == "arschloch (de)"
+
+
+async def test_word_filter_review_holds_question_on_unmoderated_panel(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, word_filter="review")
+    held = await ask(sessions, panel_id, "Why is this panel so full of sh1t?")
+    clean = await ask(sessions, panel_id, "How do you train teachers in rural schools?", author_id=MEMBER + 1)
+    assert (held.status, held.text, held.original_text) == (PENDING, "Why is this panel so full of sh1t?", None)
+    assert held.filter_hits == "shit (en)"
+    assert clean.status == OPEN
+
+
+async def test_word_filter_off_stores_text_as_written(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, word_filter="off")
+    question = await ask(sessions, panel_id, "Why is this panel so full of sh1t?")
+    assert (question.status, question.text, question.original_text, question.filter_hits) == (
+        OPEN,
+        "Why is this panel so full of sh1t?",
+        None,
+        None,
+    )
+
+
+async def test_word_filter_ordinary_question_untouched_in_censor_mode(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, word_filter="censor")
+    text = "Could Scunthorpe's analysis of cocktail sessions help Sussex schools?"
+    question = await ask(sessions, panel_id, text)
+    assert (question.text, question.original_text, question.filter_hits) == (text, None, None)
+
+
+async def test_word_filter_unknown_mode_refused_and_nothing_opened(sessions: Sessions) -> None:
+    with pytest.raises(InvalidInputError, match="off, censor, review"):
+        await open_panel(sessions, word_filter="block")
+    async with sessions.begin() as session:
+        assert await session.scalar(select(func.count()).select_from(panels.Panel)) == 0
