@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from db.models import Panel, Panelist, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
+from db.panel_guards import check_not_blocked, hit_terms
 from db.panels import RankedQuestion, channel_panel, close_panel, panel_by_id, panelist_label
 from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
@@ -35,7 +36,7 @@ from rules.question_text import (
     normalise_question,
     similarity,
 )
-from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, WordHit, shipped_word_filter
+from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, shipped_word_filter
 
 SORTS = ("top", "new")
 
@@ -70,6 +71,7 @@ class PanelSummary:
     votes: int
     pending: int
     top: list[RankedQuestion]
+    written_answers: list[Question]
 
 
 async def close_panel_with_summary(session: AsyncSession, *, channel_id: int) -> PanelSummary:
@@ -104,6 +106,13 @@ async def panel_summary(session: AsyncSession, *, panel_id: int, top: int = 5) -
         votes=votes,
         pending=counts.get(PENDING, 0),
         top=await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN, ANSWERED), sort="top", limit=top),
+        written_answers=list(
+            await session.scalars(
+                select(Question)
+                .where(Question.panel_id == panel_id, Question.answer_text.is_not(None), Question.status != HIDDEN)
+                .order_by(Question.number)
+            )
+        ),
     )
 
 
@@ -186,6 +195,7 @@ def ask_question(
         raise ConflictError(f"“{quoted(panel.title)}” is closed: it no longer takes questions.")
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
+    check_not_blocked(session, panel_id=panel_id, member_id=author_id)
     panelist = _resolve_panelist(session, panel_id, to)
     _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
     asked = text
@@ -204,7 +214,7 @@ def ask_question(
         number=number,
         text=text,
         original_text=asked if text != asked else None,
-        filter_hits=_hit_terms(hits),
+        filter_hits=hit_terms(hits),
         panelist_id=panelist.id if panelist else None,
         author_id=author_id,
         anonymous=anonymous,
@@ -218,12 +228,6 @@ def ask_question(
     session.flush()
     panel_changed(session, question.panel_id)
     return question
-
-
-def _hit_terms(hits: list[WordHit]) -> str | None:
-    """The distinct terms found, for moderators: "fuck (en), arschloch (de)"."""
-    terms = dict.fromkeys(f"{hit.term} ({hit.language})" for hit in hits)
-    return ", ".join(terms)[:200] or None
 
 
 def _check_member_limits(
@@ -377,6 +381,7 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
     }.get(status)
     if refusal:
         raise ConflictError(refusal)
+    check_not_blocked(session, panel_id=panel_id, member_id=member_id)
     # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
     # writers finds the vote there instead of failing on the primary key.
     vote = {"question_id": question_id, "member_id": member_id}

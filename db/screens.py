@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Panel, PanelScreen, Question, Vote
+from db.models import Panel, PanelScreen, Question, QuestionEdit, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, OPEN, PANEL_OPEN
 from db.panels import RankedQuestion, panel_by_id, panelist_label
@@ -25,6 +25,7 @@ from rules.errors import NotFoundError
 
 TOKEN_BYTES = 32
 SCREEN_TOP = 8
+SCREEN_ANSWERS = 2
 UNKNOWN_SCREEN = "This screen link is unknown or was revoked."
 
 
@@ -39,6 +40,8 @@ class ScreenQuestion:
     text: str
     votes: int
     panelist: str | None
+    # A moderator's written answer, shown once the question is answered.
+    answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class ScreenSnapshot:
     top: tuple[ScreenQuestion, ...]
     asked: int
     answered: int
+    # The latest answered questions that carry a written answer, newest first.
+    answers: tuple[ScreenQuestion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,11 +125,16 @@ async def panel_fingerprint(session: AsyncSession, *, panel_id: int) -> PanelFin
                         Question.hidden_at,
                         Question.answered_at,
                         Question.highlighted_at,
+                        Question.answer_at,
                     )
                 ),
                 votes.with_only_columns(func.count()).scalar_subquery(),
                 votes.with_only_columns(func.sum(Vote.question_id)).scalar_subquery(),
                 votes.with_only_columns(func.max(Vote.voted_at)).scalar_subquery(),
+                select(func.max(QuestionEdit.id))
+                .join(Question, Question.id == QuestionEdit.question_id)
+                .where(Question.panel_id == panel_id)
+                .scalar_subquery(),
             ).where(Panel.id == panel_id)
         )
     ).one_or_none()
@@ -143,6 +153,7 @@ def _screen_question(item: RankedQuestion) -> ScreenQuestion:
         text=question.text,
         votes=item.votes,
         panelist=question.panelist.name if question.panelist else None,
+        answer=question.answer_text if question.status == ANSWERED else None,
     )
 
 
@@ -174,6 +185,20 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
             )
         ).all()
     )
+    answered_ids = (
+        await session.scalars(
+            select(Question.id)
+            .where(Question.panel_id == panel_id, Question.status == ANSWERED, Question.answer_text.is_not(None))
+            .order_by(Question.answer_at.desc())
+            .limit(SCREEN_ANSWERS)
+        )
+    ).all()
+    answers = [
+        RankedQuestion(
+            await session.run_sync(question_by_id, question_id), await session.run_sync(vote_count, question_id)
+        )
+        for question_id in answered_ids
+    ]
     return ScreenSnapshot(
         title=panel.title,
         open=panel.status == PANEL_OPEN,
@@ -182,6 +207,7 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
         top=tuple(_screen_question(item) for item in ranked if item.question.id != current_id)[:top],
         asked=counts.get(OPEN, 0) + counts.get(ANSWERED, 0),
         answered=counts.get(ANSWERED, 0),
+        answers=tuple(_screen_question(item) for item in answers),
     )
 
 

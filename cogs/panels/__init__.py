@@ -15,12 +15,12 @@ from discord.ext import commands
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
-from cogs._text import inert
+from cogs._text import inert, trim
 from cogs._views import answer
 from cogs.panels._asking import AskButton, submit_question
 from cogs.panels._card import PlatformButton, TopButton, panel_view, refresh_panel_card
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
-from cogs.panels._moderating import ModerateButton, NextButton, moderate, review_view, run_next
+from cogs.panels._moderating import BlockButton, ModerateButton, NextButton, block, moderate, review_view, run_next
 from cogs.panels._question_messages import VOTE_TEMPLATE, VoteButton, post_question, show_in_channel
 from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
@@ -35,6 +35,7 @@ from db.panels import (
     reopen_panel,
     set_panel_message,
 )
+from db.question_moderation import answer_question, edit_question, unblock_asker
 from db.questions import (
     autocomplete_questions,
     channel_question,
@@ -65,7 +66,13 @@ VOTE_ID = re.compile(VOTE_TEMPLATE)
 # How far back a restart looks for questions it posted but could not record.
 RECOVERY_HISTORY = 100
 # Which questions each moderator command can act on, for its autocomplete.
-ACTIONABLE = {"approve": (PENDING, HIDDEN), "hide": (PENDING, OPEN, ANSWERED), "answered": (OPEN,)}
+ACTIONABLE = {
+    "approve": (PENDING, HIDDEN),
+    "hide": (PENDING, OPEN, ANSWERED),
+    "answered": (OPEN,),
+    "answer": (OPEN, ANSWERED),
+    "any": (PENDING, OPEN, ANSWERED, HIDDEN),
+}
 
 
 def _channel_id(interaction: discord.Interaction) -> int:
@@ -167,6 +174,12 @@ class Panels(commands.Cog):
 
     async def answerable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         return await self._questions(interaction, current, "answered")
+
+    async def writable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "answer")
+
+    async def any_question(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "any")
 
     # --- /ask ---------------------------------------------------------------------------------------------
 
@@ -299,6 +312,60 @@ class Panels(commands.Cog):
         """Show a question waiting for approval, or one hidden by mistake (moderators only)."""
         await self._moderate_number(interaction, "approve", question)
 
+    # default_permissions is a hint Discord only reads on top-level commands; the moderator check is the guard.
+    @panel.command(name="answer")
+    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
+    @app_commands.describe(question="The question's number, e.g. 12", text="A short written answer (1,000 characters)")
+    @app_commands.autocomplete(question=writable)
+    async def panel_answer(
+        self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
+    ) -> None:
+        """Attach a short written answer to a question, shown under it and in the export (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        answered = await self.bot.db.transaction(
+            answer_question, question_id=target.id, moderator_id=interaction.user.id, text=text
+        )
+        await answer(interaction, f"Question #{question} now carries your written answer.")
+        await show_in_channel(self.bot, answered.question, answered.votes)
+
+    @panel.command(name="edit")
+    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
+    @app_commands.describe(question="The question's number, e.g. 12", text="The question's new text")
+    @app_commands.autocomplete(question=any_question)
+    async def panel_edit(
+        self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
+    ) -> None:
+        """Fix a question's text (a typo, a name removed); the original stays in the export (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        edited = await self.bot.db.transaction(
+            edit_question, question_id=target.id, moderator_id=interaction.user.id, text=text
+        )
+        await answer(interaction, f"Question #{question} now reads: “{inert(trim(edited.question.text, 300))}”.")
+        await show_in_channel(self.bot, edited.question, edited.votes)
+
+    @panel.command(name="block")
+    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
+    @app_commands.describe(question="A question of the member to block, e.g. 12")
+    @app_commands.autocomplete(question=any_question)
+    async def panel_block(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Stop whoever asked a question from asking and voting on this panel, even if anonymous (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        await block(interaction, target.id)
+
+    @panel.command(name="unblock")
+    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
+    @app_commands.describe(question="The question the member was blocked for (or any other of theirs)")
+    @app_commands.autocomplete(question=any_question)
+    async def panel_unblock(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Let the asker of a question ask and vote on this panel again (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        await self.bot.db.transaction(unblock_asker, question_id=target.id)
+        await answer(interaction, f"The asker of #{question} can ask and vote on this panel again.")
+
     @panel.command(name="queue")
     @moderator_only()
     @app_commands.describe(panel="Which panel (default: the one in this channel)")
@@ -385,7 +452,7 @@ class Panels(commands.Cog):
 
 # Every button is a DynamicItem whose custom_id carries ids only (`panel:vote:<question_id>`); the state lives
 # in the database, so buttons keep working after a restart.
-DYNAMIC_ITEMS = (AskButton, TopButton, PlatformButton, VoteButton, ModerateButton, NextButton)
+DYNAMIC_ITEMS = (AskButton, TopButton, PlatformButton, VoteButton, ModerateButton, NextButton, BlockButton)
 
 
 async def setup(bot: CoalitionBot) -> None:

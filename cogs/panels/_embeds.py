@@ -97,6 +97,8 @@ def question_embed(question: Question) -> discord.Embed:
         heading, colour = f"⏳ Waiting for approval · {heading}", PENDING_COLOUR
     embed = discord.Embed(description=f"{trim(inert(question.text), 3900)}\n\n— {asker(question)}", colour=colour)
     embed.set_author(name=trim(heading, 256))
+    if question.answer_text:
+        embed.add_field(name="💬 Answer", value=trim(inert(question.answer_text), 1024), inline=False)
     return embed
 
 
@@ -171,6 +173,13 @@ def summary_embed(summary: PanelSummary) -> discord.Embed:
             for item in summary.top
         ]
         embed.add_field(name=f"Top {len(summary.top)}", value=trim("\n".join(lines), 1024), inline=False)
+    if summary.written_answers:
+        lines = [
+            f"**#{question.number}** {trim(inert(question.text), 120)}"
+            f"\n💬 {trim(inert(question.answer_text or ''), 240)}"
+            for question in summary.written_answers
+        ]
+        embed.add_field(name="Written answers", value=trim("\n".join(lines), 1024), inline=False)
     if summary.pending:
         embed.set_footer(text=f"{summary.pending} question(s) were still waiting for approval.")
     return embed

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import discord
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.tree import MODERATORS_ONLY
 from cogs.panels import Panels
-from db.models import Question
+from db.models import Question, Vote
 from tests.cogs.fakes import MOD_CHANNEL_ID, FakeBot
-from tests.cogs.test_panels import (
-    ALICE,
-    BOB,
-    ask,
-    channel_messages,
-    open_panel,
-)
+from tests.cogs.test_panels import ALICE, BOB, CAROL, MODERATOR, ask, channel_messages, click, open_panel, run
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -78,3 +73,79 @@ async def test_off_panel_posts_question_as_written(cog: Panels, fake_bot: FakeBo
     await open_panel(cog, fake_bot, word_filter="off")
     await ask(cog, fake_bot, ALICE, "Why is this panel so full of sh1t?")
     assert "sh1t" in channel_messages(fake_bot)[-1].sent.text
+
+
+# --- written answers, edits, blocks ---------------------------------------------------------------------
+
+
+async def test_panel_answer_shows_under_question_and_in_close_summary(
+    cog: Panels, fake_bot: FakeBot, sessions: Sessions
+) -> None:
+    await open_panel(cog, fake_bot)
+    await ask(cog, fake_bot, ALICE, "How is industry involved in LUMA?")
+    posted = channel_messages(fake_bot)[-1]
+    refused = await run(cog, fake_bot, "answer", BOB, question=1, text="Nobody knows")
+    assert refused.last.content == MODERATORS_ONLY
+    assert (await stored(sessions))[0].answer_text is None
+    done = await run(cog, fake_bot, "answer", MODERATOR, question=1, text="Through 40 company mentors a year.")
+    assert "#1 now carries your written answer" in done.last.content and done.last.ephemeral
+    assert "Answer" in posted.current.text and "Through 40 company mentors a year." in posted.current.text
+    closed = await run(cog, fake_bot, "close", MODERATOR)
+    assert "Written answers" in closed.last.text and "Through 40 company mentors a year." in closed.last.text
+
+
+async def test_panel_edit_changes_channel_message_and_keeps_original(
+    cog: Panels, fake_bot: FakeBot, sessions: Sessions
+) -> None:
+    await open_panel(cog, fake_bot)
+    await ask(cog, fake_bot, ALICE, "How is industri involved in LUMA, Jan Jansen?")
+    posted = channel_messages(fake_bot)[-1]
+    refused = await run(cog, fake_bot, "edit", BOB, question=1, text="Rewritten by Bob")
+    assert refused.last.content == MODERATORS_ONLY
+    edited = await run(cog, fake_bot, "edit", MODERATOR, question=1, text="How is industry involved in LUMA?")
+    assert "#1 now reads" in edited.last.content
+    assert "How is industry involved in LUMA?" in posted.current.text and "Jansen" not in posted.current.text
+    kept = (await stored(sessions))[0]
+    assert (kept.text, kept.original_text) == (
+        "How is industry involved in LUMA?",
+        "How is industri involved in LUMA, Jan Jansen?",
+    )
+
+
+async def test_block_button_stops_anonymous_asker_without_naming_them_and_unblock(
+    cog: Panels, fake_bot: FakeBot, sessions: Sessions
+) -> None:
+    await open_panel(cog, fake_bot, moderated=True)
+    await ask(cog, fake_bot, ALICE, "Why is this panel so boring?", anonymous=True)
+    queue = await run(cog, fake_bot, "queue", MODERATOR)
+    block_id = queue.last.custom_ids[2]
+    refused = await click(fake_bot, None, block_id, BOB)
+    assert refused.last.content == MODERATORS_ONLY
+    blocked = await click(fake_bot, None, block_id, MODERATOR)
+    assert "asker of #1 can no longer ask or vote" in blocked.last.content
+    assert str(ALICE.id) not in blocked.last.content and "Alice" not in blocked.last.content
+    again = await ask(cog, fake_bot, ALICE, "Another boring question for you?")
+    assert "paused your questions and votes" in again.last.content and again.last.ephemeral
+    assert len(await stored(sessions)) == 1
+    as_member = await run(cog, fake_bot, "unblock", BOB, question=1)
+    assert as_member.last.content == MODERATORS_ONLY
+    await run(cog, fake_bot, "unblock", MODERATOR, question=1)
+    # Back to the ordinary limits: only the cooldown of the first question stands in the way now.
+    after = await ask(cog, fake_bot, ALICE, "A polite question about LUMA?")
+    assert "You just asked a question" in after.last.content
+
+
+async def test_blocked_member_vote_is_refused_and_not_counted(
+    cog: Panels, fake_bot: FakeBot, sessions: Sessions
+) -> None:
+    await open_panel(cog, fake_bot)
+    await ask(cog, fake_bot, ALICE, "How is industry involved in LUMA?")
+    first = channel_messages(fake_bot)[-1]
+    await ask(cog, fake_bot, BOB, "Why is this panel so boring?")
+    refused = await run(cog, fake_bot, "block", CAROL, question=2)
+    assert refused.last.content == MODERATORS_ONLY
+    await run(cog, fake_bot, "block", MODERATOR, question=2)
+    vote = await click(fake_bot, first, first.sent.custom_ids[0], BOB)
+    assert "paused your questions and votes" in vote.last.content
+    async with sessions.begin() as session:
+        assert await session.scalar(select(func.count()).select_from(Vote)) == 0

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panels, questions
-from db.models import Question
+from db import panels, question_moderation, questions
+from db.models import Panel, Question, Vote
 from db.models.panels import OPEN, PENDING
-from rules.errors import InvalidInputError
+from rules.errors import ConflictError, InvalidInputError, LimitError
 from rules.question_text import QuestionRules
 
 CHANNEL = 300000000000000011
@@ -113,3 +113,77 @@ async def test_word_filter_unknown_mode_refused_and_nothing_opened(sessions: Ses
         await open_panel(sessions, word_filter="block")
     async with sessions.begin() as session:
         assert await session.scalar(select(func.count()).select_from(panels.Panel)) == 0
+
+
+# --- written answers, edits, blocks ---------------------------------------------------------------------
+
+
+async def moderate(sessions: Sessions, work, **values):
+    async with sessions.begin() as session:
+        return await work(session, moderator_id=MODERATOR, **values)
+
+
+async def test_answer_question_attaches_text_and_closing_summary_lists_it(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
+    answered = await moderate(
+        sessions, question_moderation.answer_question, question_id=question.id, text="  Mostly online, with mentors. "
+    )
+    assert (answered.question.answer_text, answered.question.answer_by) == ("Mostly online, with mentors.", MODERATOR)
+    async with sessions.begin() as session:
+        summary = await questions.close_panel_with_summary(session, channel_id=CHANNEL)
+    assert [(q.number, q.answer_text) for q in summary.written_answers] == [(1, "Mostly online, with mentors.")]
+
+
+async def test_answer_pending_question_refused_and_nothing_stored(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, moderated=True)
+    question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
+    with pytest.raises(ConflictError, match="not been approved"):
+        await moderate(sessions, question_moderation.answer_question, question_id=question.id, text="Online.")
+    with pytest.raises(InvalidInputError, match="1000 characters"):
+        await moderate(sessions, question_moderation.answer_question, question_id=question.id, text="x" * 1001)
+    assert (await stored(sessions, panel_id))[0].answer_text is None
+
+
+async def test_edit_question_keeps_original_and_every_edit(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    question = await ask(sessions, panel_id, "How does Jan Jansen of Astra train teachers in rural scools?")
+    await moderate(
+        sessions, question_moderation.edit_question, question_id=question.id, text="How does Astra train teachers?"
+    )
+    await moderate(
+        sessions,
+        question_moderation.edit_question,
+        question_id=question.id,
+        text="How does Astra train teachers in rural schools?",
+    )
+    kept = (await stored(sessions, panel_id))[0]
+    assert kept.text == "How does Astra train teachers in rural schools?"
+    assert kept.original_text == "How does Jan Jansen of Astra train teachers in rural scools?"
+    async with sessions.begin() as session:
+        edits = await question_moderation.question_edits(session, panel_id=panel_id)
+    assert [(edit.old_text, edit.new_text) for edit in edits[question.id]] == [
+        ("How does Jan Jansen of Astra train teachers in rural scools?", "How does Astra train teachers?"),
+        ("How does Astra train teachers?", "How does Astra train teachers in rural schools?"),
+    ]
+
+
+async def test_blocked_asker_cannot_ask_or_vote_and_nothing_is_stored_until_unblocked(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    troll = await ask(sessions, panel_id, "Why is this panel so boring?", anonymous=True)
+    other = await ask(sessions, panel_id, "How do you train teachers in rural schools?", author_id=MEMBER + 1)
+    await moderate(sessions, question_moderation.block_asker, question_id=troll.id)
+    with pytest.raises(LimitError, match="paused your questions and votes"):
+        await ask(sessions, panel_id, "Another boring question for you?")
+    with pytest.raises(LimitError, match="paused your questions and votes"):
+        async with sessions.begin() as session:
+            await session.run_sync(questions.toggle_vote, question_id=other.id, member_id=MEMBER)
+    async with sessions.begin() as session:
+        assert await session.scalar(select(func.count()).select_from(Vote)) == 0
+        assert await session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) == 2
+    with pytest.raises(ConflictError, match="already blocked"):
+        await moderate(sessions, question_moderation.block_asker, question_id=troll.id)
+    async with sessions.begin() as session:
+        await question_moderation.unblock_asker(session, question_id=troll.id)
+    again = await ask(sessions, panel_id, "Another question, asked politely this time?")
+    assert again.number == 3

@@ -54,6 +54,18 @@ function renderTop(questions) {
   element("top-empty").hidden = questions.length > 0;
 }
 
+function renderAnswers(questions) {
+  const items = questions.map((question) => {
+    const item = make("li");
+    const body = make("span", "question");
+    body.append(make("span", "number", `#${question.number}`), document.createTextNode(question.text));
+    item.append(body, make("p", "answer", question.answer));
+    return item;
+  });
+  element("answers-list").replaceChildren(...items);
+  element("answers").hidden = questions.length === 0;
+}
+
 function render(snapshot) {
   document.title = `${snapshot.title} · questions`;
   element("title").textContent = snapshot.title;
@@ -61,6 +73,7 @@ function render(snapshot) {
   document.body.classList.toggle("closed", !snapshot.open);
   renderNow(snapshot.now_answering);
   renderTop(snapshot.top);
+  renderAnswers(snapshot.answers || []);
   const closed = snapshot.open ? "" : " · questions closed";
   element("counts").textContent = `${snapshot.asked} asked · ${snapshot.answered} answered${closed}`;
   // Last, once everything around it has its final size.
