@@ -406,12 +406,23 @@ class Panels(commands.Cog):
     ) -> None:
         """Download every question of a panel as a file (moderators only)."""
         chosen = await self.bot.db.read(guild_panel, panel_id=panel, guild_id=_guild_id(interaction))
-        export = await self.bot.db.transaction(export_panel, panel_id=chosen.id, fmt=format)
+        export = await self.bot.db.transaction(
+            export_panel,
+            panel_id=chosen.id,
+            fmt=format,
+            name_of=self.display_name,
+            zone=self.bot.settings.default_timezone,
+        )
         await interaction.response.send_message(
             f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
             ephemeral=True,
         )
+
+    def display_name(self, member_id: int) -> str | None:
+        """The name the bot knows for a member (from its cache: no lookup per row), for readable exports."""
+        user = self.bot.get_user(member_id)
+        return user.display_name if user else None
 
     # --- /panel screen: the presenter view ------------------------------------------------------------------
 

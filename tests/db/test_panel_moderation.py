@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panels, question_moderation, questions
+from db import panel_export, panels, question_moderation, questions
 from db.models import Panel, Question, Vote
 from db.models.panels import OPEN, PENDING
 from rules.errors import ConflictError, InvalidInputError, LimitError
@@ -187,3 +192,50 @@ async def test_blocked_asker_cannot_ask_or_vote_and_nothing_is_stored_until_unbl
         await question_moderation.unblock_asker(session, question_id=troll.id)
     again = await ask(sessions, panel_id, "Another question, asked politely this time?")
     assert again.number == 3
+
+
+# --- exports people can read ----------------------------------------------------------------------------
+
+NAMES = {MEMBER: "Alice Martens", MEMBER + 1: "Bob Secret", MODERATOR: "Geert"}
+
+
+async def test_export_names_people_dates_answers_edits_and_filter_but_never_anonymous(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, word_filter="censor")
+    named = await ask(sessions, panel_id, "How does Astra train teachers in rural scools?")
+    secret = await ask(sessions, panel_id, "Why is this panel so full of sh1t?", author_id=MEMBER + 1, anonymous=True)
+    await moderate(sessions, question_moderation.answer_question, question_id=named.id, text="With mentors.")
+    await moderate(
+        sessions,
+        question_moderation.edit_question,
+        question_id=named.id,
+        text="How does Astra train teachers in rural schools?",
+    )
+    exports = {}
+    async with sessions.begin() as session:
+        for fmt in ("csv", "json", "markdown"):
+            exports[fmt] = await panel_export.export_panel(
+                session, panel_id=panel_id, fmt=fmt, name_of=NAMES.get, zone="Europe/Brussels"
+            )
+    rows = list(csv.DictReader(io.StringIO(exports["csv"].content.decode())))
+    assert (rows[0]["author"], rows[0]["author_name"]) == (str(MEMBER), "Alice Martens")
+    assert (rows[0]["answer"], rows[0]["answer_by"], rows[0]["answer_by_name"]) == (
+        "With mentors.",
+        str(MODERATOR),
+        "Geert",
+    )
+    assert rows[0]["asked_as"] == "How does Astra train teachers in rural scools?"
+    assert "by Geert: “How does Astra train teachers in rural scools?” → “How does Astra" in rows[0]["edits"]
+    assert (rows[1]["author"], rows[1]["author_name"]) == ("anonymous", "")
+    assert (rows[1]["text"], rows[1]["asked_as"], rows[1]["word_filter"]) == (
+        "Why is this panel so full of ***?",
+        secret.text.replace("***", "sh1t"),
+        "shit (en)",
+    )
+    document = json.loads(exports["json"].content)
+    assert document["questions"][0]["author_name"] == "Alice Martens"
+    markdown = exports["markdown"].content.decode()
+    asked = named.asked_at.astimezone(ZoneInfo("Europe/Brussels"))
+    assert f"Asked {asked:%A} {asked.day} {asked:%B %Y, %H:%M} by Alice Martens ({MEMBER})." in markdown
+    assert "(Europe/Brussels)" in markdown and "**Answer** by Geert" in markdown and "Edits:" in markdown
+    for export in exports.values():
+        assert b"Bob Secret" not in export.content and str(MEMBER + 1).encode() not in export.content
