@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panel_export, panels, question_moderation, questions
+from db import panel_export, panels, question_moderation, questions, screens
 from db.models import Panel, Question, Vote
 from db.models.panels import OPEN, PENDING
 from rules.errors import ConflictError, InvalidInputError, LimitError
@@ -239,3 +239,33 @@ async def test_export_names_people_dates_answers_edits_and_filter_but_never_anon
     assert "(Europe/Brussels)" in markdown and "**Answer** by Geert" in markdown and "Edits:" in markdown
     for export in exports.values():
         assert b"Bob Secret" not in export.content and str(MEMBER + 1).encode() not in export.content
+
+
+# --- the presenter screen -------------------------------------------------------------------------------
+
+
+async def test_screen_shows_written_answer_once_answered_and_follows_edits(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
+    async with sessions.begin() as session:
+        before = await screens.panel_fingerprint(session, panel_id=panel_id)
+    await moderate(sessions, question_moderation.answer_question, question_id=question.id, text="With mentors.")
+    async with sessions.begin() as session:
+        answered_fingerprint = await screens.panel_fingerprint(session, panel_id=panel_id)
+        snapshot = await screens.screen_snapshot(session, panel_id=panel_id)
+    assert answered_fingerprint != before
+    # Still open: the answer waits until the question is answered, so the panel is not pre-empted on screen.
+    assert snapshot.answers == () and snapshot.top[0].answer is None
+    async with sessions.begin() as session:
+        await questions.mark_answered(session, question_id=question.id, moderator_id=MODERATOR)
+    await moderate(
+        sessions, question_moderation.edit_question, question_id=question.id, text="How do you train rural teachers?"
+    )
+    async with sessions.begin() as session:
+        edited_fingerprint = await screens.panel_fingerprint(session, panel_id=panel_id)
+        snapshot = await screens.screen_snapshot(session, panel_id=panel_id)
+    assert edited_fingerprint != answered_fingerprint
+    assert [(item.number, item.text, item.answer) for item in snapshot.answers] == [
+        (1, "How do you train rural teachers?", "With mentors.")
+    ]
+    assert "author" not in json.dumps(snapshot.to_json())
