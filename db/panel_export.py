@@ -33,7 +33,7 @@ class ExportFile:
 
 EXPORT_COLUMNS = (
     "number", "text", "panelist", "status", "votes", "asked_at", "answered_at", "author", "author_name",
-    "answer", "answer_by", "answer_by_name", "asked_as", "edits", "word_filter",
+    "answer", "answer_by", "answer_by_name", "asked_as", "edits", "word_filter", "labels",
 )  # fmt: skip
 # A member's display name by Discord id, where the bot knows it (None: unknown, or left the server).
 NameOf = Callable[[int], str | None]
@@ -78,6 +78,7 @@ def _export_rows(
                 "asked_as": question.original_text,
                 "edits": " | ".join(_edit_line(edit, name_of) for edit in edits.get(question.id, [])) or None,
                 "word_filter": question.filter_hits,
+                "labels": "; ".join(question.labels or ()) or None,
             }
         )
     return rows
@@ -123,6 +124,7 @@ def _render_markdown(panel: Panel, rows: list[ExportRow], zone: ZoneInfo) -> str
     lines += ["", f"{len(rows)} questions.", ""]
     for row in rows:
         to = f" — to {row['panelist']}" if row["panelist"] else ""
+        to += f" [{row['labels']}]" if row["labels"] else ""
         answered = f", answered {readable_time(str(row['answered_at']), zone)}" if row["answered_at"] else ""
         asker = _person(row["author"], row["author_name"])
         lines += [

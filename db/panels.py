@@ -22,6 +22,7 @@ from db.platforms import SUGGESTION_MATCH, platform_directory
 from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, NotFoundError, quoted
 from rules.folding import fold
+from rules.labels import panel_labels
 from rules.question_text import parse_panelists, parse_topics
 from rules.word_filter import FILTER_MODES, FILTER_OFF
 
@@ -232,3 +233,14 @@ def panelist_platform(session: Session, *, panelist_id: int) -> Platform:
     if not platform:
         raise NotFoundError("That platform is no longer in the knowledge base.")
     return platform
+
+
+def autocomplete_labels(session: Session, *, channel_id: int, current: str) -> list[tuple[str, str]]:
+    """(label, label) choices among the channel panel's labels: its topics and panelists."""
+    try:
+        panel = channel_panel(session, channel_id=channel_id)
+    except NotFoundError:
+        return []
+    wanted = fold(current.strip())
+    labels = panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))
+    return [(label, label) for label in labels if not wanted or wanted in fold(label)]

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session, joinedload
 from db.models import Panel, Panelist, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.panel_guards import check_not_blocked, hit_terms
+from db.panel_guards import check_not_blocked, hit_terms, question_labels
 from db.panels import RankedQuestion, channel_panel, close_panel, panel_by_id, panelist_label
 from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
+from rules.labels import panel_labels, resolve_label
 from rules.question_text import (
     CONTROL_CHARACTERS,
     SIMILAR_SORT_SCORE,
@@ -168,6 +169,7 @@ def ask_question(
     allow_similar: bool = False,
     now: datetime | None = None,
     words: WordFilter | None = None,
+    label: str | None = None,
 ) -> Question:
     """Store a question under the next number, after every limit and the near-duplicate check passed.
 
@@ -196,7 +198,9 @@ def ask_question(
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
     check_not_blocked(session, panel_id=panel_id, member_id=author_id)
-    panelist = _resolve_panelist(session, panel_id, to)
+    labels, panelist = question_labels(
+        session, panel=panel, panelist=_resolve_panelist(session, panel_id, to), label=label
+    )
     _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
     asked = text
     hits = [] if panel.word_filter == FILTER_OFF else (words or shipped_word_filter()).find(text)
@@ -216,6 +220,7 @@ def ask_question(
         original_text=asked if text != asked else None,
         filter_hits=hit_terms(hits),
         panelist_id=panelist.id if panelist else None,
+        labels=labels,
         author_id=author_id,
         anonymous=anonymous,
         status=PENDING if held else OPEN,
@@ -436,11 +441,15 @@ def _ranking(sort: str, *, limited: bool) -> Select[Question, int]:
 
 
 def channel_questions(
-    session: Session, *, channel_id: int, statuses: Iterable[str], sort: str
+    session: Session, *, channel_id: int, statuses: Iterable[str], sort: str, label: str | None = None
 ) -> tuple[Panel, list[RankedQuestion]]:
-    """The channel's panel and its questions in the given states (`/panel questions`)."""
+    """The channel's panel and its questions in the given states, with a label if one is given (`/panel questions`)."""
     panel = channel_panel(session, channel_id=channel_id)
-    return panel, list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+    ranked = list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+    if label:
+        chosen = resolve_label(label, panel_labels(panel.topics, (p.name for p in panel.panelists)))
+        ranked = [item for item in ranked if chosen in item.question.labels]
+    return panel, ranked
 
 
 def top_questions(session: Session, *, panel_id: int, limit: int) -> tuple[Panel, list[RankedQuestion]]:

@@ -26,6 +26,7 @@ from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
 from db.panel_export import export_panel
 from db.panels import (
+    autocomplete_labels,
     autocomplete_panelists,
     autocomplete_panels,
     channel_panel,
@@ -154,6 +155,10 @@ class Panels(commands.Cog):
         found = await self.bot.db.read(autocomplete_panelists, channel_id=_channel_id(interaction), current=current)
         return choices(found)
 
+    async def labels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        found = await self.bot.db.read(autocomplete_labels, channel_id=_channel_id(interaction), current=current)
+        return choices(found)
+
     async def panels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         found = await self.bot.db.read(autocomplete_panels, guild_id=_guild_id(interaction), current=current)
         return choices(found)
@@ -189,13 +194,19 @@ class Panels(commands.Cog):
         question="Your question for the panel",
         to="A panelist the question is for (optional)",
         anonymous="Hide your name from everyone (if the panel allows it)",
+        label="A topic or panelist of the panel the question is about (optional)",
     )
-    @app_commands.autocomplete(to=panelists)
+    @app_commands.autocomplete(to=panelists, label=labels)
     async def ask(
-        self, interaction: discord.Interaction, question: str, to: str | None = None, anonymous: bool = False
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        to: str | None = None,
+        anonymous: bool = False,
+        label: str | None = None,
     ) -> None:
         """Ask the panel in this channel a question; others can upvote it."""
-        await submit_question(interaction, panel_id=None, text=question, to=to, anonymous=anonymous)
+        await submit_question(interaction, panel_id=None, text=question, to=to, anonymous=anonymous, label=label)
 
     # --- /panel: running a panel --------------------------------------------------------------------------
 
@@ -257,9 +268,18 @@ class Panels(commands.Cog):
         await answer(interaction, f"Panel “{inert(panel.title)}” is open in <#{channel_id}>.{queue_hint}")
 
     @panel.command(name="questions")
-    @app_commands.describe(sort="Most upvoted or newest first", status="Which questions to list")
+    @app_commands.describe(
+        sort="Most upvoted or newest first",
+        status="Which questions to list",
+        label="Only questions with this topic or for this panelist",
+    )
+    @app_commands.autocomplete(label=labels)
     async def panel_questions(
-        self, interaction: discord.Interaction, sort: Literal["top", "new"] = "top", status: Status = "open"
+        self,
+        interaction: discord.Interaction,
+        sort: Literal["top", "new"] = "top",
+        status: Status = "open",
+        label: str | None = None,
     ) -> None:
         """List this channel's panel questions, a page at a time."""
         moderator = member_is_moderator(interaction)
@@ -267,7 +287,7 @@ class Panels(commands.Cog):
             raise InvalidInputError("Only moderators can list pending or hidden questions.")
         statuses = STATUSES[status] if moderator else tuple(s for s in STATUSES[status] if s in VISIBLE)
         panel, ranked = await self.bot.db.read(
-            channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort
+            channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort, label=label
         )
         pages = question_pages(ranked, panel=panel, sort=sort, status=status)
         await Paginator.send(interaction, pages, ephemeral=True)

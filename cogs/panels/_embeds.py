@@ -41,7 +41,10 @@ def asker(question: Question) -> str:
 
 
 def addressed(question: Question) -> str:
-    return f" · to {inert(question.panelist.name)}" if question.panelist else ""
+    """Who the question is for and its other labels (topics), for the question's heading."""
+    to = f" · to {inert(question.panelist.name)}" if question.panelist else ""
+    topics = [label for label in question.labels or () if not question.panelist or label != question.panelist.name]
+    return to + (f" · 🏷️ {inert(', '.join(topics))}" if topics else "")
 
 
 def _panelist_line(panelist: Panelist) -> str:

@@ -100,6 +100,8 @@ class Question(Base):
     # The listed terms the word filter found, comma-separated, for moderators.
     filter_hits: Mapped[str | None] = mapped_column(String(200))
     panelist_id: Mapped[int | None] = mapped_column(ForeignKey("panelists.id", ondelete="SET NULL"))
+    # The panel's labels (its topics and panelists' names) the question carries; `to:` a panelist is one.
+    labels: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     author_id: Mapped[int | None] = mapped_column(BigInteger)
     anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=OPEN)

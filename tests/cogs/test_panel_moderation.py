@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.tree import MODERATORS_ONLY
 from cogs.panels import Panels
 from db.models import Question, Vote
-from tests.cogs.fakes import MOD_CHANNEL_ID, FakeBot
+from tests.cogs.fakes import MOD_CHANNEL_ID, FakeBot, FakeInteraction
 from tests.cogs.test_panels import ALICE, BOB, CAROL, MODERATOR, ask, channel_messages, click, open_panel, run
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -149,3 +149,19 @@ async def test_blocked_member_vote_is_refused_and_not_counted(
     assert "paused your questions and votes" in vote.last.content
     async with sessions.begin() as session:
         assert await session.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+# --- labels ---------------------------------------------------------------------------------------------
+
+
+async def test_ask_with_label_shows_it_and_panel_questions_filters_by_it(cog: Panels, fake_bot: FakeBot) -> None:
+    await open_panel(cog, fake_bot, topics="Industry involvement; Urgent challenges")
+    choices = await cog.labels(FakeInteraction(fake_bot, ALICE), "urg")  # type: ignore[arg-type]
+    assert [choice.value for choice in choices] == ["Urgent challenges"]
+    await ask(cog, fake_bot, ALICE, "How do companies take part in LUMA?", label="Industry involvement")
+    assert "🏷️ Industry involvement" in channel_messages(fake_bot)[-1].sent.text
+    await ask(cog, fake_bot, BOB, "What is most urgent for teachers?", label="Urgent challenges", to="Jan")
+    wrong = await ask(cog, fake_bot, CAROL, "Who funds all this work?", label="Funding")
+    assert "is not a label of this panel" in wrong.last.content and wrong.last.ephemeral
+    listed = await run(cog, fake_bot, "questions", CAROL, label="Jan Lundell")
+    assert "What is most urgent" in listed.last.text and "companies take part" not in listed.last.text

@@ -269,3 +269,35 @@ async def test_screen_shows_written_answer_once_answered_and_follows_edits(sessi
         (1, "How do you train rural teachers?", "With mentors.")
     ]
     assert "author" not in json.dumps(snapshot.to_json())
+
+
+# --- labels ---------------------------------------------------------------------------------------------
+
+
+async def test_labels_from_topic_and_panelist_filter_the_question_list(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        panel = await panels.open_panel(
+            session,
+            guild_id=GUILD,
+            channel_id=CHANNEL,
+            title="Teachers for tomorrow",
+            panelists="Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)",
+            topics="Industry involvement; Urgent challenges",
+            moderated=False,
+            anonymous_allowed=True,
+            created_by=MODERATOR,
+        )
+    topic = await ask(sessions, panel.id, "How do companies take part in LUMA?", label="industry")
+    both = await ask(sessions, panel.id, "What is most urgent for Astra?", author_id=MEMBER + 1, to="Bohm", label="urg")
+    named = await ask(sessions, panel.id, "What would you change first?", author_id=MEMBER + 2, label="Mikkel Bohm")
+    assert topic.labels == ["Industry involvement"] and topic.panelist_id is None
+    assert both.labels == ["Mikkel Bohm", "Urgent challenges"]
+    # A label naming a panelist addresses the question to them: `to:` a panelist is a label.
+    assert named.labels == ["Mikkel Bohm"] and named.panelist_id == both.panelist_id
+    with pytest.raises(InvalidInputError, match="not a label of this panel"):
+        await ask(sessions, panel.id, "Who funds all this?", author_id=MEMBER + 3, label="funding")
+    async with sessions.begin() as session:
+        _panel, for_bohm = await session.run_sync(
+            questions.channel_questions, channel_id=CHANNEL, statuses=(OPEN,), sort="new", label="bohm"
+        )
+    assert [item.question.number for item in for_bohm] == [3, 2]

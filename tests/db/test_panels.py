@@ -471,6 +471,7 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
         **dict.fromkeys(
             ("author_name", "answer", "answer_by", "answer_by_name", "asked_as", "edits", "word_filter"), ""
         ),
+        "labels": "Jan Lundell",
     }
     assert rows[1]["author"] == "anonymous" and rows[1]["text"].startswith("'=HYPERLINK")
     assert rows[2]["status"] == "hidden"
