@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panel_export, panels, question_moderation, questions, screens
-from db.models import Panel, Question, Vote
+from db import panel_export, panels, privacy, question_moderation, questions, screens
+from db.models import Panel, PanelBlock, Question, Vote
+from db.models.base import utcnow
 from db.models.panels import OPEN, PENDING
 from rules.errors import ConflictError, InvalidInputError, LimitError
 from rules.question_text import QuestionRules
@@ -301,3 +303,26 @@ async def test_labels_from_topic_and_panelist_filter_the_question_list(sessions:
             questions.channel_questions, channel_id=CHANNEL, statuses=(OPEN,), sort="new", label="bohm"
         )
     assert [item.question.number for item in for_bohm] == [3, 2]
+
+
+# --- privacy --------------------------------------------------------------------------------------------
+
+
+async def count_blocks(sessions: Sessions) -> int:
+    async with sessions.begin() as session:
+        return await session.scalar(select(func.count()).select_from(PanelBlock)) or 0
+
+
+async def test_blocks_go_when_the_member_is_forgotten_or_the_retention_period_ends(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    first = await ask(sessions, panel_id, "Why is this panel so boring?")
+    second = await ask(sessions, panel_id, "Why is everyone here so boring?", author_id=MEMBER + 1)
+    for question in (first, second):
+        await moderate(sessions, question_moderation.block_asker, question_id=question.id)
+    async with sessions.begin() as session:
+        await privacy.forget_member(session, member_id=MEMBER)
+    assert await count_blocks(sessions) == 1
+    async with sessions.begin() as session:
+        await panels.close_panel(session, channel_id=CHANNEL)
+        await privacy.drop_expired_question_authors(session, now=utcnow() + timedelta(days=181), retention_days=180)
+    assert await count_blocks(sessions) == 0
