@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Panel, PanelScreen, Question, QuestionEdit, Vote
@@ -22,6 +22,7 @@ from db.panels import RankedQuestion, panel_by_id, panelist_label
 from db.questions import list_questions, question_by_id, vote_count
 from db.session_state import panel_changed
 from rules.errors import NotFoundError
+from rules.labels import panel_labels
 
 TOKEN_BYTES = 32
 SCREEN_TOP = 8
@@ -57,6 +58,9 @@ class ScreenSnapshot:
     answered: int
     # The latest answered questions that carry a written answer, newest first.
     answers: tuple[ScreenQuestion, ...] = ()
+    # The panel's labels, and for each label its most upvoted open questions (a page opened with ?label=).
+    labels: tuple[str, ...] = ()
+    top_by_label: dict[str, tuple[ScreenQuestion, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -200,6 +204,8 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
         for question_id in answered_ids
     ]
     return ScreenSnapshot(
+        labels=tuple(panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))),
+        top_by_label=await _top_by_label(session, panel_id=panel_id, top=top),
         title=panel.title,
         open=panel.status == PANEL_OPEN,
         panelists=tuple(panelist_label(panelist) for panelist in panel.panelists),
@@ -209,6 +215,32 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
         answered=counts.get(ANSWERED, 0),
         answers=tuple(_screen_question(item) for item in answers),
     )
+
+
+async def _top_by_label(session: AsyncSession, *, panel_id: int, top: int) -> dict[str, tuple[ScreenQuestion, ...]]:
+    """Each label's most upvoted open questions; one narrow ranked read, and only the questions shown are loaded."""
+    votes = func.count(Vote.member_id).label("votes")
+    rows = (
+        await session.execute(
+            select(Question.id, Question.labels, votes)
+            .outerjoin(Vote, Vote.question_id == Question.id)
+            .where(Question.panel_id == panel_id, Question.status == OPEN, cast(Question.labels, String) != "[]")
+            .group_by(Question.id)
+            .order_by(votes.desc(), Question.number)
+        )
+    ).all()
+    picked: dict[str, list[tuple[int, int]]] = {}
+    for question_id, labels, count in rows:
+        for label in labels or ():
+            if len(picked.setdefault(label, [])) < top:
+                picked[label].append((question_id, count))
+    loaded: dict[int, RankedQuestion] = {}
+    for question_id, count in {pair for pairs in picked.values() for pair in pairs}:
+        loaded[question_id] = RankedQuestion(await session.run_sync(question_by_id, question_id), count)
+    return {
+        label: tuple(_screen_question(loaded[question_id]) for question_id, _count in pairs)
+        for label, pairs in picked.items()
+    }
 
 
 async def changed_screen_snapshot(

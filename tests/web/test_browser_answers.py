@@ -36,3 +36,28 @@ async def test_screen_page_shows_written_answer_under_answered_question(
     await expect(page.locator("#answers-list .answer")).to_have_text("<b>Mentors</b> from 40 companies.")
     await page.screenshot(path=ARTIFACTS / "screen-answers-1920x1080.png")
     assert await page.evaluate("window.cspViolations") == []
+
+
+async def test_screen_page_with_label_shows_only_that_labels_questions(
+    browser: Browser,  # noqa: F811 (fixture)
+    web: RunningWeb,
+    screen: Screen,
+    sessions: Sessions,
+) -> None:
+    await ask(sessions, screen.panel_id, 510000000000000001, "How do companies take part in LUMA?", label="Industry")
+    await ask(sessions, screen.panel_id, 510000000000000002, "What would you change first?", to="Lundell")
+    everything = await open_screen_page(browser, screen.path(web.url))
+    await expect(everything.locator("#top-list li")).to_have_count(2)
+    await expect(everything.locator("#label")).to_be_hidden()
+    page = await open_screen_page(browser, screen.path(web.url) + "?label=Industry%20involvement")
+    await expect(page.locator("#label")).to_have_text("Industry involvement")
+    await expect(page.locator("#top-list li")).to_have_count(1)
+    await expect(page.locator("#top-list li")).to_contain_text("How do companies take part in LUMA?")
+    # A new question with the label reaches the filtered screen live; one without it does not.
+    await ask(sessions, screen.panel_id, 510000000000000003, "Which firms fund the clubs?", label="Industry")
+    await ask(sessions, screen.panel_id, 510000000000000004, "What is most urgent now?", label="Urgent")
+    web.hub.follow(Changes(panels={screen.panel_id}))
+    await expect(page.locator("#top-list li")).to_have_count(2, timeout=LIVE)
+    await expect(page.locator("#top-list")).not_to_contain_text("most urgent")
+    await page.screenshot(path=ARTIFACTS / "screen-label-1920x1080.png")
+    assert await page.evaluate("window.cspViolations") == []
