@@ -22,8 +22,10 @@ from db.platforms import SUGGESTION_MATCH, platform_directory
 from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, NotFoundError, quoted
 from rules.folding import fold
+from rules.labels import panel_labels
 from rules.question_text import parse_panelists, parse_topics
 from rules.text import is_record_number
+from rules.word_filter import FILTER_MODES, FILTER_OFF
 
 TITLE_LIMITS = (3, 200)
 # --- results --------------------------------------------------------------------------------------------
@@ -51,8 +53,11 @@ async def open_panel(
     anonymous_allowed: bool,
     created_by: int,
     moderator_channel_id: int | None = None,
+    word_filter: str = FILTER_OFF,
 ) -> Panel:
     """Open a panel in a channel, linking each panelist whose organisation is a known platform."""
+    if word_filter not in FILTER_MODES:
+        raise InvalidInputError(f"The word filter is one of: {', '.join(FILTER_MODES)}.")
     title = " ".join(title.split())
     if not TITLE_LIMITS[0] <= len(title) <= TITLE_LIMITS[1]:
         raise InvalidInputError(f"The title must be {TITLE_LIMITS[0]}–{TITLE_LIMITS[1]} characters long.")
@@ -70,6 +75,7 @@ async def open_panel(
         topics=topic_list,
         moderated=moderated,
         anonymous_allowed=anonymous_allowed,
+        word_filter=word_filter,
         status=PANEL_OPEN,
         last_number=0,
         moderator_channel_id=moderator_channel_id,
@@ -230,3 +236,14 @@ def panelist_platform(session: Session, *, panelist_id: int) -> Platform:
     if not platform:
         raise NotFoundError("That platform is no longer in the knowledge base.")
     return platform
+
+
+def autocomplete_labels(session: Session, *, channel_id: int, current: str) -> list[tuple[str, str]]:
+    """(label, label) choices among the channel panel's labels: its topics and panelists."""
+    try:
+        panel = channel_panel(session, channel_id=channel_id)
+    except NotFoundError:
+        return []
+    wanted = fold(current.strip())
+    labels = panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))
+    return [(label, label) for label in labels if not wanted or wanted in fold(label)]

@@ -22,6 +22,7 @@ from db.models import (
     EventAttendee,
     MemberPreference,
     Panel,
+    PanelBlock,
     PanelScreen,
     Practice,
     Question,
@@ -268,6 +269,8 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
         .values(author_id=None, anonymous=True)
         .execution_options(synchronize_session=False)
     )
+    # A block names the member too; once they are forgotten, no row may still say who was blocked.
+    await session.execute(delete(PanelBlock).where(PanelBlock.member_id == member_id))
 
     answers = (
         await session.execute(
@@ -334,4 +337,6 @@ async def drop_expired_question_authors(session: AsyncSession, *, now: datetime,
         .values(author_id=None)
         .execution_options(synchronize_session=False)
     )
+    # Who was blocked on those panels goes with who asked.
+    await session.execute(delete(PanelBlock).where(PanelBlock.panel_id.in_(expired)))
     return result.rowcount  # type: ignore[attr-defined]

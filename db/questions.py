@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session, joinedload
 from db.models import Panel, Panelist, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.panels import RankedQuestion, channel_panel, close_panel, panel_by_id, panelist_label
+from db.panel_guards import check_not_blocked, hit_terms, question_labels
+from db.panels import RankedQuestion, channel_panel, panel_by_id, panelist_label
 from db.session_state import panel_changed
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
+from rules.labels import panel_labels, resolve_label
 from rules.question_text import (
     CONTROL_CHARACTERS,
     SIMILAR_SORT_SCORE,
@@ -36,6 +38,7 @@ from rules.question_text import (
     similarity,
 )
 from rules.text import is_record_number
+from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, shipped_word_filter
 
 SORTS = ("top", "new")
 
@@ -59,52 +62,6 @@ class Advance:
 
     answered: RankedQuestion | None
     current: RankedQuestion | None
-
-
-@dataclass(frozen=True)
-class PanelSummary:
-    panel: Panel
-    asked: int
-    answered: int
-    voters: int
-    votes: int
-    pending: int
-    top: list[RankedQuestion]
-
-
-async def close_panel_with_summary(session: AsyncSession, *, channel_id: int) -> PanelSummary:
-    """Close the channel's open panel and count what it came to, for the summary posted in the channel."""
-    panel = await close_panel(session, channel_id=channel_id)
-    return await panel_summary(session, panel_id=panel.id)
-
-
-async def panel_summary(session: AsyncSession, *, panel_id: int, top: int = 5) -> PanelSummary:
-    """Counts for the closing summary: questions asked and answered, distinct voters, the top questions."""
-    panel = await session.run_sync(panel_by_id, panel_id)
-    counts = dict(
-        (
-            await session.execute(
-                select(Question.status, func.count()).where(Question.panel_id == panel_id).group_by(Question.status)
-            )
-        ).all()
-    )
-    voters, votes = (
-        await session.execute(
-            select(func.count(func.distinct(Vote.member_id)), func.count())
-            .select_from(Vote)
-            .join(Question, Question.id == Vote.question_id)
-            .where(Question.panel_id == panel_id, Question.status != HIDDEN)
-        )
-    ).one()
-    return PanelSummary(
-        panel=panel,
-        asked=counts.get(OPEN, 0) + counts.get(ANSWERED, 0),
-        answered=counts.get(ANSWERED, 0),
-        voters=voters,
-        votes=votes,
-        pending=counts.get(PENDING, 0),
-        top=await session.run_sync(list_questions, panel_id=panel_id, statuses=(OPEN, ANSWERED), sort="top", limit=top),
-    )
 
 
 def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Panelist | None:
@@ -158,10 +115,14 @@ def ask_question(
     to: str | None = None,
     allow_similar: bool = False,
     now: datetime | None = None,
+    words: WordFilter | None = None,
+    label: str | None = None,
 ) -> Question:
     """Store a question under the next number, after every limit and the near-duplicate check passed.
 
-    Synchronous: the bot runs it through the writer (db/writer.py), which commits many at once.
+    The panel's word filter censors listed words (the text as asked is kept in `original_text`) or holds the
+    question for a moderator. Synchronous: the bot runs it through the writer (db/writer.py), which commits
+    many at once.
     """
     now = now or utcnow()
     text = CONTROL_CHARACTERS.sub("", text).strip()
@@ -183,8 +144,16 @@ def ask_question(
         raise ConflictError(f"“{quoted(panel.title)}” is closed: it no longer takes questions.")
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
-    panelist = _resolve_panelist(session, panel_id, to)
+    check_not_blocked(session, panel_id=panel_id, member_id=author_id)
+    labels, panelist = question_labels(
+        session, panel=panel, panelist=_resolve_panelist(session, panel_id, to), label=label
+    )
     _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
+    asked = text
+    hits = [] if panel.word_filter == FILTER_OFF else (words or shipped_word_filter()).find(text)
+    if hits and panel.word_filter == FILTER_CENSOR:
+        text = (words or shipped_word_filter()).censor(text, hits)
+    held = panel.moderated or bool(hits and panel.word_filter == FILTER_REVIEW)
     if not allow_similar:
         similar = find_similar_question(session, panel_id=panel_id, text=text)
         if similar is not None:
@@ -195,12 +164,15 @@ def ask_question(
         panel_id=panel_id,
         number=number,
         text=text,
+        original_text=asked if text != asked else None,
+        filter_hits=hit_terms(hits),
         panelist_id=panelist.id if panelist else None,
+        labels=labels,
         author_id=author_id,
         anonymous=anonymous,
-        status=PENDING if panel.moderated else OPEN,
+        status=PENDING if held else OPEN,
         asked_at=now,
-        approved_at=None if panel.moderated else now,
+        approved_at=None if held else now,
     )
     question.panel = panel
     question.panelist = panelist
@@ -365,6 +337,7 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
     }.get(status)
     if refusal:
         raise ConflictError(refusal)
+    check_not_blocked(session, panel_id=panel_id, member_id=member_id)
     # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
     # writers finds the vote there instead of failing on the primary key.
     vote = {"question_id": question_id, "member_id": member_id}
@@ -419,11 +392,15 @@ def _ranking(sort: str, *, limited: bool) -> Select[Question, int]:
 
 
 def channel_questions(
-    session: Session, *, channel_id: int, statuses: Iterable[str], sort: str
+    session: Session, *, channel_id: int, statuses: Iterable[str], sort: str, label: str | None = None
 ) -> tuple[Panel, list[RankedQuestion]]:
-    """The channel's panel and its questions in the given states (`/panel questions`)."""
+    """The channel's panel and its questions in the given states, with a label if one is given (`/panel questions`)."""
     panel = channel_panel(session, channel_id=channel_id)
-    return panel, list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+    ranked = list_questions(session, panel_id=panel.id, statuses=statuses, sort=sort)
+    if label:
+        chosen = resolve_label(label, panel_labels(panel.topics, (p.name for p in panel.panelists)))
+        ranked = [item for item in ranked if chosen in item.question.labels]
+    return panel, ranked
 
 
 def top_questions(session: Session, *, panel_id: int, limit: int) -> tuple[Panel, list[RankedQuestion]]:

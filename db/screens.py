@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Panel, PanelScreen, Question, Vote
+from db.models import Panel, PanelScreen, Question, QuestionEdit, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, OPEN, PANEL_OPEN
 from db.panels import RankedQuestion, panel_by_id, panelist_label
 from db.questions import list_questions, question_by_id, vote_count
 from db.session_state import panel_changed
 from rules.errors import NotFoundError
+from rules.labels import panel_labels
 
 TOKEN_BYTES = 32
 SCREEN_TOP = 8
+SCREEN_ANSWERS = 2
 UNKNOWN_SCREEN = "This screen link is unknown or was revoked."
 
 
@@ -39,6 +41,8 @@ class ScreenQuestion:
     text: str
     votes: int
     panelist: str | None
+    # A moderator's written answer, shown once the question is answered.
+    answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ class ScreenSnapshot:
     top: tuple[ScreenQuestion, ...]
     asked: int
     answered: int
+    # The latest answered questions that carry a written answer, newest first.
+    answers: tuple[ScreenQuestion, ...] = ()
+    # The panel's labels, and for each label its most upvoted open questions (a page opened with ?label=).
+    labels: tuple[str, ...] = ()
+    top_by_label: dict[str, tuple[ScreenQuestion, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,11 +129,16 @@ async def panel_fingerprint(session: AsyncSession, *, panel_id: int) -> PanelFin
                         Question.hidden_at,
                         Question.answered_at,
                         Question.highlighted_at,
+                        Question.answer_at,
                     )
                 ),
                 votes.with_only_columns(func.count()).scalar_subquery(),
                 votes.with_only_columns(func.sum(Vote.question_id)).scalar_subquery(),
                 votes.with_only_columns(func.max(Vote.voted_at)).scalar_subquery(),
+                select(func.max(QuestionEdit.id))
+                .join(Question, Question.id == QuestionEdit.question_id)
+                .where(Question.panel_id == panel_id)
+                .scalar_subquery(),
             ).where(Panel.id == panel_id)
         )
     ).one_or_none()
@@ -143,6 +157,7 @@ def _screen_question(item: RankedQuestion) -> ScreenQuestion:
         text=question.text,
         votes=item.votes,
         panelist=question.panelist.name if question.panelist else None,
+        answer=question.answer_text if question.status == ANSWERED else None,
     )
 
 
@@ -174,7 +189,23 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
             )
         ).all()
     )
+    answered_ids = (
+        await session.scalars(
+            select(Question.id)
+            .where(Question.panel_id == panel_id, Question.status == ANSWERED, Question.answer_text.is_not(None))
+            .order_by(Question.answer_at.desc())
+            .limit(SCREEN_ANSWERS)
+        )
+    ).all()
+    answers = [
+        RankedQuestion(
+            await session.run_sync(question_by_id, question_id), await session.run_sync(vote_count, question_id)
+        )
+        for question_id in answered_ids
+    ]
     return ScreenSnapshot(
+        labels=tuple(panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))),
+        top_by_label=await _top_by_label(session, panel_id=panel_id, top=top),
         title=panel.title,
         open=panel.status == PANEL_OPEN,
         panelists=tuple(panelist_label(panelist) for panelist in panel.panelists),
@@ -182,7 +213,34 @@ async def screen_snapshot(session: AsyncSession, *, panel_id: int, top: int = SC
         top=tuple(_screen_question(item) for item in ranked if item.question.id != current_id)[:top],
         asked=counts.get(OPEN, 0) + counts.get(ANSWERED, 0),
         answered=counts.get(ANSWERED, 0),
+        answers=tuple(_screen_question(item) for item in answers),
     )
+
+
+async def _top_by_label(session: AsyncSession, *, panel_id: int, top: int) -> dict[str, tuple[ScreenQuestion, ...]]:
+    """Each label's most upvoted open questions; one narrow ranked read, and only the questions shown are loaded."""
+    votes = func.count(Vote.member_id).label("votes")
+    rows = (
+        await session.execute(
+            select(Question.id, Question.labels, votes)
+            .outerjoin(Vote, Vote.question_id == Question.id)
+            .where(Question.panel_id == panel_id, Question.status == OPEN, cast(Question.labels, String) != "[]")
+            .group_by(Question.id)
+            .order_by(votes.desc(), Question.number)
+        )
+    ).all()
+    picked: dict[str, list[tuple[int, int]]] = {}
+    for question_id, labels, count in rows:
+        for label in labels or ():
+            if len(picked.setdefault(label, [])) < top:
+                picked[label].append((question_id, count))
+    loaded: dict[int, RankedQuestion] = {}
+    for question_id, count in {pair for pairs in picked.values() for pair in pairs}:
+        loaded[question_id] = RankedQuestion(await session.run_sync(question_by_id, question_id), count)
+    return {
+        label: tuple(_screen_question(loaded[question_id]) for question_id, _count in pairs)
+        for label, pairs in picked.items()
+    }
 
 
 async def changed_screen_snapshot(

@@ -15,17 +15,19 @@ from discord.ext import commands
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
-from cogs._text import inert
+from cogs._text import inert, trim
 from cogs._views import answer
 from cogs.panels._asking import AskButton, submit_question
 from cogs.panels._card import PlatformButton, TopButton, panel_view, refresh_panel_card
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
-from cogs.panels._moderating import ModerateButton, NextButton, moderate, review_view, run_next
+from cogs.panels._moderating import BlockButton, ModerateButton, NextButton, block, moderate, review_view, run_next
 from cogs.panels._question_messages import VOTE_TEMPLATE, VoteButton, post_question, show_in_channel
 from db.models import Panel
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
 from db.panel_export import export_panel
+from db.panel_summary import close_panel_with_summary
 from db.panels import (
+    autocomplete_labels,
     autocomplete_panelists,
     autocomplete_panels,
     channel_panel,
@@ -35,11 +37,11 @@ from db.panels import (
     reopen_panel,
     set_panel_message,
 )
+from db.question_moderation import answer_question, edit_question, unblock_asker
 from db.questions import (
     autocomplete_questions,
     channel_question,
     channel_questions,
-    close_panel_with_summary,
     next_pending_question,
     set_question_message,
     unposted_questions,
@@ -65,7 +67,13 @@ VOTE_ID = re.compile(VOTE_TEMPLATE)
 # How far back a restart looks for questions it posted but could not record.
 RECOVERY_HISTORY = 100
 # Which questions each moderator command can act on, for its autocomplete.
-ACTIONABLE = {"approve": (PENDING, HIDDEN), "hide": (PENDING, OPEN, ANSWERED), "answered": (OPEN,)}
+ACTIONABLE = {
+    "approve": (PENDING, HIDDEN),
+    "hide": (PENDING, OPEN, ANSWERED),
+    "answered": (OPEN,),
+    "answer": (OPEN, ANSWERED),
+    "any": (PENDING, OPEN, ANSWERED, HIDDEN),
+}
 
 
 def _channel_id(interaction: discord.Interaction) -> int:
@@ -147,6 +155,10 @@ class Panels(commands.Cog):
         found = await self.bot.db.read(autocomplete_panelists, channel_id=_channel_id(interaction), current=current)
         return choices(found)
 
+    async def labels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        found = await self.bot.db.read(autocomplete_labels, channel_id=_channel_id(interaction), current=current)
+        return choices(found)
+
     async def panels(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         found = await self.bot.db.read(autocomplete_panels, guild_id=_guild_id(interaction), current=current)
         return choices(found)
@@ -168,6 +180,12 @@ class Panels(commands.Cog):
     async def answerable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         return await self._questions(interaction, current, "answered")
 
+    async def writable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "answer")
+
+    async def any_question(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self._questions(interaction, current, "any")
+
     # --- /ask ---------------------------------------------------------------------------------------------
 
     @app_commands.command(name="ask")
@@ -176,13 +194,19 @@ class Panels(commands.Cog):
         question="Your question for the panel",
         to="A panelist the question is for (optional)",
         anonymous="Hide your name from everyone (if the panel allows it)",
+        label="A topic or panelist of the panel the question is about (optional)",
     )
-    @app_commands.autocomplete(to=panelists)
+    @app_commands.autocomplete(to=panelists, label=labels)
     async def ask(
-        self, interaction: discord.Interaction, question: str, to: str | None = None, anonymous: bool = False
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        to: str | None = None,
+        anonymous: bool = False,
+        label: str | None = None,
     ) -> None:
         """Ask the panel in this channel a question; others can upvote it."""
-        await submit_question(interaction, panel_id=None, text=question, to=to, anonymous=anonymous)
+        await submit_question(interaction, panel_id=None, text=question, to=to, anonymous=anonymous, label=label)
 
     # --- /panel: running a panel --------------------------------------------------------------------------
 
@@ -196,6 +220,7 @@ class Panels(commands.Cog):
         anonymous="Members may ask anonymously (default: yes)",
         channel="Where the audience asks (default: this channel)",
         moderator_channel="Where moderators review questions of a moderated panel (default: MODERATOR_CHANNEL_ID)",
+        word_filter="Rude words in nine languages: shown as *** (censor), held for approval (review), or off",
     )
     async def panel_open(
         self,
@@ -207,6 +232,7 @@ class Panels(commands.Cog):
         anonymous: bool = True,
         channel: discord.TextChannel | None = None,
         moderator_channel: discord.TextChannel | None = None,
+        word_filter: Literal["censor", "review", "off"] = "censor",
     ) -> None:
         """Open audience questions for a panel and post its card (moderators only)."""
         channel_id = channel.id if channel else _channel_id(interaction)
@@ -221,6 +247,7 @@ class Panels(commands.Cog):
             anonymous_allowed=anonymous,
             created_by=interaction.user.id,
             moderator_channel_id=moderator_channel.id if moderator_channel else None,
+            word_filter=word_filter,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -241,9 +268,18 @@ class Panels(commands.Cog):
         await answer(interaction, f"Panel “{inert(panel.title)}” is open in <#{channel_id}>.{queue_hint}")
 
     @panel.command(name="questions")
-    @app_commands.describe(sort="Most upvoted or newest first", status="Which questions to list")
+    @app_commands.describe(
+        sort="Most upvoted or newest first",
+        status="Which questions to list",
+        label="Only questions with this topic or for this panelist",
+    )
+    @app_commands.autocomplete(label=labels)
     async def panel_questions(
-        self, interaction: discord.Interaction, sort: Literal["top", "new"] = "top", status: Status = "open"
+        self,
+        interaction: discord.Interaction,
+        sort: Literal["top", "new"] = "top",
+        status: Status = "open",
+        label: str | None = None,
     ) -> None:
         """List this channel's panel questions, a page at a time."""
         moderator = member_is_moderator(interaction)
@@ -251,7 +287,7 @@ class Panels(commands.Cog):
             raise InvalidInputError("Only moderators can list pending or hidden questions.")
         statuses = STATUSES[status] if moderator else tuple(s for s in STATUSES[status] if s in VISIBLE)
         panel, ranked = await self.bot.db.read(
-            channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort
+            channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort, label=label
         )
         pages = question_pages(ranked, panel=panel, sort=sort, status=status)
         await Paginator.send(interaction, pages, ephemeral=True)
@@ -296,6 +332,56 @@ class Panels(commands.Cog):
         """Show a question waiting for approval, or one hidden by mistake (moderators only)."""
         await self._moderate_number(interaction, "approve", question)
 
+    # default_permissions is a hint Discord only reads on top-level commands; the moderator check is the guard.
+    @panel.command(name="answer")
+    @moderator_only("manage_messages")
+    @app_commands.describe(question="The question's number, e.g. 12", text="A short written answer (1,000 characters)")
+    @app_commands.autocomplete(question=writable)
+    async def panel_answer(
+        self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
+    ) -> None:
+        """Attach a short written answer to a question, shown under it and in the export (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        answered = await self.bot.db.transaction(
+            answer_question, question_id=target.id, moderator_id=interaction.user.id, text=text
+        )
+        await answer(interaction, f"Question #{question} now carries your written answer.")
+        await show_in_channel(self.bot, answered.question, answered.votes)
+
+    @panel.command(name="edit")
+    @moderator_only("manage_messages")
+    @app_commands.describe(question="The question's number, e.g. 12", text="The question's new text")
+    @app_commands.autocomplete(question=any_question)
+    async def panel_edit(
+        self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
+    ) -> None:
+        """Fix a question's text (a typo, a name removed); the original stays in the export (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        edited = await self.bot.db.transaction(
+            edit_question, question_id=target.id, moderator_id=interaction.user.id, text=text
+        )
+        await answer(interaction, f"Question #{question} now reads: “{inert(trim(edited.question.text, 300))}”.")
+        await show_in_channel(self.bot, edited.question, edited.votes)
+
+    @panel.command(name="block")
+    @moderator_only("manage_messages")
+    @app_commands.describe(question="A question of the member to block, e.g. 12")
+    @app_commands.autocomplete(question=any_question)
+    async def panel_block(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Stop whoever asked a question from asking and voting on this panel, even if anonymous (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        await block(interaction, target.id)
+
+    @panel.command(name="unblock")
+    @moderator_only("manage_messages")
+    @app_commands.describe(question="The question the member was blocked for (or any other of theirs)")
+    @app_commands.autocomplete(question=any_question)
+    async def panel_unblock(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
+        """Let the asker of a question ask and vote on this panel again (moderators only)."""
+        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        await self.bot.db.transaction(unblock_asker, question_id=target.id)
+        await answer(interaction, f"The asker of #{question} can ask and vote on this panel again.")
+
     @panel.command(name="queue")
     @moderator_only("manage_messages")
     @app_commands.describe(panel="Which panel (default: the one in this channel)")
@@ -336,12 +422,23 @@ class Panels(commands.Cog):
     ) -> None:
         """Download every question of a panel as a file (moderators only)."""
         chosen = await self.bot.db.read(guild_panel, panel_id=panel, guild_id=_guild_id(interaction))
-        export = await self.bot.db.transaction(export_panel, panel_id=chosen.id, fmt=format)
+        export = await self.bot.db.transaction(
+            export_panel,
+            panel_id=chosen.id,
+            fmt=format,
+            name_of=self.display_name,
+            zone=self.bot.settings.default_timezone,
+        )
         await interaction.response.send_message(
             f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
             ephemeral=True,
         )
+
+    def display_name(self, member_id: int) -> str | None:
+        """The name the bot knows for a member (from its cache: no lookup per row), for readable exports."""
+        user = self.bot.get_user(member_id)
+        return user.display_name if user else None
 
     # --- /panel screen: the presenter view ------------------------------------------------------------------
 
@@ -382,7 +479,7 @@ class Panels(commands.Cog):
 
 # Every button is a DynamicItem whose custom_id carries ids only (`panel:vote:<question_id>`); the state lives
 # in the database, so buttons keep working after a restart.
-DYNAMIC_ITEMS = (AskButton, TopButton, PlatformButton, VoteButton, ModerateButton, NextButton)
+DYNAMIC_ITEMS = (AskButton, TopButton, PlatformButton, VoteButton, ModerateButton, NextButton, BlockButton)
 
 
 async def setup(bot: CoalitionBot) -> None:

@@ -45,6 +45,7 @@ async def submit_question(
     anonymous: bool,
     allow_similar: bool = False,
     replace: bool = False,
+    label: str | None = None,
 ) -> None:
     """Store a question, then (only after the commit) confirm it to the asker and post it or queue it."""
     bot = coalition_bot(interaction)
@@ -63,11 +64,14 @@ async def submit_question(
             rules=question_rules(bot.settings),
             to=to,
             allow_similar=allow_similar,
+            label=label,
         )
         if question.status == PENDING:
             _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)
     except SimilarQuestionError as similar:
-        view = SimilarQuestionView(similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous)
+        view = SimilarQuestionView(
+            similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous, label=label
+        )
         await answer(interaction, similar_prompt(similar.similar), view=view, replace=replace)
         return
     pending = question.status == PENDING
@@ -92,9 +96,19 @@ def similar_prompt(similar: SimilarQuestion) -> str:
 class SimilarQuestionView(ReportingView):
     """Upvote the similar question, or post one's own anyway; the text lives only in this short-lived view."""
 
-    def __init__(self, similar: SimilarQuestion, *, panel_id: int | None, text: str, to: str | None, anonymous: bool):
+    def __init__(
+        self,
+        similar: SimilarQuestion,
+        *,
+        panel_id: int | None,
+        text: str,
+        to: str | None,
+        anonymous: bool,
+        label: str | None = None,
+    ):
         super().__init__(timeout=SUGGESTION_TIMEOUT_SECONDS)
         self.panel_id = panel_id
+        self.label = label
         self.text = text
         self.to = to
         self.anonymous = anonymous
@@ -113,6 +127,7 @@ class SimilarQuestionView(ReportingView):
             anonymous=self.anonymous,
             allow_similar=True,
             replace=True,
+            label=self.label,
         )
 
 

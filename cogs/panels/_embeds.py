@@ -10,8 +10,8 @@ import discord
 from cogs._text import bullets, inert, trim
 from db.models import Panel, Panelist, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
+from db.panel_summary import PanelSummary
 from db.panels import RankedQuestion, panelist_label, shown_author
-from db.questions import PanelSummary
 
 PANEL_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 OPEN_COLOUR = discord.Colour.from_rgb(0, 133, 102)
@@ -20,6 +20,11 @@ ANSWERED_COLOUR = discord.Colour.dark_grey()
 PENDING_COLOUR = discord.Colour.orange()
 CLOSED_COLOUR = discord.Colour.light_grey()
 PAGE_SIZE = 6
+WORD_FILTER_NOTES = {
+    "off": "no word filter",
+    "censor": "rude words shown as ***",
+    "review": "questions with rude words wait for a moderator",
+}
 STATUS_LABELS = {
     "open": "Open questions",
     "answered": "Answered questions",
@@ -36,7 +41,10 @@ def asker(question: Question) -> str:
 
 
 def addressed(question: Question) -> str:
-    return f" · to {inert(question.panelist.name)}" if question.panelist else ""
+    """Who the question is for and its other labels (topics), for the question's heading."""
+    to = f" · to {inert(question.panelist.name)}" if question.panelist else ""
+    topics = [label for label in question.labels or () if not question.panelist or label != question.panelist.name]
+    return to + (f" · 🏷️ {inert(', '.join(topics))}" if topics else "")
 
 
 def _panelist_line(panelist: Panelist) -> str:
@@ -68,6 +76,7 @@ def panel_card(panel: Panel) -> discord.Embed:
         embed.add_field(name="Topics", value=bullets([trim(inert(t), 200) for t in panel.topics], 1024), inline=False)
     rules = ["moderated: questions appear after approval" if panel.moderated else "questions appear at once"]
     rules.append("anonymous questions welcome" if panel.anonymous_allowed else "questions show who asked")
+    rules.append(WORD_FILTER_NOTES[panel.word_filter])
     embed.set_footer(text=f"Panel #{panel.id} · " + " · ".join(rules))
     return embed
 
@@ -91,6 +100,8 @@ def question_embed(question: Question) -> discord.Embed:
         heading, colour = f"⏳ Waiting for approval · {heading}", PENDING_COLOUR
     embed = discord.Embed(description=f"{trim(inert(question.text), 3900)}\n\n— {asker(question)}", colour=colour)
     embed.set_author(name=trim(heading, 256))
+    if question.answer_text:
+        embed.add_field(name="💬 Answer", value=trim(inert(question.answer_text), 1024), inline=False)
     return embed
 
 
@@ -165,14 +176,30 @@ def summary_embed(summary: PanelSummary) -> discord.Embed:
             for item in summary.top
         ]
         embed.add_field(name=f"Top {len(summary.top)}", value=trim("\n".join(lines), 1024), inline=False)
+    if summary.written_answers:
+        lines = [
+            f"**#{question.number}** {trim(inert(question.text), 120)}"
+            f"\n💬 {trim(inert(question.answer_text or ''), 240)}"
+            for question in summary.written_answers
+        ]
+        embed.add_field(name="Written answers", value=trim("\n".join(lines), 1024), inline=False)
     if summary.pending:
         embed.set_footer(text=f"{summary.pending} question(s) were still waiting for approval.")
     return embed
 
 
+def add_moderator_fields(embed: discord.Embed, question: Question) -> discord.Embed:
+    """What only moderators see: the words the filter found and the text as the member wrote it."""
+    if question.filter_hits:
+        embed.add_field(name="Word filter", value=trim(inert(question.filter_hits), 1024), inline=False)
+    if question.original_text:
+        embed.add_field(name="As asked", value=trim(inert(question.original_text), 1024), inline=False)
+    return embed
+
+
 def queue_embed(question: Question, *, waiting: int) -> discord.Embed:
     """A question waiting for a moderator's Approve or Hide."""
-    embed = question_embed(question)
+    embed = add_moderator_fields(question_embed(question), question)
     embed.set_author(
         name=trim(f"⏳ For review · #{question.number}{addressed(question)} · {question.panel.title}", 256)
     )

@@ -13,6 +13,7 @@ from cogs._views import NO_MENTIONS, IdButton, ReportingItem, answer
 from cogs.panels._embeds import decided_embed, now_answering_embed, queue_embed
 from cogs.panels._question_messages import show_in_channel
 from db.models import Question
+from db.question_moderation import block_asker
 from db.questions import advance_panel, moderate_question
 from rules.text import record_id
 
@@ -96,10 +97,34 @@ class ModerateButton(
         await show_in_channel(bot, question, votes)
 
 
+class BlockButton(IdButton, prefix="panel:mod:block"):
+    """ "Block asker" for moderators: the asker of this question can no longer ask or vote on its panel."""
+
+    button_label = "Block asker"
+    button_emoji = "⛔"
+    button_style = discord.ButtonStyle.secondary
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        ensure_moderator(interaction)
+        await block(interaction, self.ref_id)
+
+
+async def block(interaction: discord.Interaction, question_id: int) -> None:
+    """Block the asker of a question on its panel, telling the moderator by question number only."""
+    bot = coalition_bot(interaction)
+    question = await bot.db.transaction(block_asker, question_id=question_id, moderator_id=interaction.user.id)
+    await answer(
+        interaction,
+        f"⛔ The asker of #{question.number} can no longer ask or vote on this panel; nobody was told who it is. "
+        f"`/panel unblock question:{question.number}` lets them back.",
+    )
+
+
 def review_view(question: Question) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(ModerateButton("approve", question.id))
     view.add_item(ModerateButton("hide", question.id))
+    view.add_item(BlockButton(question.id))
     return view
 
 
@@ -127,6 +152,7 @@ def controls_view(question: Question) -> discord.ui.View:
     view.add_item(ModerateButton("answered", question.id, number=question.number))
     view.add_item(NextButton(question.panel_id))
     view.add_item(ModerateButton("hide", question.id, number=question.number))
+    view.add_item(BlockButton(question.id))
     return view
 
 

@@ -4,7 +4,7 @@ from db.models.base import Base
 from db.models.events import Event, EventAttendee, Reminder, ReminderDelivery
 from db.models.knowledge import KnowledgeGap, KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
 from db.models.members import MemberPreference
-from db.models.panels import Panel, Panelist, Question, Vote
+from db.models.panels import Panel, PanelBlock, Panelist, Question, QuestionEdit, Vote
 from db.models.screens import PanelScreen
 
 __all__ = [
@@ -15,11 +15,13 @@ __all__ = [
     "KnowledgeRevision",
     "MemberPreference",
     "Panel",
+    "PanelBlock",
     "PanelScreen",
     "Panelist",
     "Platform",
     "Practice",
     "Question",
+    "QuestionEdit",
     "Reminder",
     "ReminderDelivery",
     "SearchDocument",

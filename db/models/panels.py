@@ -43,6 +43,8 @@ class Panel(Base):
     topics: Mapped[list[str]] = mapped_column(default=list)
     moderated: Mapped[bool] = mapped_column(default=False)
     anonymous_allowed: Mapped[bool] = mapped_column(default=True)
+    # What the word filter does with a listed word: off, censor (shown as ***) or review (held for approval).
+    word_filter: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     status: Mapped[str] = mapped_column(String(20), default=PANEL_OPEN)
     # The last question number handed out; raised in the same transaction that stores the question, so
     # numbers are gapless and unique (the row update serialises writers on PostgreSQL too).
@@ -91,8 +93,15 @@ class Question(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
     number: Mapped[int]
+    # What everyone sees: censored by the word filter or edited by a moderator, else the text as asked.
     text: Mapped[str] = mapped_column(Text)
+    # The text as the member asked it, kept for moderators and the export once `text` differs from it.
+    original_text: Mapped[str | None] = mapped_column(Text)
+    # The listed terms the word filter found, comma-separated, for moderators.
+    filter_hits: Mapped[str | None] = mapped_column(String(200))
     panelist_id: Mapped[int | None] = mapped_column(ForeignKey("panelists.id", ondelete="SET NULL"))
+    # The panel's labels (its topics and panelists' names) the question carries; `to:` a panelist is one.
+    labels: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     author_id: Mapped[int | None] = mapped_column(BigInteger)
     anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=OPEN)
@@ -104,6 +113,10 @@ class Question(Base):
     answered_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    # A moderator's short written answer, shown under the question, on the screen and in the export.
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answer_by: Mapped[int | None] = mapped_column(BigInteger)
+    answer_at: Mapped[datetime | None]
 
     panel: Mapped[Panel] = relationship(lazy="raise")
     panelist: Mapped[Panelist | None] = relationship(lazy="raise")
@@ -117,3 +130,30 @@ class Vote(Base):
     question_id: Mapped[int] = mapped_column(ForeignKey("panel_questions.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     voted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuestionEdit(Base):
+    """One moderator's edit of a question's text, for the export's audit column."""
+
+    __tablename__ = "panel_question_edits"
+    __table_args__ = (Index("ix_panel_question_edits_question", "question_id", "edited_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("panel_questions.id", ondelete="CASCADE"))
+    old_text: Mapped[str] = mapped_column(Text)
+    new_text: Mapped[str] = mapped_column(Text)
+    edited_by: Mapped[int] = mapped_column(BigInteger)
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PanelBlock(Base):
+    """A member a moderator stopped from asking and voting on one panel; found by their question, never shown."""
+
+    __tablename__ = "panel_blocks"
+
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # The question that led to the block: how moderators name an anonymous asker without learning who it is.
+    question_number: Mapped[int]
+    blocked_by: Mapped[int] = mapped_column(BigInteger)
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -264,8 +264,9 @@ async def test_moderated_panel_queues_questions_for_moderators(
     assert settings.moderator_channel_id is None
     queue = await run(cog, fake_bot, "queue", MODERATOR)
     assert queue.last.ephemeral and "#1" in queue.last.text
-    approve, hide = queue.last.custom_ids
+    approve, hide, block = queue.last.custom_ids
     assert approve.startswith("panel:mod:approve:") and hide.startswith("panel:mod:hide:")
+    assert block.startswith("panel:mod:block:")
     review_message = FakeMessage(fake_bot.get_partial_messageable(CHANNEL_ID), queue.last)
     refused = await click(fake_bot, review_message, approve, ALICE)
     assert refused.last.content == MODERATORS_ONLY
@@ -283,7 +284,7 @@ async def test_moderated_panel_with_moderator_channel_posts_review_there(cog: Pa
     await open_panel(cog, fake_bot, moderated=True, moderator_channel=moderators)
     await ask(cog, fake_bot, ALICE, "How is industry involved in LUMA?")
     review = channel_messages(fake_bot, MOD_CHANNEL_ID)[-1]
-    assert "For review" in review.sent.text and len(review.sent.custom_ids) == 2
+    assert "For review" in review.sent.text and len(review.sent.custom_ids) == 3
     hidden = await click(fake_bot, review, review.sent.custom_ids[1], MODERATOR)
     assert "Hidden by Geert" in hidden.last.text
     assert len(channel_messages(fake_bot)) == 1, "only the panel card: the hidden question was never shown"
@@ -304,7 +305,8 @@ async def test_panel_next_highlights_top_question_and_next_button_moves_on(
     announcement = channel_messages(fake_bot)[-1].sent
     assert "Now answering: #2" in announcement.text and "👍 1" in announcement.text
     assert "Now answering" in second.current.text
-    answered_id, next_id, hide_id = first_next.last.custom_ids
+    answered_id, next_id, hide_id, block_id = first_next.last.custom_ids
+    assert block_id.startswith("panel:mod:block:")
     assert answered_id.startswith("panel:mod:answered:") and next_id.startswith("panel:mod:next:")
     assert hide_id.startswith("panel:mod:hide:")
     controls = FakeMessage(fake_bot.get_partial_messageable(CHANNEL_ID), first_next.last)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import panel_export, panels, questions
+from db import panel_export, panel_summary, panels, questions
 from db.models import Question, Vote
 from db.models.base import utcnow
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
@@ -436,7 +436,7 @@ async def test_panel_summary_counts_questions_voters_answered_and_top_five(sessi
         await questions.hide_question(session, question_id=asked[6].id, moderator_id=MODERATOR)
         await questions.mark_answered(session, question_id=asked[0].id, moderator_id=MODERATOR)
     async with sessions.begin() as session:
-        summary = await questions.panel_summary(session, panel_id=panel_id)
+        summary = await panel_summary.panel_summary(session, panel_id=panel_id)
     assert (summary.asked, summary.answered, summary.voters, summary.votes) == (6, 1, 6, 21)
     assert [item.question.number for item in summary.top] == [1, 2, 3, 4, 5]
 
@@ -469,6 +469,10 @@ async def test_export_panel_lists_every_question_and_never_names_anonymous_autho
         "asked_at": "",
         "answered_at": True,
         "author": "111",
+        **dict.fromkeys(
+            ("author_name", "answer", "answer_by", "answer_by_name", "asked_as", "edits", "word_filter"), ""
+        ),
+        "labels": "Jan Lundell",
     }
     assert rows[1]["author"] == "anonymous" and rows[1]["text"].startswith("'=HYPERLINK")
     assert rows[2]["status"] == "hidden"

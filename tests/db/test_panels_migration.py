@@ -10,7 +10,7 @@ from db import migrate
 from db.engine import create_engine
 from db.models import Base
 
-PANEL_TABLES = {"panels", "panelists", "panel_questions", "panel_votes"}
+PANEL_TABLES = {"panels", "panelists", "panel_questions", "panel_votes", "panel_question_edits", "panel_blocks"}
 
 
 async def _tables_and_drift(url: str) -> tuple[set[str], list[object]]:

@@ -41,4 +41,3 @@ async def test_approve_button_posted_before_a_kill_9_still_works(
     # A clean SIGTERM ends the process with status 0 (then the fixture no longer has a bot to stop).
     assert bot.stop() == 0
     driver.assert_clean()
-

@@ -33,7 +33,9 @@ async def test_search_page_posted_before_a_kill_9_still_turns(
     names = [f["name"] for f in page.embed["fields"]]
     assert names and names[0].startswith(f"{len(first) + 1}. "), "page two of the same search"
     expired = await driver.click(in_memory, stale_id, user=driver.alice)
-    assert expired.ephemeral and "has expired" in expired.message.content and "Run the command again" in (
-        expired.message.content
+    assert (
+        expired.ephemeral
+        and "has expired" in expired.message.content
+        and "Run the command again" in (expired.message.content)
     )
     driver.assert_clean()

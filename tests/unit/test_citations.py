@@ -43,4 +43,6 @@ def test_sources_yaml_accepts_title_and_url_mappings(tmp_path: Path) -> None:
     )
     (tmp_path / "sources.yaml").write_text(text, encoding="utf-8")
     assert check_shipped_data(tmp_path) == []
-    assert source_documents(tmp_path)["004_14d094faee740765.txt"] == SourceDocument("About", "https://example.org/about")
+    assert source_documents(tmp_path)["004_14d094faee740765.txt"] == SourceDocument(
+        "About", "https://example.org/about"
+    )

@@ -107,7 +107,9 @@ async def test_screen_stream_sends_the_snapshot_without_authors(
         name, data = await next_event(stream)
     assert name == "snapshot"
     snapshot = json.loads(data)
-    assert snapshot["top"] == [{"number": 1, "text": "<b>Who</b> funds the platforms?", "votes": 0, "panelist": None}]
+    assert snapshot["top"] == [
+        {"number": 1, "text": "<b>Who</b> funds the platforms?", "votes": 0, "panelist": None, "answer": None}
+    ]
     assert str(ANONYMOUS_AUTHOR) not in data and "author" not in data
 
 

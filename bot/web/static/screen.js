@@ -54,13 +54,32 @@ function renderTop(questions) {
   element("top-empty").hidden = questions.length > 0;
 }
 
+function renderAnswers(questions) {
+  const items = questions.map((question) => {
+    const item = make("li");
+    const body = make("span", "question");
+    body.append(make("span", "number", `#${question.number}`), document.createTextNode(question.text));
+    item.append(body, make("p", "answer", question.answer));
+    return item;
+  });
+  element("answers-list").replaceChildren(...items);
+  element("answers").hidden = questions.length === 0;
+}
+
+// A screen opened with ?label=Industry%20involvement shows only that topic's (or panelist's) questions.
+const LABEL = new URLSearchParams(window.location.search).get("label");
+
 function render(snapshot) {
   document.title = `${snapshot.title} · questions`;
   element("title").textContent = snapshot.title;
   element("panelists").textContent = snapshot.panelists.join(" · ");
   document.body.classList.toggle("closed", !snapshot.open);
   renderNow(snapshot.now_answering);
-  renderTop(snapshot.top);
+  const filtered = LABEL !== null && (snapshot.labels || []).includes(LABEL);
+  element("label").textContent = filtered ? LABEL : "";
+  element("label").hidden = !filtered;
+  renderTop(filtered ? (snapshot.top_by_label || {})[LABEL] || [] : snapshot.top);
+  renderAnswers(snapshot.answers || []);
   const closed = snapshot.open ? "" : " · questions closed";
   element("counts").textContent = `${snapshot.asked} asked · ${snapshot.answered} answered${closed}`;
   // Last, once everything around it has its final size.

@@ -1,0 +1,115 @@
+"""What moderators do to a panel's questions beyond approve and hide: written answers, edits, blocking an asker.
+
+Every function flushes and never commits; the caller's transaction is the unit of work.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import PanelBlock, Question, QuestionEdit
+from db.models.base import utcnow
+from db.models.panels import HIDDEN, PENDING
+from db.panels import RankedQuestion
+from db.questions import CONTROL_CHARACTERS, question_by_id, vote_count
+from db.session_state import panel_changed
+from rules.errors import ConflictError, InvalidInputError
+
+ANSWER_MAX = 1000
+EDIT_MAX = 500
+
+
+def _clean(text: str, *, what: str, limit: int) -> str:
+    text = CONTROL_CHARACTERS.sub("", text).strip()
+    if not text:
+        raise InvalidInputError(f"Write the {what}; it cannot be empty.")
+    if len(text) > limit:
+        raise InvalidInputError(f"Keep the {what} to {limit} characters (it has {len(text)}).")
+    return text
+
+
+async def _ranked(session: AsyncSession, question: Question) -> RankedQuestion:
+    return RankedQuestion(question, await session.run_sync(vote_count, question.id))
+
+
+async def answer_question(session: AsyncSession, *, question_id: int, moderator_id: int, text: str) -> RankedQuestion:
+    """Attach (or replace) a moderator's short written answer to a visible question."""
+    text = _clean(text, what="answer", limit=ANSWER_MAX)
+    question = await session.run_sync(question_by_id, question_id)
+    refusal = {
+        PENDING: f"Question #{question.number} has not been approved yet; approve it before answering it.",
+        HIDDEN: f"Question #{question.number} is hidden; approve it first if it should be answered.",
+    }.get(question.status)
+    if refusal:
+        raise ConflictError(refusal)
+    question.answer_text = text
+    question.answer_by = moderator_id
+    question.answer_at = utcnow()
+    await session.flush()
+    panel_changed(session, question.panel_id)
+    return await _ranked(session, question)
+
+
+async def edit_question(session: AsyncSession, *, question_id: int, moderator_id: int, text: str) -> RankedQuestion:
+    """Change a question's text (a typo, a name removed); the text as asked and every edit are kept."""
+    text = _clean(text, what="question", limit=EDIT_MAX)
+    question = await session.run_sync(question_by_id, question_id)
+    if text == question.text:
+        raise ConflictError(f"Question #{question.number} already reads like that.")
+    session.add(QuestionEdit(question_id=question.id, old_text=question.text, new_text=text, edited_by=moderator_id))
+    if question.original_text is None:
+        question.original_text = question.text
+    question.text = text
+    await session.flush()
+    panel_changed(session, question.panel_id)
+    return await _ranked(session, question)
+
+
+async def question_edits(session: AsyncSession, *, panel_id: int) -> dict[int, list[QuestionEdit]]:
+    """Every edit of a panel's questions, by question id, oldest first (for the export)."""
+    edits = await session.scalars(
+        select(QuestionEdit)
+        .join(Question, Question.id == QuestionEdit.question_id)
+        .where(Question.panel_id == panel_id)
+        .order_by(QuestionEdit.edited_at, QuestionEdit.id)
+    )
+    found: dict[int, list[QuestionEdit]] = {}
+    for edit in edits:
+        found.setdefault(edit.question_id, []).append(edit)
+    return found
+
+
+async def block_asker(session: AsyncSession, *, question_id: int, moderator_id: int) -> Question:
+    """Stop the asker of a question from asking and voting on its panel; who they are stays unsaid."""
+    question = await session.run_sync(question_by_id, question_id)
+    if question.author_id is None:
+        raise ConflictError(f"The asker of #{question.number} is no longer known, so they cannot be blocked.")
+    if question.author_id == moderator_id:
+        raise ConflictError("You asked that question yourself; you cannot block yourself.")
+    existing = await session.get(PanelBlock, (question.panel_id, question.author_id))
+    if existing is not None:
+        raise ConflictError(
+            f"The asker of #{question.number} is already blocked on this panel (since #{existing.question_number})."
+        )
+    session.add(
+        PanelBlock(
+            panel_id=question.panel_id,
+            member_id=question.author_id,
+            question_number=question.number,
+            blocked_by=moderator_id,
+        )
+    )
+    await session.flush()
+    return question
+
+
+async def unblock_asker(session: AsyncSession, *, question_id: int) -> Question:
+    """Let the asker of a question ask and vote on its panel again."""
+    question = await session.run_sync(question_by_id, question_id)
+    removed = await session.execute(
+        delete(PanelBlock).where(PanelBlock.panel_id == question.panel_id, PanelBlock.member_id == question.author_id)
+    )
+    if question.author_id is None or not removed.rowcount:  # type: ignore[attr-defined]
+        raise ConflictError(f"The asker of #{question.number} is not blocked on this panel.")
+    return question
