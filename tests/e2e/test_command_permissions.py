@@ -26,7 +26,12 @@ MODERATOR_COMMANDS = {
     "panel export",
     "panel screen open",
     "panel screen revoke",
+    "panel answer",
+    "panel edit",
+    "panel block",
+    "panel unblock",
     "practice review",
+    "knowledge gaps",
 }
 
 
