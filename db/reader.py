@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import create_sessionmaker, sqlite_file_engine
+from db.session_state import CACHES_KEY, LookupCaches
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -33,6 +34,9 @@ class Reader:
     """Runs read-only lookups against the bot's database, each in one read transaction (a consistent snapshot)."""
 
     def __init__(self, engine: AsyncEngine, *, session_info: dict[str, Any] | None = None) -> None:
+        # Sessions share `session_info` (the Database's caches); a reader built on its own keeps caches of its own,
+        # so its lookups never rebuild the name directory per call.
+        session_info = session_info if session_info is not None else {CACHES_KEY: LookupCaches()}
         self._async_sessions = create_sessionmaker(engine, info=session_info)
         self._executor: ThreadPoolExecutor | None = None
         self._sync_sessions: sessionmaker[Session] | None = None
