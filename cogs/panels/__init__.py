@@ -22,7 +22,7 @@ from cogs.panels._card import PlatformButton, TopButton, panel_view, refresh_pan
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
 from cogs.panels._moderating import BlockButton, ModerateButton, NextButton, block, moderate, review_view, run_next
 from cogs.panels._question_messages import VOTE_TEMPLATE, VoteButton, post_question, show_in_channel
-from db.models import Panel
+from db.models import Panel, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PENDING
 from db.panel_export import export_panel
 from db.panel_summary import close_panel_with_summary
@@ -299,8 +299,12 @@ class Panels(commands.Cog):
         panel = await self.bot.db.read(channel_panel, channel_id=_channel_id(interaction), open_only=True)
         await run_next(interaction, panel.id)
 
+    async def _numbered_question(self, interaction: discord.Interaction, number: int) -> Question:
+        """Question #number of this channel's panel, as a moderator named it."""
+        return await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=number)
+
     async def _moderate_number(self, interaction: discord.Interaction, action: str, number: int) -> None:
-        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=number)
+        target = await self._numbered_question(interaction, number)
         question, votes = await moderate(
             self.bot, action=action, question_id=target.id, moderator_id=interaction.user.id
         )
@@ -341,7 +345,7 @@ class Panels(commands.Cog):
         self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
     ) -> None:
         """Attach a short written answer to a question, shown under it and in the export (moderators only)."""
-        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        target = await self._numbered_question(interaction, question)
         answered = await self.bot.db.transaction(
             answer_question, question_id=target.id, moderator_id=interaction.user.id, text=text
         )
@@ -356,7 +360,7 @@ class Panels(commands.Cog):
         self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
     ) -> None:
         """Fix a question's text (a typo, a name removed); the original stays in the export (moderators only)."""
-        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        target = await self._numbered_question(interaction, question)
         edited = await self.bot.db.transaction(
             edit_question, question_id=target.id, moderator_id=interaction.user.id, text=text
         )
@@ -369,7 +373,7 @@ class Panels(commands.Cog):
     @app_commands.autocomplete(question=any_question)
     async def panel_block(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
         """Stop whoever asked a question from asking and voting on this panel, even if anonymous (moderators only)."""
-        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        target = await self._numbered_question(interaction, question)
         await block(interaction, target.id)
 
     @panel.command(name="unblock")
@@ -378,7 +382,7 @@ class Panels(commands.Cog):
     @app_commands.autocomplete(question=any_question)
     async def panel_unblock(self, interaction: discord.Interaction, question: app_commands.Range[int, 1]) -> None:
         """Let the asker of a question ask and vote on this panel again (moderators only)."""
-        target = await self.bot.db.read(channel_question, channel_id=_channel_id(interaction), number=question)
+        target = await self._numbered_question(interaction, question)
         await self.bot.db.transaction(unblock_asker, question_id=target.id)
         await answer(interaction, f"The asker of #{question} can ask and vote on this panel again.")
 
