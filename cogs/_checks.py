@@ -49,9 +49,9 @@ MODERATOR_PERMISSION = "__coalition_moderator_permission__"
 def moderator_only(permission: str) -> Callable[[T], T]:
     """App-command check: only moderators (MODERATOR_ROLE or Manage Server) may run the command.
 
-    The command is also declared with `permission` as its default member permission, so Discord shows it to
-    those members only. Discord honours that on top-level commands alone: in a group that members use too
-    (/event, /panel, /practice) the subcommand stays listed and this check is what refuses.
+    The command is also declared with `permission` as its default member permission. Discord honours that on
+    top-level commands alone, so moderator commands sit in groups of their own (/event-admin, /panel, /knowledge)
+    declared with the same permission; this check still refuses when an admin has shown them to everyone.
     """
 
     async def predicate(interaction: discord.Interaction) -> bool:

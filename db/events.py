@@ -58,7 +58,7 @@ TITLE_LIMITS = (3, 120)
 DESCRIPTION_MAX = 2000
 LOCATION_MAX = 300
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
-# Typing this in an optional field of /event edit clears it.
+# Typing this in an optional field of /event-admin edit clears it.
 CLEAR = "none"
 
 

@@ -178,7 +178,7 @@ def _series_problem(rule: str, start: datetime, zone: str) -> str | None:
     except RecurrenceError as error:
         return error.user_message
     except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return f"The series' time zone “{zone[:60]}” is unknown; set one with /event edit timezone:."
+        return f"The series' time zone “{zone[:60]}” is unknown; set one with /event-admin edit timezone:."
     try:
         wall = start.astimezone(local_zone)
         if not _occurs_soon(parts, wall.replace(tzinfo=None)):

@@ -1,4 +1,4 @@
-"""Events: /event create, edit, cancel, list, show, remind, ics, calendar and /timezone set, show."""
+"""Events: /event-admin create, edit, cancel; /event list, show, remind, ics, calendar; /timezone set, show."""
 
 from __future__ import annotations
 
@@ -70,6 +70,14 @@ class Events(commands.Cog):
     event = app_commands.Group(
         name="event", description="Coalition meetings: announcements, RSVPs, reminders", guild_only=True
     )
+    # Moderators' commands sit in their own top-level group: Discord hides a command from members by its
+    # default permission only at the top level, so a subcommand of /event would stay listed for everyone.
+    event_admin = app_commands.Group(
+        name="event-admin",
+        description="Organise coalition meetings: create, edit, cancel (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_events=True),
+    )
     zone = app_commands.Group(name="timezone", description="Your own time zone, used to read the times you type")
 
     def __init__(self, bot: CoalitionBot) -> None:
@@ -96,7 +104,7 @@ class Events(commands.Cog):
 
     # --- moderators: create, edit, cancel -------------------------------------------------------------------
 
-    @event.command(name="create")
+    @event_admin.command(name="create")
     @moderator_only("manage_events")
     @app_commands.describe(
         title="What it is called, e.g. General Assembly Oslo 2027",
@@ -163,7 +171,7 @@ class Events(commands.Cog):
         notes = await self.publish(interaction, saved.event)
         await interaction.followup.send(saved_reply(saved, "Created", notes), ephemeral=True)
 
-    @event.command(name="edit")
+    @event_admin.command(name="edit")
     @moderator_only("manage_events")
     @app_commands.describe(
         event="The event to change",
@@ -225,7 +233,7 @@ class Events(commands.Cog):
         notes = await self.publish(interaction, saved.event)
         await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
 
-    @event.command(name="cancel")
+    @event_admin.command(name="cancel")
     @moderator_only("manage_events")
     @app_commands.describe(event="The event to cancel", reason="Told to everyone who answered Going or Maybe")
     @app_commands.autocomplete(event=open_events)
@@ -480,7 +488,7 @@ def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
     ]
     lines += [f"⚠️ {note}" for note in saved.notes]
     lines += notes
-    lines.append(f"-# Wrong? Fix it with `/event edit event:{event.id}`.")
+    lines.append(f"-# Wrong? Fix it with `/event-admin edit event:{event.id}`.")
     return "\n".join(lines)
 
 

@@ -127,7 +127,7 @@ def event_details_card(details: EventDetails, *, reminders: list[ReminderStatus]
     if reminders is not None:
         embed.add_field(name="Reminders (moderators)", value=reminder_status_text(event, reminders), inline=False)
     if reminders is not None and details.series_problem:
-        fix = f"Fix it with `/event edit event:{event.id} repeat:`."
+        fix = f"Fix it with `/event-admin edit event:{event.id} repeat:`."
         problem = f"Not planned: {trim(details.series_problem, 900)} {fix}"
         embed.add_field(name="⚠️ Series skipped (moderators)", value=problem, inline=False)
     return embed

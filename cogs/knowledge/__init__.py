@@ -151,7 +151,7 @@ class Knowledge(commands.Cog):
         """Share a best practice from your platform; moderators review it before it is searchable."""
         await interaction.response.send_modal(SubmitPracticeModal())
 
-    @practice.command(name="review")
+    @knowledge.command(name="review")
     @moderator_only("manage_guild")
     async def practice_review(self, interaction: discord.Interaction) -> None:
         """Review the next practice submitted by a member (moderators only)."""

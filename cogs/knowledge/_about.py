@@ -44,7 +44,7 @@ APPROACHES = (
 def next_assembly_text(upcoming: UpcomingEvent | None) -> str:
     """The next General Assembly as members see it, or where to look when none is planned."""
     if upcoming is None:
-        return "None is planned yet. Moderators announce it with `/event create`; see `/event list`."
+        return "None is planned yet. Moderators announce it with `/event-admin create`; see `/event list`."
     event = upcoming.event
     start = int(upcoming.starts_at.timestamp())
     parts = [f"**{trim(event.title, 150)}** — <t:{start}:D> (<t:{start}:R>)"]

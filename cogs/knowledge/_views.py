@@ -91,7 +91,7 @@ class ReviewButton(
         decided.colour = discord.Colour.green() if self.approve else discord.Colour.dark_grey()
         decided.set_author(name=f"{verdict.capitalize()} by {interaction.user.display_name}")
         await interaction.response.edit_message(embed=decided, view=None)
-        more = f" {waiting} more waiting: run `/practice review` again." if waiting else " Nothing else is waiting."
+        more = f" {waiting} more waiting: run `/knowledge review` again." if waiting else " Nothing else is waiting."
         await interaction.followup.send(f"Submission #{practice.id} {verdict}.{more}", ephemeral=True)
         if practice.submitted_by:
             await tell_submitter(bot, practice.submitted_by, practice.title, self.approve)

@@ -87,7 +87,14 @@ def _guild_id(interaction: discord.Interaction) -> int:
 
 
 class Panels(commands.Cog):
-    panel = app_commands.Group(name="panel", description="Panel Q&A: audience questions with upvotes", guild_only=True)
+    # Every /panel subcommand is for moderators, so Discord can hide the whole group from members; what members
+    # use (/ask, /questions) is top level.
+    panel = app_commands.Group(
+        name="panel",
+        description="Run panel Q&A: open, moderate, answer, close (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_messages=True),
+    )
     screen = app_commands.Group(name="screen", description="The panel's questions live on a big screen", parent=panel)
 
     def __init__(self, bot: CoalitionBot) -> None:
@@ -267,7 +274,8 @@ class Panels(commands.Cog):
             queue_hint = " Questions wait for approval: review them with `/panel queue`."
         await answer(interaction, f"Panel “{inert(panel.title)}” is open in <#{channel_id}>.{queue_hint}")
 
-    @panel.command(name="questions")
+    @app_commands.command(name="questions")
+    @app_commands.guild_only()
     @app_commands.describe(
         sort="Most upvoted or newest first",
         status="Which questions to list",
@@ -336,7 +344,6 @@ class Panels(commands.Cog):
         """Show a question waiting for approval, or one hidden by mistake (moderators only)."""
         await self._moderate_number(interaction, "approve", question)
 
-    # default_permissions is a hint Discord only reads on top-level commands; the moderator check is the guard.
     @panel.command(name="answer")
     @moderator_only("manage_messages")
     @app_commands.describe(question="The question's number, e.g. 12", text="A short written answer (1,000 characters)")

@@ -81,7 +81,7 @@ async def submit_question(
     elif not await post_question(bot, question):
         await interaction.followup.send(
             f"I could not post #{question.number} in the channel (missing permission?). It is saved; "
-            "moderators see it with `/panel questions`.",
+            "moderators see it with `/questions`.",
             ephemeral=True,
         )
 

@@ -39,8 +39,8 @@ def cog(fake_bot: FakeBot) -> Panels:
 
 
 def command(cog: Panels, name: str) -> Any:
-    if name == "ask":
-        return cog.ask
+    if name in ("ask", "questions"):
+        return cog.ask if name == "ask" else cog.panel_questions
     found = cog.panel.get_command(name)
     assert found is not None
     return found

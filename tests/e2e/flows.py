@@ -33,10 +33,10 @@ async def submit_practice(
 
 
 async def open_review(driver: Driver, moderator: Member) -> Message:
-    """/practice review as a moderator: the next pending submission, with Approve / Reject buttons."""
-    result = await driver.slash("practice review", user=moderator)
+    """/knowledge review as a moderator: the next pending submission, with Approve / Reject buttons."""
+    result = await driver.slash("knowledge review", user=moderator)
     card = result.message
-    assert card.embeds, f"/practice review answered without a card: {card.text!r}"
+    assert card.embeds, f"/knowledge review answered without a card: {card.text!r}"
     assert card.button("Approve") and card.button("Reject")
     return card
 

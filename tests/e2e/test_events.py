@@ -38,7 +38,7 @@ async def test_reminder_planned_before_a_kill_9_is_delivered_once_after_restart(
     title = "Peer learning on role models"
     start = start_in_at_least(70)
     created = await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title=title,
         kind="peer_learning",
@@ -78,12 +78,12 @@ async def test_reminder_planned_before_a_kill_9_is_delivered_once_after_restart(
 
 async def test_plain_member_cannot_create_and_bad_input_changes_nothing(driver: Driver) -> None:
     refused = await driver.slash(
-        "event create", user=driver.alice, title="Sneaky", kind="other", start="tomorrow 10:00"
+        "event-admin create", user=driver.alice, title="Sneaky", kind="other", start="tomorrow 10:00"
     )
     assert refused.ephemeral and refused.text == "Sorry, only moderators can do that."
     before = len(driver.messages_in(driver.announcements))
     bad = await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title="Bad offsets",
         kind="webinar",
@@ -92,7 +92,7 @@ async def test_plain_member_cannot_create_and_bad_input_changes_nothing(driver: 
     )
     assert bad.ephemeral and "“5x” is not a reminder offset" in bad.text
     past = await driver.slash(
-        "event create", user=driver.moderator, title="Too late", kind="panel", start="2020-01-01 10:00"
+        "event-admin create", user=driver.moderator, title="Too late", kind="panel", start="2020-01-01 10:00"
     )
     assert past.ephemeral and "is in the past" in past.text
     assert len(driver.messages_in(driver.announcements)) == before
@@ -101,12 +101,16 @@ async def test_plain_member_cannot_create_and_bad_input_changes_nothing(driver: 
 
 async def test_cancel_marks_announcement_and_tells_attendees(fake: FakeDiscord, driver: Driver) -> None:
     title = "Taskforce on evaluation"
-    await driver.slash("event create", user=driver.moderator, title=title, kind="taskforce", start="in 3 days at 10:00")
+    await driver.slash(
+        "event-admin create", user=driver.moderator, title=title, kind="taskforce", start="in 3 days at 10:00"
+    )
     announcement = await driver.wait_for_message(driver.announcements, announcing(title))
     await driver.click(announcement, announcement.button(startswith="event:rsvp:maybe")["custom_id"], user=driver.bob)
-    choices = await driver.autocomplete("event cancel", "event", "evaluation", user=driver.moderator)
+    choices = await driver.autocomplete("event-admin cancel", "event", "evaluation", user=driver.moderator)
     event_id = choices[0]["value"]
-    cancelled = await driver.slash("event cancel", user=driver.moderator, event=event_id, reason="Moved to spring")
+    cancelled = await driver.slash(
+        "event-admin cancel", user=driver.moderator, event=event_id, reason="Moved to spring"
+    )
     assert cancelled.ephemeral and "Told 1 member(s) by DM" in cancelled.text
     dm = await driver.wait_for_dm(driver.bob, lambda m: title in m.content)
     assert "cancelled" in dm.content and "Moved to spring" in dm.content

@@ -123,16 +123,20 @@ def barrage(rng: random.Random, driver: Driver, fixture_id: str) -> list[tuple[s
         lambda: {"location": pick(rng, UNSTORABLE, ["x" * 301])},
     ]
     makers: list[Callable[[], tuple[str, Member, dict[str, Any]]]] = [
-        lambda: ("event create", moderator, event | rng.choice(bad_event_fields)()),
+        lambda: ("event-admin create", moderator, event | rng.choice(bad_event_fields)()),
         lambda: (
-            "event edit",
+            "event-admin edit",
             moderator,
             {"event": fixture_id} | {k: v for k, v in rng.choice(bad_event_fields)().items() if k != "title" or v},
         ),
-        lambda: ("event edit", moderator, {"event": rng.choice(EVENT_KEYS), "location": "Online"}),
-        lambda: (rng.choice(["event show", "event ics", "event cancel"]), moderator, {"event": rng.choice(EVENT_KEYS)}),
+        lambda: ("event-admin edit", moderator, {"event": rng.choice(EVENT_KEYS), "location": "Online"}),
+        lambda: (
+            rng.choice(["event show", "event ics", "event-admin cancel"]),
+            moderator,
+            {"event": rng.choice(EVENT_KEYS)},
+        ),
         lambda: ("event remind", alice, {"event": rng.choice(EVENT_KEYS), "on": True}),
-        lambda: ("event create", alice, event),
+        lambda: ("event-admin create", alice, event),
         lambda: ("timezone set", alice, {"zone": pick(rng, ZONES, LONG, UNSTORABLE, ODD)}),
         lambda: ("ask", alice, {"question": pick(rng, LONG, UNSTORABLE, ODD)}),
         lambda: ("panel open", moderator, {"title": "Barrage panel", "panelists": rng.choice(PANELISTS)}),
@@ -171,7 +175,7 @@ async def test_bad_input_barrage_gets_specific_ephemeral_replies_and_changes_not
     fake: FakeDiscord, bot: BotProcess, bot_database_url: str, driver: Driver
 ) -> None:
     created = await driver.slash(
-        "event create", user=driver.moderator, title=FIXTURE_TITLE, kind="webinar", start="in 3 days at 10:00"
+        "event-admin create", user=driver.moderator, title=FIXTURE_TITLE, kind="webinar", start="in 3 days at 10:00"
     )
     assert "✅ Created" in created.text, created.text
     fixture_id = created.text.split("(event #", 1)[1].split(")", 1)[0]
@@ -199,7 +203,7 @@ async def test_bad_input_barrage_gets_specific_ephemeral_replies_and_changes_not
     autocompleted = 0
     for _ in range(AUTOCOMPLETE_INPUTS):
         command, option = rng.choice(
-            [("event edit", "event"), ("timezone set", "zone"), ("event create", "repeat"), ("ask", "to")]
+            [("event-admin edit", "event"), ("timezone set", "zone"), ("event-admin create", "repeat"), ("ask", "to")]
         )
         typed = pick(rng, LONG, UNSTORABLE, ODD, ZONES, REPEATS)[:100]
         choices = await driver.autocomplete(command, option, typed, user=driver.moderator, timeout=IN_TIME)

@@ -44,7 +44,7 @@ async def test_review_is_refused_to_plain_members_and_works_for_moderators(drive
     )
 
     for plain in (driver.alice, driver.chen):
-        refused = await driver.slash("practice review", user=plain)
+        refused = await driver.slash("knowledge review", user=plain)
         assert refused.ephemeral
         assert refused.message.content == "Sorry, only moderators can do that."
         assert not refused.message.buttons and not refused.message.embeds
@@ -74,7 +74,7 @@ async def test_review_is_refused_to_plain_members_and_works_for_moderators(drive
 
 async def test_manage_server_permission_counts_as_moderator(driver: Driver) -> None:
     """Dana has Manage Server but not the Moderator role."""
-    result = await driver.slash("practice review", user=driver.organiser)
+    result = await driver.slash("knowledge review", user=driver.organiser)
     assert result.message.content != "Sorry, only moderators can do that."
     assert result.ephemeral
     assert result.message.embeds or "Nothing is waiting" in result.message.content

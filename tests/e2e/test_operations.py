@@ -93,7 +93,7 @@ async def test_health_is_ok_and_metrics_follow_commands_and_reminders(
     title = "Metrics webinar on teacher training"
     start = start_in_at_least(70)
     await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title=title,
         kind="webinar",
@@ -106,7 +106,7 @@ async def test_health_is_ok_and_metrics_follow_commands_and_reminders(
     found = await driver.slash("platform show", name="LUMA")
     assert found.message.embed["title"].startswith("LUMA")
     refused = await driver.slash(
-        "event create", user=driver.alice, title="Sneaky", kind="other", start="tomorrow 10:00"
+        "event-admin create", user=driver.alice, title="Sneaky", kind="other", start="tomorrow 10:00"
     )
     assert refused.ephemeral
     after = await scrape(web_port)
@@ -114,8 +114,8 @@ async def test_health_is_ok_and_metrics_follow_commands_and_reminders(
     assert sample(after, "coalition_interactions_total", command="platform show", outcome="ok") == (
         sample(before, "coalition_interactions_total", command="platform show", outcome="ok") + 1
     )
-    assert sample(after, "coalition_interactions_total", command="event create", outcome="refused") == (
-        sample(before, "coalition_interactions_total", command="event create", outcome="refused") + 1
+    assert sample(after, "coalition_interactions_total", command="event-admin create", outcome="refused") == (
+        sample(before, "coalition_interactions_total", command="event-admin create", outcome="refused") + 1
     )
     timed = sample(after, "coalition_interaction_seconds_count", command="platform show")
     assert timed == sample(before, "coalition_interaction_seconds_count", command="platform show") + 1

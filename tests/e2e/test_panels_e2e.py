@@ -125,7 +125,7 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     await driver.wait_until(lambda: "Answered" in first.embed["author"]["name"], "#1 to show it was answered")
     assert vote_button(first).get("disabled")
 
-    listed = await driver.slash("panel questions", user=driver.chen, sort="top", status="all")
+    listed = await driver.slash("questions", user=driver.chen, sort="top", status="all")
     assert listed.ephemeral and "#1" in listed.message.text and "#2" in listed.message.text
 
     closed = await driver.slash("panel close", user=driver.moderator)
