@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from itertools import product
 from math import prod
-from typing import cast
+from typing import Any, cast
 
 from rules.errors import InvalidInputError
 from rules.folding import fold
@@ -66,7 +66,7 @@ KINDS = {
 }
 PARTS = ("morning", "afternoon", "evening")
 
-Meaning = tuple[str, object]
+Meaning = tuple[str, Any]  # a kind letter and its value: days ahead, a weekday, (hour, minute) ...
 
 
 class TimeInputError(InvalidInputError):
@@ -177,7 +177,7 @@ def read_time_of_day(text: str) -> time | None:
         return None
     for kinds, values in _readings(tokens):
         if match := TIME_ONLY.fullmatch(kinds):
-            reading = _Reading(part=values[match.start("part")] if match["part"] else None)  # type: ignore[arg-type]
+            reading = _Reading(part=values[match.start("part")] if match["part"] else None)
             _read_time(kinds, values, match.span("time"), reading)
             return _clock(reading)
     return None
@@ -255,7 +255,7 @@ def _number(kind: str, value: str) -> Meaning | None:
     return ("Y", int(value)) if len(value) == 4 else None
 
 
-def _readings(tokens: list[list[Meaning]]) -> list[tuple[str, list[object]]]:
+def _readings(tokens: list[list[Meaning]]) -> list[tuple[str, list[Any]]]:
     """Every choice of meanings, as a string of kinds (fillers left out) and the values beside it.
 
     Choices that leave fewer words as mere fillers come first: "12 am" is midnight, not German "am" (on the).
@@ -270,13 +270,13 @@ def _readings(tokens: list[list[Meaning]]) -> list[tuple[str, list[object]]]:
     return readings
 
 
-def _wall(kinds: str, values: list[object], *, local_now: datetime, phrase: str) -> datetime | None:
+def _wall(kinds: str, values: list[Any], *, local_now: datetime, phrase: str) -> datetime | None:
     match = next((found for shape in SHAPES if (found := shape.fullmatch(kinds))), None)
     if match is None or (match["part"] and match["late_part"]):
         return None
     reading = _Reading()
     if match["part"] or match["late_part"]:
-        reading.part = values[match.start("part") if match["part"] else match.start("late_part")]  # type: ignore[assignment]
+        reading.part = values[match.start("part") if match["part"] else match.start("late_part")]
     if match["day"]:
         _read_day(kinds, values, match.span("day"), reading)
     if match["time"]:
@@ -294,34 +294,34 @@ def _wall(kinds: str, values: list[object], *, local_now: datetime, phrase: str)
         raise TimeInputError(f"{day:%Y} is too far ahead; give a date like 3 December 2027.") from None
 
 
-def _read_day(kinds: str, values: list[object], span: tuple[int, int], reading: _Reading) -> None:
+def _read_day(kinds: str, values: list[Any], span: tuple[int, int], reading: _Reading) -> None:
     for kind, value in zip(kinds[span[0] : span[1]], values[span[0] : span[1]], strict=True):
         if kind == "D":
-            reading.days = value  # type: ignore[assignment]
+            reading.days = value
         elif kind == "E":
             reading.days, reading.part = 0, "evening"
         elif kind == "W":
-            reading.weekday = value  # type: ignore[assignment]
+            reading.weekday = value
         elif kind == "T":
             reading.ahead_from = 0
         elif kind == "M":
-            reading.month = value  # type: ignore[assignment]
+            reading.month = value
         elif kind == "n":
-            reading.day = value  # type: ignore[assignment]
+            reading.day = value
         elif kind == "Y":
-            reading.year = value  # type: ignore[assignment]
+            reading.year = value
         elif kind == "d":
-            reading.year, reading.month, reading.day = value  # type: ignore[misc]
+            reading.year, reading.month, reading.day = value
 
 
-def _read_time(kinds: str, values: list[object], span: tuple[int, int], reading: _Reading) -> None:
+def _read_time(kinds: str, values: list[Any], span: tuple[int, int], reading: _Reading) -> None:
     for kind, value in zip(kinds[span[0] : span[1]], values[span[0] : span[1]], strict=True):
         if kind == "n":
-            reading.hour = value  # type: ignore[assignment]
+            reading.hour = value
         elif kind == "c":
-            reading.hour, reading.minute = value  # type: ignore[misc]
+            reading.hour, reading.minute = value
         elif kind == "p":
-            reading.ampm = value  # type: ignore[assignment]
+            reading.ampm = value
         elif kind in "OX":
             if reading.hour not in (None, 12):
                 raise TimeInputError(f"{reading.hour} and noon or midnight do not go together; write one of them.")
