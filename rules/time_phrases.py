@@ -91,9 +91,11 @@ class _Reading:
 
 
 def normalised(text: str) -> str:
-    """Fold case, accents and look-alike letters; a.m. becomes am and the Dutch 's avonds becomes s avonds."""
+    """Fold case, accents and look-alike letters; a.m. becomes am, 's avonds s avonds, d'octubre d octubre."""
     folded = fold(text).translate(PLAIN_LETTERS)
     folded = re.sub(r"(?<![^\W\d_])([ap])\.\s?m\b\.?", r"\1m", folded)
+    # An elided article or preposition is a word of its own: "d'octubre" is "de octubre".
+    folded = re.sub(r"(?<![^\s])([dl])'(?=[^\W\d_])", r"\1 ", folded)
     return re.sub(r"(?<![^\s])'(?=[^\W\d_])", "", folded)
 
 

@@ -479,12 +479,42 @@ BULGARIAN: Words = {
     "fillers": ["в", "във", "на"],
 }
 
+CATALAN: Words = {
+    "days": {"avui": 0, "demà": 1, "demà passat": 2},
+    "tonight": ["aquesta nit", "aquest vespre"],
+    "weekdays": [["dilluns"], ["dimarts"], ["dimecres"], ["dijous"], ["divendres"], ["dissabte"], ["diumenge"]],
+    "next": ["proper", "pròxim"],
+    "next_after": ["vinent", "que ve"],
+    "this": ["aquest"],
+    "months": [
+        ["gener", "gen"],
+        ["febrer", "febr"],
+        ["març"],
+        ["abril", "abr"],
+        ["maig"],
+        ["juny"],
+        ["juliol", "jul"],
+        ["agost", "ag"],
+        ["setembre", "set"],
+        ["octubre", "oct"],
+        ["novembre", "nov"],
+        ["desembre", "des"],
+    ],
+    "noon": ["migdia", "al migdia"],
+    "midnight": ["mitjanit", "a mitjanit"],
+    "morning": ["matí", "del matí", "al matí"],
+    "afternoon": ["tarda", "de la tarda", "a la tarda"],
+    "evening": ["vespre", "del vespre", "al vespre", "de la nit"],
+    "fillers": ["a les", "a la", "les", "el", "de", "d"],
+}
+
 LANGUAGES: dict[str, Words] = {
     "en": ENGLISH,
     "de": GERMAN,
     "nl": DUTCH,
     "fr": FRENCH,
     "es": SPANISH,
+    "ca": CATALAN,
     "da": DANISH,
     "no": NORWEGIAN,
     "sv": SWEDISH,
