@@ -43,7 +43,7 @@ MAX_READINGS = 64
 TOKEN = re.compile(
     r"(?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?![0-9])"
     r"|(?P<dmy>[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4})(?![0-9])"
-    r"|(?P<dm>[0-9]{1,2}(?:/[0-9]{1,2}|\.[0-9]{1,2}\.))(?![0-9./:])"
+    r"|(?P<dm>[0-9]{1,2}(?:/[0-9]{1,2}|\.[0-9]{1,2}\.|\.[0-9](?![0-9])))(?![0-9./:])"
     r"|(?P<clock>[0-9]{1,2}(?:[:.h][0-9]{2}|h(?![^\W\d_])))(?![0-9])"
     r"|(?P<number>[0-9]+)"
     r"|(?P<word>[^\W\d_]+(?:['-][^\W\d_]+)*)"
@@ -212,10 +212,10 @@ def _tokens(phrase: str) -> list[list[Meaning]] | None:
             if tokens and tokens[-1][0][0] == "n":
                 tokens.append([("o", None)])
         else:
-            meaning = _number(kind, value)
-            if meaning is None:
+            meanings = _number(kind, value)
+            if not meanings:
                 return None
-            tokens.append([meaning])
+            tokens.append(meanings)
     if words and not _add_words(words, tokens):
         return None
     return tokens
@@ -237,24 +237,26 @@ def _add_words(words: list[str], tokens: list[list[Meaning]]) -> bool:
     return True
 
 
-def _number(kind: str, value: str) -> Meaning | None:
+def _number(kind: str, value: str) -> list[Meaning]:
+    """What a written number can be; "3.12" is 03:12, or 3 December when another time follows."""
     if kind == "iso":
         year, month, day = (int(part) for part in value.split("-"))
-        return ("d", (year, month, day))
+        return [("d", (year, month, day))]
     if kind == "dmy":
         day, month, year = (int(part) for part in re.split(r"[./]", value))
-        return ("d", (year, month, day))
+        return [("d", (year, month, day))]
     if kind == "dm":
         day, month = (int(part) for part in re.split(r"[./]", value.rstrip("."))[:2])
-        if "." in value and month > 12:  # "um 14.30." ends a sentence, it is not a date
-            return ("c", (day, month))
-        return ("d", (None, month, day))
+        if value.endswith(".") and month > 12:  # "um 14.30." ends a sentence, it is not a date
+            return [("c", (day, month))]
+        return [("d", (None, month, day))]
     if kind == "clock":
-        hour, _, minute = re.split(r"([:.h])", value)
-        return ("c", (int(hour), int(minute or 0)))
+        hour, separator, minute = re.split(r"([:.h])", value)
+        at = ("c", (int(hour), int(minute or 0)))
+        return [at, ("d", (None, int(minute), int(hour)))] if separator == "." and int(minute) <= 12 else [at]
     if len(value) <= 2:
-        return ("n", int(value))
-    return ("Y", int(value)) if len(value) == 4 else None
+        return [("n", int(value))]
+    return [("Y", int(value))] if len(value) == 4 else []
 
 
 def _readings(tokens: list[list[Meaning]]) -> list[tuple[str, list[Any]]]:

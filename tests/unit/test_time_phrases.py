@@ -373,6 +373,7 @@ def test_tomorrow_14h_is_two_in_the_afternoon_not_midnight() -> None:
         ("i morgen middag", "Add a time of day to “i morgen middag”, e.g. 2027-03-02 14:00"),
         ("morgen früh", "Add a time of day"),
         ("14 Uhr", "Add a day to “14 uhr”, e.g. today 14:00 or tomorrow 14:00"),
+        ("3.12", "Add a day to “3.12”, e.g. today 03:12"),  # a dotted number alone is a time
         ("31.2. 10 Uhr", "31.2. is not a date"),
         ("morgen 25 Uhr", "not a time of day"),
         ("demain 13pm", "13 pm is not a time"),
@@ -385,6 +386,23 @@ def test_parse_time_refuses_what_it_cannot_read_for_sure(text: str, message: str
     with pytest.raises(TimeInputError) as raised:
         parse_time(text, zone=BERLIN, now=NOW)
     assert message in raised.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("morgen 14.30", "2027-03-02 14:30"),  # a number with a dot is a time ...
+        ("tomorrow 10.11", "2027-03-02 10:11"),
+        ("morgen um 14.30.", "2027-03-02 14:30"),  # ... also at the end of a sentence, as no month is 30
+        ("3.12. 14:00", "2027-12-03 14:00"),  # ... a date when it ends with a dot
+        ("3.12.2027 14:00", "2027-12-03 14:00"),  # ... or has a year
+        ("3.12 14:00", "2027-12-03 14:00"),  # ... or when another time follows
+        ("14 Uhr 3.12", "2027-12-03 14:00"),
+        ("3.5 14:00", "2027-05-03 14:00"),  # one digit after the dot is never minutes
+    ],
+)
+def test_parse_time_tells_a_dotted_time_from_a_dotted_date(text: str, expected: str) -> None:
+    assert wall_in(text) == expected
 
 
 def test_parse_time_refuses_the_past_in_any_language() -> None:
