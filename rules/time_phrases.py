@@ -11,7 +11,8 @@ the nights the clocks change. The words come from rules/time_words.py; this modu
 The day and the time may come in either order; fillers (at, um, à, kl., klo, a las, om ...) go anywhere. A word
 that means two things (German "morgen": tomorrow or morning) is tried both ways: the readings that fit the grammar
 decide, and two different times are refused rather than guessed. Text that does not fit returns None, so the
-caller can try its other readers. "14.30" is a time; a date written with dots ends with one ("3.12.") or a year.
+caller can try its other readers. "14.30" is a time; a date written with dots ends with one ("3.12."), has a year,
+has one digit after the dot (3.5) or is followed by a time (3.12 14:00).
 """
 
 from __future__ import annotations
