@@ -5,9 +5,11 @@ Pure: no Discord, no database, `now` is always passed in. Every error is a `Time
 
 Phrases understood (case-insensitive; `at` optional; times as 14:00, 14.00, 14h, 2pm, 2:30 pm):
   2027-03-04 14:00 · 4 March 2027 14:00 · 04/03/2027 14:00 (day first) · 4 March 14:00 (next such date)
-  today 18:00 · tomorrow 9:30 · day after tomorrow 10:00
+  today 18:00 · tomorrow 9:30 · day after tomorrow 10:00 · tomorrow at noon · Friday midnight
   tuesday 15:00 · next tuesday 15:00 (both: the first Tuesday after today) · this tuesday 15:00 (today if Tuesday)
   in 3 days at 10:00 · in 2 weeks 9:00 · in 90 minutes · in 2 hours · in 1h30m
+Days, months and times of day are read in every language of rules/time_words.py, whatever the member's own
+(morgen 14 Uhr, huomenna klo 10, i morgen kl. 10, demain 14h, mañana a las 10): see rules/time_phrases.py.
 
 Wall-clock times at a daylight-saving change: a time that does not exist (clocks jump forward over it) is
 refused with the alternatives; a time that happens twice (clocks go back) is read as the first of the two,
@@ -26,10 +28,9 @@ from dateutil import parser as dateutil_parser
 from dateutil import rrule
 from rapidfuzz import fuzz, process
 
-from rules.errors import InvalidInputError
 from rules.recurrence import MAX_RULE_LENGTH, RecurrenceError, bounded, check_series, rule_parts
+from rules.time_phrases import TimeInputError, clock_time, read_time_of_day, read_wall_clock
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
 UNIT_WORDS = {
     "minute": "m",
@@ -85,8 +86,6 @@ LONGEST_AMOUNT = timedelta(days=100 * 366)
 EXAMPLES = "2027-03-04 14:00, next Tuesday 15:00, tomorrow 9:30 or in 3 days at 10:00"
 
 TIME_OF_DAY = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<ampm>am|pm)?"
-RELATIVE_DAY = re.compile(rf"^(?P<day>today|tomorrow|day after tomorrow)(?:\s+at)?\s+{TIME_OF_DAY}$")
-WEEKDAY = re.compile(rf"^(?:(?P<which>next|this)\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})(?:\s+at)?\s+{TIME_OF_DAY}$")
 # "in 3 days at 10:00", "in 2 weeks 9:00" (a bare time needs a colon, h or am/pm), "in 90 minutes".
 IN_AMOUNT = (
     re.compile(rf"^in\s+(?P<amount>.+?)\s+at\s+{TIME_OF_DAY}$"),
@@ -95,10 +94,6 @@ IN_AMOUNT = (
 )
 AMOUNT_PART = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
 OFFSET = re.compile(r"^(?:\d{1,6}[wdhm])+$", re.ASCII)
-
-
-class TimeInputError(InvalidInputError):
-    """The member's time input cannot be read; the message says why and how to write it."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +204,7 @@ def parse_time(text: str, *, zone: ZoneInfo, now: datetime, future: bool = True)
     if not phrase:
         raise TimeInputError(f"Give a time, e.g. {EXAMPLES}.")
     _check_length(phrase, "time")
-    parsed = _relative(phrase, zone, now) or _absolute(phrase, zone, now)
+    parsed = _in_amount(phrase, zone, now) or _in_words(phrase, zone, now) or _absolute(phrase, zone, now)
     if future and parsed.instant <= now:
         shown = parsed.instant.astimezone(zone)
         raise TimeInputError(
@@ -232,16 +227,12 @@ HINTS = {
 }
 
 
-def _relative(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
-    today = now.astimezone(zone).date()
-    if match := RELATIVE_DAY.match(phrase):
-        days = {"today": 0, "tomorrow": 1, "day after tomorrow": 2}[match["day"]]
-        return localize(datetime.combine(today + timedelta(days=days), _time_of_day(match)), zone)
-    if match := WEEKDAY.match(phrase):
-        ahead = (WEEKDAYS.index(match["weekday"]) - today.weekday()) % 7
-        if ahead == 0 and match["which"] != "this":
-            ahead = 7
-        return localize(datetime.combine(today + timedelta(days=ahead), _time_of_day(match)), zone)
+def _in_words(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
+    wall = read_wall_clock(phrase, local_now=now.astimezone(zone).replace(tzinfo=None))
+    return localize(wall, zone) if wall is not None else None
+
+
+def _in_amount(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
     match = next((found for pattern in IN_AMOUNT if (found := pattern.match(phrase))), None)
     if match:
         seconds = _amount_seconds(match["amount"])
@@ -256,14 +247,7 @@ def _relative(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
 
 
 def _time_of_day(match: re.Match[str]) -> time:
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if match["ampm"]:
-        if not 1 <= hour <= 12:
-            raise TimeInputError(f"{hour} {match['ampm']} is not a time; use 1–12 with am/pm, or 0–23 without.")
-        hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise TimeInputError(f"{match['hour']}:{match['minute'] or '00'} is not a time of day; use 00:00–23:59.")
-    return time(hour, minute)
+    return clock_time(int(match["hour"]), int(match["minute"] or 0), match["ampm"])
 
 
 def _amount_seconds(amount: str) -> int:
@@ -339,9 +323,8 @@ def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
     """Read an end time: a bare time of day means that time on the start's day (or the next day, if earlier)."""
     phrase = " ".join(text.strip().casefold().split())
     _check_length(phrase, "end")
-    match = re.fullmatch(TIME_OF_DAY, phrase)
-    if match:
-        at = _time_of_day(match)
+    at = read_time_of_day(phrase)
+    if at is not None:
         local_start = start.astimezone(zone)
         end = localize(datetime.combine(local_start.date(), at), zone)
         if end.instant > start:
