@@ -24,7 +24,7 @@ async def test_event_create_and_edit_read_times_written_in_german_and_french(dri
     title = "Roundtable on platform work"
     expected = {tomorrow_at(14)}
     created = await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title=title,
         kind="roundtable",
@@ -33,13 +33,13 @@ async def test_event_create_and_edit_read_times_written_in_german_and_french(dri
     )
     expected.add(tomorrow_at(14))  # the day may have turned while the bot answered
     assert created.ephemeral and any(f"<t:{moment}:F>" in created.text for moment in expected), created.text
-    choices = await driver.autocomplete("event edit", "event", "platform work", user=driver.moderator)
+    choices = await driver.autocomplete("event-admin edit", "event", "platform work", user=driver.moderator)
     expected = {tomorrow_at(9)}
-    edited = await driver.slash("event edit", user=driver.moderator, event=choices[0]["value"], start="demain 9h")
+    edited = await driver.slash("event-admin edit", user=driver.moderator, event=choices[0]["value"], start="demain 9h")
     expected.add(tomorrow_at(9))
     assert edited.ephemeral and any(f"<t:{moment}:F>" in edited.text for moment in expected), edited.text
     refused = await driver.slash(
-        "event create", user=driver.moderator, title="Night shift", kind="other", start="morgen 25 Uhr"
+        "event-admin create", user=driver.moderator, title="Night shift", kind="other", start="morgen 25 Uhr"
     )
     assert refused.ephemeral and "not a time of day" in refused.text
     driver.assert_clean()
