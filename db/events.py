@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.members import member_timezone
-from db.occurrences import event_occurrences, exceptions_of, keep_matching_exceptions
 from db.models import Event, EventAttendee, Platform
+from db.occurrences import event_occurrences, exceptions_of, keep_matching_exceptions
 from db.platforms import find_platform
 from db.reminders import ReminderPlan, ReminderStatus, drop_event_reminders, reminder_statuses, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document

@@ -53,7 +53,7 @@ async def edit_occurrence(
     if event.rrule is None:
         raise InvalidInputError(f"“{event.title}” is a single event; leave occurrence out and edit it as a whole.")
     if skip == (start is not None):
-        raise InvalidInputError("With occurrence, give either start (to move it) or skip: True (it does not take place).")
+        raise InvalidInputError("With occurrence, give either start (to move it) or skip: True (it is not held).")
     if scope not in (THIS, FOLLOWING):
         raise InvalidInputError("scope is either this (one occurrence) or following (it and all after it).")
     original = find_occurrence(event, occurrence)
