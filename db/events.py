@@ -134,6 +134,7 @@ async def create_event(
         created_by=author_id,
         created_at=now,
         updated_at=now,
+        occurrence_changes=[],
     )
     event.series_ends_at = series_last_end(event)
     session.add(event)
