@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -39,8 +39,9 @@ LISTED = (discord.EventStatus.scheduled, discord.EventStatus.active)
 class EventsTab:
     """Keeps each guild's native scheduled events matching our events' occurrences."""
 
-    def __init__(self, bot: CoalitionBot) -> None:
+    def __init__(self, bot: CoalitionBot, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.bot = bot
+        self.clock = clock
         # One pass at a time: a command's pass and the planner's must not both create the same native event.
         self._lock = asyncio.Lock()
 
@@ -62,7 +63,7 @@ class EventsTab:
         """Create, move and cancel native events to match; `refresh` events are re-sent even if their times
         did not change (title or place did). Returns how many native events were created (Manage Events needed)."""
         async with self._lock:
-            return await self._sync(guild, set(refresh), utcnow())
+            return await self._sync(guild, set(refresh), self.clock())
 
     async def _sync(self, guild: discord.Guild, refresh: set[int], now: datetime) -> int:
         natives = {native.id: native for native in await guild.fetch_scheduled_events()}

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -146,7 +147,7 @@ async def test_bad_occurrence_edits_answer_politely_and_change_nothing(fake: Fak
     (event_id,) = {c["value"] for c in await driver.autocomplete("event edit", "event", "inclusive classrooms")}
     before = sorted(e["scheduled_start_time"] for e in fake.world.guild.scheduled_events.values() if e["name"] == title)
     assert len(before) == 4  # count 4: the series ends after four occurrences
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"occurrence": first.strftime("%Y-%m-%dT%H:%MZ"), "start": "2020-01-01 10:00"}, "is in the past"),
         ({"occurrence": "2099-01-01", "skip": True}, "has no occurrence on 1 January 2099"),
         ({"ends": "2020-01-01"}, "before it starts"),
