@@ -1,4 +1,5 @@
-"""Series with exceptions: skip or move one occurrence, or end a series before one; pick an occurrence by date.
+"""Series with exceptions: skip or move one occurrence, or end a series before one (or split it there, to move
+that occurrence and all after it); pick an occurrence by date.
 
 An occurrence is named by the start its rule gives it (UTC), so it stays the same occurrence when moved.
 RSVPs stay per series; reminders follow each occurrence (replanned in the same transaction).
@@ -10,13 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.events import CANCELLED, FAR_FUTURE, find_event, series_last_end
-from db.models import Event, OccurrenceChange
+from db.events import CANCELLED, FAR_FUTURE, find_event, get_event, index_event, series_last_end
+from db.models import Event, EventAttendee, OccurrenceChange
 from db.occurrences import event_occurrences, exceptions_of
 from db.reminders import ReminderPlan, replan_event_reminders
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.recurrence import MAX_COUNT, check_series, rule_parts
 from rules.series import rule_occurs_at, with_end
 from rules.timeparse import localize, occurrences, parse_time
 
@@ -34,6 +37,8 @@ class OccurrenceEdit:
     old_start: datetime
     new_start: datetime | None
     following: bool
+    # The series that now holds the moved occurrence and all after it (a move of "this and following").
+    successor: Event | None = None
 
 
 async def edit_occurrence(
@@ -46,7 +51,8 @@ async def edit_occurrence(
     skip: bool = False,
     now: datetime,
 ) -> OccurrenceEdit:
-    """Move or skip one occurrence of a series, or skip it and all after it (the series then ends before it)."""
+    """Move or skip one occurrence of a series; or skip it and all after it (the series then ends before it), or
+    move them (a new series, with the same answers, carries on from the new start)."""
     event = await find_event(session, key)
     if event.status == CANCELLED:
         raise ConflictError(f"“{event.title}” was cancelled; its occurrences can't be changed.")
@@ -62,12 +68,11 @@ async def edit_occurrence(
         raise ConflictError("That occurrence has already started; pick a later one from the list.")
     zone = ZoneInfo(event.timezone)
     new_start: datetime | None = None
-    if scope == FOLLOWING:
-        if start is not None:
-            raise InvalidInputError(
-                "Only skipping works for an occurrence and all after it; to move them, end this series there "
-                "(skip: True, scope: following) and create a new one."
-            )
+    successor = None
+    if scope == FOLLOWING and start is not None:
+        new_start = parse_time(start, zone=zone, now=now).instant
+        successor = await _split(session, event, original, new_start, now)
+    elif scope == FOLLOWING:
         _end_before(event, original)
     elif skip:
         _change(event, original, now).skipped = True
@@ -79,7 +84,10 @@ async def edit_occurrence(
     event.updated_at = now
     await session.flush()
     plan = await replan_event_reminders(session, event=event, now=now)
-    return OccurrenceEdit(event, plan, original, current, new_start, scope == FOLLOWING)
+    if successor is not None:
+        later = await replan_event_reminders(session, event=successor, now=now)
+        plan.added += later.added
+    return OccurrenceEdit(event, plan, original, current, new_start, scope == FOLLOWING, successor)
 
 
 def _change(event: Event, original: datetime, now: datetime) -> OccurrenceChange:
@@ -109,14 +117,66 @@ def _move(event: Event, original: datetime, new_start: datetime, now: datetime) 
     change.skipped, change.starts_at, change.ends_at = False, new_start, new_start + duration
 
 
-def _end_before(event: Event, original: datetime) -> None:
+def _end_before(event: Event, original: datetime, *, instead: str = "cancel the event with /event cancel") -> None:
     assert event.rrule is not None
     if original <= event.starts_at:
-        raise InvalidInputError(
-            "That is the first occurrence: to drop it and all after it, cancel the event with /event cancel."
-        )
+        raise InvalidInputError(f"That is the first occurrence: to change it and all after it, {instead}.")
     event.rrule = with_end(event.rrule, until=original - timedelta(seconds=1))
     event.occurrence_changes[:] = [c for c in event.occurrence_changes if c.original_start < original]
+
+
+# What a series split in two keeps in its second part; its own times, rule, messages and bookkeeping are new.
+NOT_COPIED = {
+    "id",
+    "starts_at",
+    "ends_at",
+    "rrule",
+    "series_ends_at",
+    "announcement_channel_id",
+    "announcement_message_id",
+    "discord_event_id",
+    "planned_until",
+    "created_at",
+    "updated_at",
+    "cancelled_at",
+    "cancel_reason",
+}
+
+
+async def _split(session: AsyncSession, event: Event, original: datetime, new_start: datetime, now: datetime) -> Event:
+    """End the series before `original`; a new series, copied with its RSVPs, carries on from `new_start`."""
+    assert event.rrule is not None
+    rule = event.rrule
+    count = rule_parts(rule).get("COUNT")
+    if count is not None:
+        held = occurrences(
+            event.starts_at, zone=event.timezone, rule=rule, after=event.starts_at, before=original, limit=MAX_COUNT
+        )
+        rule = with_end(rule, count=int(count) - len(held))
+    check_series(rule, start=new_start, zone=event.timezone)
+    copied = {
+        column.key: getattr(event, column.key) for column in Event.__table__.columns if column.key not in NOT_COPIED
+    }
+    successor = Event(
+        **copied,
+        starts_at=new_start,
+        ends_at=new_start + (event.ends_at - event.starts_at),
+        rrule=rule,
+        created_at=now,
+        updated_at=now,
+        occurrence_changes=[],
+    )
+    successor.series_ends_at = series_last_end(successor)
+    _end_before(event, original, instead="edit the series' start without occurrence")
+    session.add(successor)
+    await session.flush()
+    attendees = (await session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id))).all()
+    for attendee in attendees:
+        values = {column.key: getattr(attendee, column.key) for column in EventAttendee.__table__.columns}
+        session.add(EventAttendee(**(values | {"event_id": successor.id})))
+    await session.flush()
+    await index_event(session, successor)
+    return await get_event(session, successor.id)
 
 
 def current_start(event: Event, original: datetime) -> datetime:

@@ -291,6 +291,8 @@ class Events(commands.Cog):
             now=utcnow(),
         )
         notes = await self.publish(interaction, changed.event)
+        if changed.successor is not None:
+            notes += await self.publish(interaction, changed.successor)
         await interaction.followup.send(occurrence_reply(changed, notes), ephemeral=True)
 
     @event_admin.command(name="cancel")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.events import EventInput, create_event, edit_event, event_details, get_event
+from db.events import EventInput, create_event, edit_event, event_details, get_event, set_rsvp
 from db.models import Event, EventAttendee, Reminder
 from db.native_events import events_tab_state, follow_interest, record_listing
 from db.occurrences import event_occurrences
@@ -104,6 +104,32 @@ async def test_skip_this_and_following_ends_the_series_before_it(session: AsyncS
     assert event.series_ends_at == datetime(2027, 10, 5, 9, 0, tzinfo=UTC)
 
 
+async def test_move_this_and_following_splits_the_series_with_its_answers(session: AsyncSession) -> None:
+    event = await weekly(session, count=6)
+    await set_rsvp(session, event_id=event.id, member_id=MEMBER, choice="going", now=NOW)
+    edit = await edit_occurrence(
+        session, key=str(event.id), occurrence="2027-10-19", scope="following", start="2027-10-19 11:00", now=NOW
+    )
+    assert edit.successor is not None and edit.event.rrule == "FREQ=WEEKLY;UNTIL=20271019T075959Z"
+    later = await get_event(session, edit.successor.id)
+    assert later.rrule == "FREQ=WEEKLY;COUNT=4" and later.title == event.title
+    starts = [o.start for o in event_occurrences(later, after=NOW, before=NOW + timedelta(days=365))]
+    # 11:00 Berlin every week: 09:00 UTC in summer time, 10:00 UTC after 31 October.
+    assert [f"{s.astimezone(BERLIN):%d %b %H:%M}" for s in starts] == [
+        "19 Oct 11:00",
+        "26 Oct 11:00",
+        "02 Nov 11:00",
+        "09 Nov 11:00",
+    ]
+    attendee = await session.get(EventAttendee, (later.id, MEMBER))
+    assert attendee is not None and attendee.rsvp == "going" and attendee.reminders
+    assert {start for start, _ in await planned(session, later.id)} == set(starts[:3])
+    assert {start for start, _ in await planned(session, event.id)} == {
+        datetime(2027, 10, 5, 8, 0, tzinfo=UTC),
+        datetime(2027, 10, 12, 8, 0, tzinfo=UTC),
+    }
+
+
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
@@ -113,6 +139,7 @@ async def test_skip_this_and_following_ends_the_series_before_it(session: AsyncS
         ({"occurrence": MOVED, "start": "2027-10-26 10:00"}, ConflictError, "already starts then"),
         ({"occurrence": MOVED}, InvalidInputError, "either start"),
         ({"occurrence": "2027-10-05", "scope": "following", "skip": True}, InvalidInputError, "first occurrence"),
+        ({"occurrence": "2027-10-05", "scope": "following", "start": "2027-10-06 10:00"}, InvalidInputError, "start"),
     ],
 )
 async def test_bad_occurrence_edits_are_refused_and_change_nothing(
