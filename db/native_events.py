@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import KINDS, SCHEDULED, set_reminder_opt_in
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # Discord lists at most this many scheduled events per server.
 DISCORD_EVENT_LIMIT = 100
+# A claim to create a native event older than this belongs to a process that stopped mid-way.
+STALE_LISTING_CLAIM = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Listed:
 
     event_id: int
     original: datetime
-    discord_event_id: int
+    # None while a process is creating it.
+    discord_event_id: int | None
     start: datetime
     end: datetime
     cancelled: bool
@@ -104,12 +108,64 @@ async def record_listing(
         row = NativeEvent(event_id=event_id, original_start=original, guild_id=guild_id)
         session.add(row)
     row.discord_event_id, row.starts_at, row.ends_at, row.cancelled = discord_event_id, start, end, cancelled
+    row.claimed_at = None
     await session.flush()
 
 
-async def forget_listing(session: AsyncSession, *, discord_event_id: int) -> None:
-    """Drop the mapping of a native event that is gone (deleted, or its occurrence is over)."""
-    await session.execute(delete(NativeEvent).where(NativeEvent.discord_event_id == discord_event_id))
+async def claim_listing(
+    session: AsyncSession,
+    *,
+    guild_id: int,
+    listing: Listing,
+    replacing: int | None,
+    now: datetime,
+    stale_after: timedelta = STALE_LISTING_CLAIM,
+) -> bool:
+    """Claim the right to create the native event of an occurrence, so two instances never both create one.
+
+    `replacing`: the native event (cancelled or gone) whose row the new one takes over. A claim left by a
+    process that stopped before recording what it created expires after `stale_after`.
+    """
+    key = (NativeEvent.event_id == listing.event_id, NativeEvent.original_start == listing.original)
+    if replacing is not None:
+        taken = await session.execute(
+            update(NativeEvent)
+            .where(*key, NativeEvent.discord_event_id == replacing)
+            .values(discord_event_id=None, claimed_at=now, cancelled=False)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+    row = NativeEvent(
+        event_id=listing.event_id,
+        original_start=listing.original,
+        guild_id=guild_id,
+        discord_event_id=None,
+        claimed_at=now,
+        starts_at=listing.start,
+        ends_at=listing.end,
+        cancelled=False,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+        return True
+    except IntegrityError:
+        pass  # claimed already: by a live process (leave it), or by one that stopped (take it over)
+    taken = await session.execute(
+        update(NativeEvent)
+        .where(*key, NativeEvent.discord_event_id.is_(None), NativeEvent.claimed_at <= now - stale_after)
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def forget_listing(session: AsyncSession, *, event_id: int, original: datetime) -> None:
+    """Drop the mapping of an occurrence's native event that is gone (deleted, or the occurrence is over)."""
+    await session.execute(
+        delete(NativeEvent).where(NativeEvent.event_id == event_id, NativeEvent.original_start == original)
+    )
 
 
 async def follow_interest(

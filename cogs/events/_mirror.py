@@ -21,6 +21,7 @@ from db.native_events import (
     DISCORD_EVENT_LIMIT,
     Listed,
     Listing,
+    claim_listing,
     events_tab_state,
     forget_listing,
     record_listing,
@@ -70,21 +71,20 @@ class EventsTab:
         wanted, listed = await self.bot.db.transaction(
             events_tab_state, guild_id=guild.id, now=now, until=now + self.window
         )
-        ours = {row.discord_event_id for row in listed}
-        others = sum(1 for native in natives.values() if native.id not in ours and native.status in LISTED)
+        taken = {row.discord_event_id for row in listed if row.discord_event_id is not None}
+        others = sum(1 for native in natives.values() if native.id not in taken and native.status in LISTED)
         shown = wanted[: max(0, DISCORD_EVENT_LIMIT - others)]
         if len(shown) < len(wanted):
             log.warning("Events tab of guild %s full: %d occurrence(s) not listed", guild.id, len(wanted) - len(shown))
         by_key = {(row.event_id, row.original): row for row in listed}
-        taken = set(ours)
         keep = {(listing.event_id, listing.original) for listing in shown}
         for row in listed:
             if (row.event_id, row.original) not in keep:
-                await self._retire(guild, row, natives.get(row.discord_event_id), now)
+                await self._retire(guild, row, natives.get(row.discord_event_id or 0), now)
         created = 0
         for listing in shown:
             known = by_key.get((listing.event_id, listing.original))
-            native = natives.get(known.discord_event_id) if known is not None else None
+            native = natives.get(known.discord_event_id or 0) if known is not None else None
             if known is not None and native is not None and not known.cancelled and native.status in LISTED:
                 if listing.event_id in refresh or (known.start, known.end) != (listing.start, listing.end):
                     await native.edit(
@@ -97,6 +97,13 @@ class EventsTab:
                         description=trim(listing.description, DESCRIPTION_MAX),
                     )
                     await self._record(guild, listing, native.id)
+                continue
+            # Another instance may be making this one right now: only the holder of the claim creates it.
+            replacing = known.discord_event_id if known is not None else None
+            claimed = await self.bot.db.transaction(
+                claim_listing, guild_id=guild.id, listing=listing, replacing=replacing, now=now
+            )
+            if not claimed:
                 continue
             native = _adoptable(natives.values(), listing, self.bot.user, taken)
             if native is None:
@@ -118,10 +125,12 @@ class EventsTab:
         self, guild: discord.Guild, row: Listed, native: discord.ScheduledEvent | None, now: datetime
     ) -> None:
         """Cancel the native event of an occurrence no longer wanted; forget those that are over or gone."""
+        if row.discord_event_id is None and row.end > now:
+            return  # another instance is making it; the next pass retires it
         if native is None or row.end <= now:
             if native is not None and native.status in LISTED:
                 await native.delete(reason="occurrence over")
-            await self.bot.db.transaction(forget_listing, discord_event_id=row.discord_event_id)
+            await self.bot.db.transaction(forget_listing, event_id=row.event_id, original=row.original)
             return
         if row.cancelled:
             return
@@ -132,7 +141,7 @@ class EventsTab:
             guild_id=guild.id,
             event_id=row.event_id,
             original=row.original,
-            discord_event_id=row.discord_event_id,
+            discord_event_id=native.id,
             start=row.start,
             end=row.end,
             cancelled=True,

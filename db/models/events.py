@@ -134,7 +134,9 @@ class NativeEvent(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     original_start: Mapped[datetime] = mapped_column(primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
-    discord_event_id: Mapped[int] = mapped_column(BigInteger)
+    # None while one process is creating it (claimed at `claimed_at`): others leave the occurrence to it.
+    discord_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime | None]
     # What the native event shows now, so a pass edits only what changed.
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]

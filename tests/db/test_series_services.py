@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import EventInput, create_event, edit_event, event_details, get_event, set_rsvp
 from db.models import Event, EventAttendee, Reminder
-from db.native_events import events_tab_state, follow_interest, record_listing
+from db.native_events import claim_listing, events_tab_state, follow_interest, record_listing
 from db.occurrences import event_occurrences
 from db.reminders import extend_reminder_plans
 from db.series import edit_occurrence, occurrence_choices
@@ -227,3 +227,26 @@ async def test_interested_on_a_native_event_turns_reminders_on_and_back_off(sess
     await follow_interest(session, discord_event_id=555, member_id=MEMBER, interested=False, now=NOW)
     assert not attendee.reminders
     assert await follow_interest(session, discord_event_id=999, member_id=MEMBER, interested=True, now=NOW) is None
+
+
+async def test_only_one_process_claims_creating_a_native_event_until_its_claim_goes_stale(
+    session: AsyncSession,
+) -> None:
+    event = await weekly(session)
+    (listing, *_rest), _listed = await events_tab_state(session, guild_id=1, now=NOW, until=NOW + timedelta(days=7))
+    assert await claim_listing(session, guild_id=1, listing=listing, replacing=None, now=NOW)
+    assert not await claim_listing(session, guild_id=1, listing=listing, replacing=None, now=NOW)
+    later = NOW + timedelta(minutes=5)
+    assert await claim_listing(session, guild_id=1, listing=listing, replacing=None, now=later)  # the first stopped
+    await record_listing(
+        session,
+        guild_id=1,
+        event_id=event.id,
+        original=listing.original,
+        discord_event_id=77,
+        start=listing.start,
+        end=listing.end,
+    )
+    assert not await claim_listing(session, guild_id=1, listing=listing, replacing=None, now=later + timedelta(hours=1))
+    assert await claim_listing(session, guild_id=1, listing=listing, replacing=77, now=later)  # gone from Discord
+    assert not await claim_listing(session, guild_id=1, listing=listing, replacing=77, now=later)
