@@ -3,6 +3,7 @@ recurring-ical-events) and the server's Events tab all show the same occurrences
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -131,7 +132,9 @@ async def test_weekly_series_with_a_move_and_a_skip_agrees_everywhere_across_dst
     driver.assert_clean()
 
 
-async def test_bad_occurrence_edits_answer_politely_and_change_nothing(fake: FakeDiscord, driver: Driver) -> None:
+async def test_bad_occurrence_edits_answer_politely_and_change_nothing_nor_does_a_restart(
+    fake: FakeDiscord, bot: BotProcess, driver: Driver
+) -> None:
     title = "Webinar series on inclusive classrooms"
     first = next_tuesday_10am(datetime.now(UTC))
     await driver.slash(
@@ -158,4 +161,17 @@ async def test_bad_occurrence_edits_answer_politely_and_change_nothing(fake: Fak
         assert answer.ephemeral and message in answer.text, answer.text
     after = sorted(e["scheduled_start_time"] for e in fake.world.guild.scheduled_events.values() if e["name"] == title)
     assert after == before
+
+    # A restart brings the Events tab in step again (when the gateway is ready) and finds nothing to add.
+    mark = fake.mark()
+    bot.kill()
+    bot.start().wait_ready()
+    listing = r"/guilds/\d+/scheduled-events$"
+    await driver.wait_until(lambda: bool(fake.requests_matching("GET", listing, since=mark)), "the Events tab pass")
+    await asyncio.sleep(2)
+    assert fake.requests_matching("POST", listing, since=mark) == []
+    restarted = sorted(
+        e["scheduled_start_time"] for e in fake.world.guild.scheduled_events.values() if e["name"] == title
+    )
+    assert restarted == before
     driver.assert_clean()
