@@ -117,7 +117,9 @@ def _move(event: Event, original: datetime, new_start: datetime, now: datetime) 
     change.skipped, change.starts_at, change.ends_at = False, new_start, new_start + duration
 
 
-def _end_before(event: Event, original: datetime, *, instead: str = "cancel the event with /event cancel") -> None:
+def _end_before(
+    event: Event, original: datetime, *, instead: str = "cancel the event with /event-admin cancel"
+) -> None:
     assert event.rrule is not None
     if original <= event.starts_at:
         raise InvalidInputError(f"That is the first occurrence: to change it and all after it, {instead}.")

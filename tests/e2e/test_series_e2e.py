@@ -66,7 +66,7 @@ async def test_weekly_series_with_a_move_and_a_skip_agrees_everywhere_across_dst
     now = datetime.now(UTC)
     first = next_tuesday_10am(now)
     await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title=title,
         kind="taskforce",
@@ -77,19 +77,19 @@ async def test_weekly_series_with_a_move_and_a_skip_agrees_everywhere_across_dst
         location="Online",
     )
     await driver.wait_for_message(driver.announcements, announcing(title))
-    (event_id,) = {c["value"] for c in await driver.autocomplete("event edit", "event", "teacher shortages")}
+    (event_id,) = {c["value"] for c in await driver.autocomplete("event-admin edit", "event", "teacher shortages")}
 
     # Autocomplete offers the next occurrences in Berlin time; the second moves to a minute from now, the third
     # is skipped.
-    offered = await driver.autocomplete("event edit", "occurrence", "", user=driver.moderator, event=event_id)
+    offered = await driver.autocomplete("event-admin edit", "occurrence", "", user=driver.moderator, event=event_id)
     assert offered[0]["name"].startswith(f"{first.astimezone(BERLIN):%a %-d %b %Y} 10:00 CE")
     second, third = offered[1]["value"], offered[2]["value"]
     moved_to = start_in_at_least(75)
     moved = await driver.slash(
-        "event edit", user=driver.moderator, event=event_id, occurrence=second, start=typed(moved_to)
+        "event-admin edit", user=driver.moderator, event=event_id, occurrence=second, start=typed(moved_to)
     )
     assert moved.ephemeral and f"now starts <t:{int(moved_to.timestamp())}:F>" in moved.text, moved.text
-    skipped = await driver.slash("event edit", user=driver.moderator, event=event_id, occurrence=third, skip=True)
+    skipped = await driver.slash("event-admin edit", user=driver.moderator, event=event_id, occurrence=third, skip=True)
     assert "is skipped" in skipped.text, skipped.text
 
     # The Events tab: one native event per occurrence in the window, the moved one moved, the skipped one cancelled.
@@ -138,7 +138,7 @@ async def test_bad_occurrence_edits_answer_politely_and_change_nothing_nor_does_
     title = "Webinar series on inclusive classrooms"
     first = next_tuesday_10am(datetime.now(UTC))
     await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title=title,
         kind="webinar",
@@ -147,7 +147,7 @@ async def test_bad_occurrence_edits_answer_politely_and_change_nothing_nor_does_
         repeat="weekly",
         count=4,
     )
-    (event_id,) = {c["value"] for c in await driver.autocomplete("event edit", "event", "inclusive classrooms")}
+    (event_id,) = {c["value"] for c in await driver.autocomplete("event-admin edit", "event", "inclusive classrooms")}
     before = sorted(e["scheduled_start_time"] for e in fake.world.guild.scheduled_events.values() if e["name"] == title)
     assert len(before) == 4  # count 4: the series ends after four occurrences
     cases: list[tuple[dict[str, Any], str]] = [
@@ -157,7 +157,7 @@ async def test_bad_occurrence_edits_answer_politely_and_change_nothing_nor_does_
         ({"count": 0}, "at least 1"),
     ]
     for options, message in cases:
-        answer = await driver.slash("event edit", user=driver.moderator, event=event_id, **options)
+        answer = await driver.slash("event-admin edit", user=driver.moderator, event=event_id, **options)
         assert answer.ephemeral and message in answer.text, answer.text
     after = sorted(e["scheduled_start_time"] for e in fake.world.guild.scheduled_events.values() if e["name"] == title)
     assert after == before
