@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) files for events: zoned times with VTIMEZONE, RRULE for series, VALARM per reminder.
+"""iCalendar (RFC 5545) files for events: zoned times with VTIMEZONE, RRULE for series (EXDATE for skipped
+occurrences, a RECURRENCE-ID override for each moved one), VALARM per reminder.
 
 Pure: events in, bytes out. Calendars then keep a series at the same local time across daylight-saving
 changes, exactly as the bot's own reminders do.
@@ -14,6 +15,7 @@ from icalendar import Event as CalendarEvent
 
 from db.events import KINDS
 from db.models import Event
+from db.occurrences import exceptions_of
 
 PRODUCT_ID = "-//EU STEM Coalition//coalition-bot//EN"
 UID_DOMAIN = "coalition-bot.eu-stem-coalition"
@@ -32,6 +34,8 @@ def build_calendar(events: list[Event], *, now: datetime, name: str = "EU STEM C
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_component(event, now))
+        for component in _moved_occurrences(event, now):
+            calendar.add_component(component)
     # Zone definitions only need to span the events (an endless series: a decade ahead), which keeps files small.
     first = min([event.starts_at for event in events], default=now) - timedelta(days=366)
     last = max([event.series_ends_at or now + ENDLESS_SPAN for event in events], default=now) + timedelta(days=366)
@@ -39,17 +43,33 @@ def build_calendar(events: list[Event], *, now: datetime, name: str = "EU STEM C
     return calendar.to_ical()
 
 
-def _component(event: Event, now: datetime) -> CalendarEvent:
+def _moved_occurrences(event: Event, now: datetime) -> list[CalendarEvent]:
+    """One VEVENT per moved occurrence: same UID, RECURRENCE-ID naming the occurrence the rule gives."""
+    zone = ZoneInfo(event.timezone)
+    overrides = []
+    for original, (start, end) in sorted(exceptions_of(event).moved.items()):
+        component = _component(event, now, start=start, end=end)
+        component.add("recurrence-id", original.astimezone(zone))
+        overrides.append(component)
+    return overrides
+
+
+def _component(
+    event: Event, now: datetime, *, start: datetime | None = None, end: datetime | None = None
+) -> CalendarEvent:
     zone = ZoneInfo(event.timezone)
     component = CalendarEvent()
     component.add("uid", f"event-{event.id}@{UID_DOMAIN}")
     component.add("dtstamp", now)
     component.add("last-modified", event.updated_at)
     component.add("summary", event.title)
-    component.add("dtstart", event.starts_at.astimezone(zone))
-    component.add("dtend", event.ends_at.astimezone(zone))
-    if event.rrule:
+    component.add("dtstart", (start or event.starts_at).astimezone(zone))
+    component.add("dtend", (end or event.ends_at).astimezone(zone))
+    if event.rrule and start is None:
         component.add("rrule", vRecur.from_ical(event.rrule))
+        skipped = sorted(exceptions_of(event).skipped)
+        if skipped:
+            component.add("exdate", [original.astimezone(zone) for original in skipped])
     component.add("categories", [KINDS.get(event.kind, event.kind)])
     component.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
     if event.location:

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.backups import schedule_backups
 from bot.discord_api import use_api_gateway
 from bot.expired import answer_if_expired
+from bot.interest import report_interest
 from bot.retention import schedule_retention
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
@@ -59,6 +60,7 @@ class CoalitionBot(commands.Bot):
         )
         self.settings = settings
         self.db = db
+        report_interest(self)
         self.draining = False
         self.reminders = ReminderScheduler(
             db=db,

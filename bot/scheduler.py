@@ -69,9 +69,11 @@ async def run_reminder(reminder_id: int) -> None:
 
 
 async def run_planner() -> None:
-    """Job: extend series, expire dead claims and put what comes into the window on the timer."""
+    """Job: extend series, expire dead claims and put what comes into the window on the timer; then the
+    registered per-pass work (the Events tab rolls its window forward)."""
     if _runtime is not None:
         await _runtime.timer.refill()
+        await _runtime.timer.run_pass_work()
 
 
 class ReminderScheduler:
@@ -103,12 +105,25 @@ class ReminderScheduler:
         self._active: set[asyncio.Task[object]] = set()
         # Set by stop(): claim nothing more, so what is left stays pending for another instance or the next start.
         self._stopping = False
+        self._pass_work: list[Callable[[], Awaitable[object]]] = []
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Late is better than never: a reminder fires however late the loop gets to it (the delivery job
         # decides whether it is still worth sending).
         self.scheduler = AsyncIOScheduler(
             timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 3}
         )
+
+    def after_each_pass(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Register work for every planner pass, by a feature the timer knows nothing about."""
+        self._pass_work.append(work)
+
+    async def run_pass_work(self) -> None:
+        """Run the registered per-pass work; one failing costs that work this pass, never the timer."""
+        for work in self._pass_work:
+            try:
+                await work()
+            except Exception:
+                log.exception("Planner pass work %s failed", getattr(work, "__qualname__", work))
 
     def use_sender(self, sender: Sender) -> None:
         """Register who sends due reminders: the events feature, which owns their text (set before `start`)."""

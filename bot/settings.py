@@ -52,6 +52,8 @@ class Settings:
     data_dir: Path = Path("data")
     backup_dir: Path | None = None
     backup_keep: int = 7
+    # How far ahead each occurrence gets its own native event in the server's Events tab.
+    events_tab_days: int = 30
 
     @property
     def web_base_url(self) -> str | None:
@@ -141,6 +143,7 @@ class Settings:
             data_dir=find_data_dir(env),
             backup_dir=_backup_dir(env),
             backup_keep=_integer(env, "BACKUP_KEEP", cls.backup_keep, 1, 1000),
+            events_tab_days=_integer(env, "EVENTS_TAB_DAYS", cls.events_tab_days, 1, 366),
         )
 
 

@@ -12,17 +12,18 @@ from sqlalchemy.orm import selectinload
 
 from db.members import member_timezone
 from db.models import Event, EventAttendee, Platform
+from db.occurrences import event_occurrences, exceptions_of, keep_matching_exceptions
 from db.platforms import find_platform
 from db.reminders import ReminderPlan, ReminderStatus, drop_event_reminders, reminder_statuses, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.recurrence import RecurrenceError, series_problem
+from rules.series import series_end
 from rules.text import record_id, web_address
 from rules.timeparse import (
     format_offsets,
     last_occurrence,
     localize,
-    occurrences,
     parse_duration,
     parse_end,
     parse_offsets,
@@ -80,6 +81,9 @@ class EventInput:
     reminders: str | None = None
     channel_id: int | None = None
     ping_role_id: int | None = None
+    # How a series ends: on a date ("none": never) or after a number of occurrences.
+    ends_on: str | None = None
+    count: int | None = None
 
 
 @dataclass
@@ -115,7 +119,14 @@ async def create_event(
         timezone=zone.key,
         starts_at=parsed.instant,
         ends_at=ends_at,
-        rrule=parse_repeat(fields.repeat, start=parsed.instant, zone=zone),
+        rrule=series_end(
+            parse_repeat(fields.repeat, start=parsed.instant, zone=zone),
+            ends_on=fields.ends_on,
+            count=fields.count,
+            start=parsed.instant,
+            zone=zone,
+            now=now,
+        ),
         reminder_offsets=(parse_offsets(fields.reminders) if fields.reminders is not None else default_reminders(kind)),
         channel_id=fields.channel_id,
         ping_role_id=fields.ping_role_id,
@@ -123,8 +134,9 @@ async def create_event(
         created_by=author_id,
         created_at=now,
         updated_at=now,
+        occurrence_changes=[],
     )
-    event.series_ends_at = _series_end(event)
+    event.series_ends_at = series_last_end(event)
     session.add(event)
     await session.flush()
     plan = await replan_event_reminders(session, event=event, now=now)
@@ -172,10 +184,20 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     if fields.host is not None:
         event.host_platform_id = None if fields.host.strip().casefold() == CLEAR else await _host(session, fields.host)
         changed.append("host")
-    if fields.repeat is not None or fields.start is not None or fields.timezone is not None:
+    series_fields = (fields.repeat, fields.start, fields.timezone, fields.ends_on, fields.count)
+    if any(value is not None for value in series_fields):
         rule = fields.repeat if fields.repeat is not None else event.rrule
-        event.rrule = parse_repeat(rule, start=event.starts_at, zone=zone)
+        event.rrule = series_end(
+            parse_repeat(rule, start=event.starts_at, zone=zone),
+            ends_on=fields.ends_on,
+            count=fields.count,
+            start=event.starts_at,
+            zone=zone,
+            now=now,
+        )
         changed += ["repeat"] if fields.repeat is not None else []
+        changed += ["series end"] if fields.ends_on is not None or fields.count is not None else []
+        keep_matching_exceptions(event)
     if fields.reminders is not None:
         event.reminder_offsets = parse_offsets(fields.reminders)
         changed.append("reminders")
@@ -187,7 +209,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
         changed.append("ping role")
     if not changed:
         raise InvalidInputError("Nothing to change: give at least one field to edit.")
-    event.series_ends_at = _series_end(event)
+    event.series_ends_at = series_last_end(event)
     event.updated_at = now
     await session.flush()
     plan = await replan_event_reminders(session, event=event, now=now)
@@ -283,12 +305,10 @@ def next_occurrence(event: Event, now: datetime) -> datetime | None:
     """Start of the occurrence in progress or the next one; None when the event is over."""
     duration = event.ends_at - event.starts_at
     try:
-        found = occurrences(
-            event.starts_at, zone=event.timezone, rule=event.rrule, after=now - duration, before=FAR_FUTURE, limit=1
-        )
+        found = event_occurrences(event, after=now - duration, before=FAR_FUTURE, limit=1)
     except RecurrenceError:
         return None  # a series stored before its rule was checked: /event show tells moderators why
-    return found[0] if found else None
+    return found[0].start if found else None
 
 
 @dataclass(frozen=True)
@@ -519,9 +539,13 @@ def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, note
     return start + DEFAULT_DURATIONS.get(kind, timedelta(hours=1))
 
 
-def _series_end(event: Event) -> datetime | None:
+def series_last_end(event: Event) -> datetime | None:
+    """When the last occurrence ends (a moved one may end later than the rule's last); None for an endless series."""
     last = last_occurrence(event.starts_at, zone=event.timezone, rule=event.rrule)
-    return last + (event.ends_at - event.starts_at) if last else None
+    if last is None:
+        return None
+    moved_ends = [end for _start, end in exceptions_of(event).moved.values()]
+    return max([last + (event.ends_at - event.starts_at), *moved_ends])
 
 
 # --- the event a member named (an autocomplete id or a title) ---------------------------------------------

@@ -23,9 +23,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Event, Reminder, ReminderDelivery
+from db.occurrences import event_occurrences
 from db.session_state import ScheduledReminder, changes_of
 from rules.recurrence import RecurrenceError
-from rules.timeparse import occurrences
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +53,20 @@ class ReminderPlan:
 
 
 def reminder_keys(event: Event, *, after: datetime, before: datetime) -> set[tuple[datetime, int]]:
-    """(occurrence start, offset) of every reminder due in (after, before] for occurrences still to start."""
+    """(occurrence start, offset) of every reminder due in (after, before] for occurrences still to start.
+
+    A moved occurrence is reminded of at its new start, a skipped one not at all.
+    """
     offsets = event.reminder_offsets
     if not offsets or event.status != "scheduled":
         return set()
-    starts = occurrences(
-        event.starts_at,
-        zone=event.timezone,
-        rule=event.rrule,
+    found = event_occurrences(
+        event,
         after=after + timedelta(seconds=min(offsets)),
         before=before + timedelta(seconds=max(offsets) + 1),
         limit=MAX_OCCURRENCES_PER_PLAN,
     )
+    starts = [occurrence.start for occurrence in found]
     return {
         (start, offset) for start in starts for offset in offsets if after < start - timedelta(seconds=offset) <= before
     }

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -13,10 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar import CALENDAR_LIMIT
+from bot.interest import ScheduledEventInterest
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
-from cogs._text import inert, trim
+from cogs._text import inert
 from cogs.events._embeds import (
     cancellation_dm,
     event_card,
@@ -24,6 +23,8 @@ from cogs.events._embeds import (
     event_list_pages,
     stamp,
 )
+from cogs.events._mirror import EventsTab
+from cogs.events._occurrences import SCOPE_CHOICES, occurrence_reply
 from cogs.events._reminders import DiscordReminderSender
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
 from cogs.knowledge import Choices
@@ -46,7 +47,10 @@ from db.events import autocomplete_events as event_choices
 from db.members import member_timezone, set_member_timezone
 from db.models import Event
 from db.models.base import utcnow
+from db.native_events import follow_interest
 from db.platforms import autocomplete_platforms
+from db.series import edit_occurrence, occurrence_choices
+from rules.errors import InvalidInputError
 from rules.timeparse import suggest_zones, zone_named
 
 if TYPE_CHECKING:
@@ -62,8 +66,6 @@ REPEAT_SUGGESTIONS = [
     ("Every 2 weeks (RRULE)", "FREQ=WEEKLY;INTERVAL=2"),
     ("First Tuesday of each month (RRULE)", "FREQ=MONTHLY;BYDAY=1TU"),
 ]
-# Discord's limits for native scheduled events.
-MIRROR_NAME_MAX, MIRROR_LOCATION_MAX, MIRROR_DESCRIPTION_MAX = 100, 100, 1000
 
 
 class Events(commands.Cog):
@@ -82,6 +84,7 @@ class Events(commands.Cog):
 
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
+        self.tab = EventsTab(bot)
 
     # --- autocomplete -------------------------------------------------------------------------------------
 
@@ -98,6 +101,10 @@ class Events(commands.Cog):
 
     async def open_events(self, _interaction: discord.Interaction, current: str) -> Choices:
         return choices(await self.bot.db.transaction(event_choices, current, now=utcnow(), scheduled_only=True))
+
+    async def next_occurrences(self, interaction: discord.Interaction, current: str) -> Choices:
+        key = str(getattr(interaction.namespace, "event", "") or "")
+        return choices(await self.bot.db.transaction(occurrence_choices, key=key, current=current, now=utcnow()))
 
     async def any_events(self, _interaction: discord.Interaction, current: str) -> Choices:
         return choices(await self.bot.db.transaction(event_choices, current, now=utcnow(), scheduled_only=False))
@@ -121,6 +128,8 @@ class Events(commands.Cog):
         reminders="Before the start, e.g. 30d,7d,1d or 1h,10m (none for no reminders)",
         channel="Where to announce it and post its reminders (default: the announcements channel)",
         ping_role="A role to ping in the channel reminders",
+        ends="A series: the last day it may occur, e.g. 2027-06-30",
+        count="A series: how many times it takes place",
     )
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(timezone=zones, host=platforms, repeat=repeats)
@@ -141,12 +150,16 @@ class Events(commands.Cog):
         reminders: str | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
+        ends: str | None = None,
+        count: int | None = None,
     ) -> None:
         """Create an event: announce it with RSVP buttons and plan its reminders (moderators only)."""
         fields = event_input(
             kind=kind,
             channel=channel,
             ping_role=ping_role,
+            count=count,
+            ends_on=ends,
             title=title,
             start=start,
             timezone=timezone,
@@ -189,9 +202,16 @@ class Events(commands.Cog):
         reminders="New offsets, e.g. 1d,1h (none: no reminders)",
         channel="New channel for reminders",
         ping_role="New role to ping in channel reminders",
+        ends="A series: the last day it may occur (none: it never ends)",
+        count="A series: how many times it takes place in all",
+        occurrence="A series: change only this occurrence (pick from the list), with start or skip",
+        scope="With occurrence: this one only, or this and all following (default: this one)",
+        skip="With occurrence: True if it does not take place",
     )
-    @app_commands.choices(kind=KIND_CHOICES)
-    @app_commands.autocomplete(event=open_events, timezone=zones, host=platforms, repeat=repeats)
+    @app_commands.choices(kind=KIND_CHOICES, scope=[app_commands.Choice(name=n, value=v) for n, v in SCOPE_CHOICES])
+    @app_commands.autocomplete(
+        event=open_events, timezone=zones, host=platforms, repeat=repeats, occurrence=next_occurrences
+    )
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -210,12 +230,28 @@ class Events(commands.Cog):
         reminders: str | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
+        ends: str | None = None,
+        count: int | None = None,
+        occurrence: str | None = None,
+        scope: app_commands.Choice[str] | None = None,
+        skip: bool | None = None,
     ) -> None:
         """Change an event; its reminders are rescheduled and its announcement updated (moderators only)."""
+        if occurrence is not None or scope is not None or skip is not None:
+            others = (title, kind, timezone, duration, end, location, host, url, description, repeat, reminders)
+            if occurrence is None or any(v is not None for v in (*others, channel, ping_role, ends, count)):
+                raise InvalidInputError(
+                    "To change one occurrence, pick it with occurrence and give only start (to move it) or "
+                    "skip: True (and scope if all following change too); edit the rest without occurrence."
+                )
+            await self.edit_occurrence(interaction, event, occurrence, scope, start=start, skip=bool(skip))
+            return
         fields = event_input(
             kind=kind,
             channel=channel,
             ping_role=ping_role,
+            count=count,
+            ends_on=ends,
             title=title,
             start=start,
             timezone=timezone,
@@ -232,6 +268,32 @@ class Events(commands.Cog):
         saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
         notes = await self.publish(interaction, saved.event)
         await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
+
+    async def edit_occurrence(
+        self,
+        interaction: discord.Interaction,
+        event: str,
+        occurrence: str,
+        scope: app_commands.Choice[str] | None,
+        *,
+        start: str | None,
+        skip: bool,
+    ) -> None:
+        """Move or skip one occurrence of a series (or end the series before it)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        changed = await self.bot.db.transaction(
+            edit_occurrence,
+            key=event,
+            occurrence=occurrence,
+            scope=scope.value if scope else "this",
+            start=start,
+            skip=skip,
+            now=utcnow(),
+        )
+        notes = await self.publish(interaction, changed.event)
+        if changed.successor is not None:
+            notes += await self.publish(interaction, changed.successor)
+        await interaction.followup.send(occurrence_reply(changed, notes), ephemeral=True)
 
     @event_admin.command(name="cancel")
     @moderator_only("manage_events")
@@ -385,42 +447,30 @@ class Events(commands.Cog):
         if guild is None:
             return []
         if not interaction.app_permissions.manage_events:
-            if event.discord_event_id or event.status == "cancelled":
+            if event.status == "cancelled":
                 return []
             return ["ℹ️ Not listed in the server's Events tab: I need the Manage Events permission for that."]
-        start = next_occurrence(event, utcnow())
         try:
-            existing = await guild.fetch_scheduled_event(event.discord_event_id) if event.discord_event_id else None
-            if event.status == "cancelled" or start is None:
-                if existing is not None and existing.status == discord.EventStatus.scheduled:
-                    await existing.cancel(reason="event cancelled")
-                return []
-            mirrored = mirror_values(event, start)
-            if existing is not None:
-                await existing.edit(
-                    name=mirrored.name,
-                    start_time=mirrored.start_time,
-                    end_time=mirrored.end_time,
-                    entity_type=discord.EntityType.external,
-                    privacy_level=discord.PrivacyLevel.guild_only,
-                    location=mirrored.location,
-                    description=mirrored.description,
-                )
-                return []
-            created = await guild.create_scheduled_event(
-                name=mirrored.name,
-                start_time=mirrored.start_time,
-                end_time=mirrored.end_time,
-                entity_type=discord.EntityType.external,
-                privacy_level=discord.PrivacyLevel.guild_only,
-                location=mirrored.location,
-                description=mirrored.description,
-            )
+            created = await self.tab.sync(guild, refresh=[event.id])
         except discord.HTTPException as error:
-            log.warning("Could not mirror event %s as a scheduled event: %s", event.id, error)
+            log.warning("Could not bring the Events tab in step with event %s: %s", event.id, error)
             return [f"⚠️ The server's Events tab could not be updated (Discord said {error.status})."]
-        await self.bot.db.transaction(record_announcement, event_id=event.id, discord_event_id=created.id)
-        return ["📅 Listed in the server's Events tab."]
+        return ["📅 Listed in the server's Events tab."] if created else []
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        await self.tab.sync_all()
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_interest(self, interest: ScheduledEventInterest) -> None:
+        """Interested on a native event: that event's reminders by DM, as with /event remind."""
+        await self.bot.db.transaction(
+            follow_interest,
+            discord_event_id=interest.scheduled_event_id,
+            member_id=interest.user_id,
+            interested=interest.interested,
+            now=utcnow(),
+        )
 
     async def tell_members(self, member_ids: list[int], text: str) -> tuple[int, int]:
         """DM each member; a closed DM is counted, never an error."""
@@ -441,6 +491,7 @@ def event_input(
     kind: app_commands.Choice[str] | None,
     channel: discord.TextChannel | None,
     ping_role: discord.Role | None,
+    count: int | None = None,
     **typed: str | None,
 ) -> EventInput:
     """What the moderator typed, with Discord objects reduced to the ids the services take."""
@@ -448,28 +499,8 @@ def event_input(
         kind=kind.value if kind else None,
         channel_id=channel.id if channel else None,
         ping_role_id=ping_role.id if ping_role else None,
+        count=count,
         **typed,
-    )
-
-
-@dataclass(frozen=True)
-class MirrorValues:
-    name: str
-    start_time: datetime
-    end_time: datetime
-    location: str
-    description: str
-
-
-def mirror_values(event: Event, start: datetime) -> MirrorValues:
-    """A native scheduled event for the next occurrence: external, with a location and an end, as Discord asks."""
-    place = event.location or event.url or "See the announcement"
-    return MirrorValues(
-        name=trim(event.title, MIRROR_NAME_MAX),
-        start_time=start,
-        end_time=start + (event.ends_at - event.starts_at),
-        location=trim(place, MIRROR_LOCATION_MAX),
-        description=trim(event.description or KINDS.get(event.kind, event.kind), MIRROR_DESCRIPTION_MAX),
     )
 
 
@@ -495,4 +526,6 @@ def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
 async def setup(bot: CoalitionBot) -> None:
     bot.add_dynamic_items(RsvpButton, CalendarButton)
     bot.reminders.use_sender(DiscordReminderSender(bot))
-    await bot.add_cog(Events(bot))
+    events = Events(bot)
+    bot.reminders.after_each_pass(events.tab.sync_all)
+    await bot.add_cog(events)

@@ -1,7 +1,7 @@
 """Every model, imported here so the metadata Alembic compares against is complete."""
 
 from db.models.base import Base
-from db.models.events import Event, EventAttendee, Reminder, ReminderDelivery
+from db.models.events import Event, EventAttendee, NativeEvent, OccurrenceChange, Reminder, ReminderDelivery
 from db.models.knowledge import KnowledgeGap, KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
 from db.models.members import MemberPreference
 from db.models.panels import Panel, PanelBlock, Panelist, Question, QuestionEdit, Vote
@@ -14,6 +14,8 @@ __all__ = [
     "KnowledgeGap",
     "KnowledgeRevision",
     "MemberPreference",
+    "NativeEvent",
+    "OccurrenceChange",
     "Panel",
     "PanelBlock",
     "PanelScreen",

@@ -48,6 +48,10 @@ class Event(Base):
     planned_until: Mapped[datetime | None]
 
     host: Mapped[Platform | None] = relationship(lazy="raise")
+    # Few per series and needed wherever occurrences are listed, so loaded with the event (no hidden I/O later).
+    occurrence_changes: Mapped[list[OccurrenceChange]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="OccurrenceChange.original_start"
+    )
 
 
 class EventAttendee(Base):
@@ -105,3 +109,35 @@ class ReminderDelivery(Base):
     claimed_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class OccurrenceChange(Base):
+    """One occurrence of a series that differs from its rule: skipped, or moved to another start and end."""
+
+    __tablename__ = "event_occurrence_changes"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    # Where the rule puts the occurrence (UTC): its identity, whatever it was moved to (RECURRENCE-ID in iCalendar).
+    original_start: Mapped[datetime] = mapped_column(primary_key=True)
+    skipped: Mapped[bool] = mapped_column(default=False)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NativeEvent(Base):
+    """The Discord scheduled event listing one occurrence in the server's Events tab."""
+
+    __tablename__ = "event_native_events"
+    __table_args__ = (UniqueConstraint("discord_event_id", name="uq_event_native_events_discord_event_id"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    original_start: Mapped[datetime] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    # None while one process is creating it (claimed at `claimed_at`): others leave the occurrence to it.
+    discord_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime | None]
+    # What the native event shows now, so a pass edits only what changed.
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    cancelled: Mapped[bool] = mapped_column(default=False)

@@ -239,6 +239,7 @@ class FakeScheduledEvent:
     location: str
     description: str
     status: discord.EventStatus = discord.EventStatus.scheduled
+    creator_id: int | None = None
 
     async def edit(self, **changes: Any) -> None:
         """Replace what the edit names and keep the rest; a keyword not modelled here raises."""
@@ -249,6 +250,9 @@ class FakeScheduledEvent:
 
     async def cancel(self, *, reason: str | None = None) -> None:
         self.status = discord.EventStatus.cancelled
+
+    async def delete(self, *, reason: str | None = None) -> None:
+        self.status = discord.EventStatus.ended  # gone from the tab; FakeGuild drops it from its list
 
 
 class FakeGuild:
@@ -262,9 +266,13 @@ class FakeGuild:
         """Every modelled field is required (the bot always gives them); any other keyword raises."""
         if unknown := set(values) - _SCHEDULED_EVENT_FIELDS:
             raise TypeError(f"unexpected arguments to create_scheduled_event: {sorted(unknown)}")
-        created = FakeScheduledEvent(next(_ids), **values)
+        created = FakeScheduledEvent(next(_ids), creator_id=BOT_USER.id, **values)
         self.scheduled_events.append(created)
         return created
+
+    async def fetch_scheduled_events(self) -> list[FakeScheduledEvent]:
+        self.scheduled_events = [event for event in self.scheduled_events if event.status != discord.EventStatus.ended]
+        return list(self.scheduled_events)
 
     async def fetch_scheduled_event(self, event_id: int, /) -> FakeScheduledEvent:
         for event in self.scheduled_events:

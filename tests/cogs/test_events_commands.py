@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from cogs.events import Events
 from cogs.events._views import RsvpButton
-from db.models import Event, Reminder
+from db.models import Event, NativeEvent, Reminder
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMessage, member, moderator, run_command
 
 MEMBER_ID, OTHER_ID = member().id, 900000000000000003
@@ -102,7 +102,8 @@ async def test_create_mirrors_to_scheduled_events_when_allowed(cog: Events, fake
     assert mirrored.entity_type == discord.EntityType.external
     assert mirrored.location == "Online"
     assert mirrored.end_time - mirrored.start_time == timedelta(minutes=90)
-    assert event.discord_event_id == mirrored.id
+    listed = await fake_bot.db.read(lambda session: session.scalars(select(NativeEvent)).all())
+    assert [(row.event_id, row.discord_event_id) for row in listed] == [(event.id, mirrored.id)]
     assert "Events tab" in interaction.reply.content
 
 

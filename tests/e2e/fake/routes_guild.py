@@ -151,5 +151,22 @@ class GuildRoutes(FakeState):
         return None, 204
 
     async def r_event_users(self, ctx: Ctx) -> Any:
-        self._event(ctx)
-        return []
+        event = self._event(ctx)
+        guild = self.world.guild
+        return [
+            {"guild_scheduled_event_id": event["id"], "user": guild.members[user_id].to_dict()["user"]}
+            for user_id in sorted(guild.interested.get(event["id"], set()))
+            if user_id in guild.members
+        ]
+
+    async def press_interested(self, event_id: str, user_id: str, *, interested: bool = True) -> None:
+        """A member presses (or takes back) Interested on a scheduled event: Discord counts it and tells the bot."""
+        guild = self.world.guild
+        event = guild.scheduled_events[event_id]
+        with self.lock:
+            chosen = guild.interested.setdefault(event_id, set())
+            (chosen.add if interested else chosen.discard)(user_id)
+            event["user_count"] = len(chosen)
+        name = "GUILD_SCHEDULED_EVENT_USER_ADD" if interested else "GUILD_SCHEDULED_EVENT_USER_REMOVE"
+        payload = {"guild_scheduled_event_id": event_id, "user_id": user_id, "guild_id": guild.id}
+        await self.acall(self.dispatch(name, payload))

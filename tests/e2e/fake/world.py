@@ -160,6 +160,8 @@ class Guild:
     channels: dict[str, Channel] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
     scheduled_events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Who pressed Interested on each scheduled event (Discord keeps this apart from the event object).
+    interested: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def everyone(self) -> Role:
