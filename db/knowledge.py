@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
 from db.lexicon import load_lexicon
-from db.models import Platform, Practice
+from db.models import Panel, Platform, Practice, Question
 from db.models.knowledge import MEMBER, practice_platforms
+from db.models.panels import ANSWERED
 from db.platforms import CONFIDENT_MATCH, NameMatch, cached_platform_directory, platform_directory, resolve_country
 from db.search import (
+    ANSWER_KIND,
+    PanelSource,
     SearchHit,
     bump_revision,
     cached_vocabulary,
@@ -200,7 +203,36 @@ def graded_find(session: Session, query: str, *, limit: int = 10) -> FindResult:
             strong = True
     if _asks_about_practice(session, query):
         hits = _practices_before_their_platform(session, hits)
-    return FindResult(hits[:limit], not (hits and strong))
+    return FindResult(_with_panel_sources(session, hits[:limit]), not (hits and strong))
+
+
+# Built once: the panel answers among a page of hits, read as they are now (text, answer, panel, day).
+_ANSWERS = (
+    select(Question.id, Question.text, Question.answer_text, Panel.title, Panel.created_at)
+    .join(Panel, Panel.id == Question.panel_id)
+    .where(
+        Question.id.in_(bindparam("ids", expanding=True)),
+        Question.status == ANSWERED,
+        Question.answer_text.is_not(None),
+    )
+)
+
+
+def _with_panel_sources(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """Give each panel answer its answer as the snippet and its panel and day as the source; a question no
+    longer answered in writing is dropped, whatever the index still says."""
+    ids = [hit.ref_id for hit in hits if hit.kind == ANSWER_KIND]
+    if not ids:
+        return hits
+    answers = {row.id: row for row in session.connection().execute(_ANSWERS, {"ids": ids})}
+    shown = []
+    for hit in hits:
+        if hit.kind != ANSWER_KIND:
+            shown.append(hit)
+        elif (row := answers.get(hit.ref_id)) is not None and row.answer_text.strip():
+            source = PanelSource(row.title, row.created_at.date())
+            shown.append(SearchHit(hit.kind, hit.ref_id, row.text, row.answer_text[:240], hit.score, source))
+    return shown
 
 
 # A query of this many terms asks something about a platform rather than naming it ("how is LUMA funded").

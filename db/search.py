@@ -14,6 +14,7 @@ import math
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import TextClause, delete, select, text
@@ -41,6 +42,18 @@ ANY_TERM_CANDIDATES = RANKED_CANDIDATES // 2
 FALLBACK_BELOW = 8
 
 
+# A panel question answered in writing (ref_id is the question's id); migration 0015 keeps these documents.
+ANSWER_KIND = "answer"
+
+
+@dataclass(frozen=True)
+class PanelSource:
+    """Where a panel answer was given: the panel's title and the day it opened."""
+
+    panel: str
+    day: date
+
+
 @dataclass(frozen=True)
 class SearchHit:
     kind: str
@@ -48,6 +61,8 @@ class SearchHit:
     title: str
     snippet: str
     score: float
+    # Set on panel answers only.
+    source: PanelSource | None = None
 
 
 def query_terms(query: str) -> list[str]:
