@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import TextClause, delete, select, text
+from sqlalchemy import TextClause, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -267,13 +267,21 @@ def _postgres_search(
     topic: str | None,
     limit: int,
 ) -> list[SearchHit]:
-    """PostgreSQL full text: a weighted, stemmed tsvector (title A, topics B, body D) ranked by ts_rank_cd."""
+    """PostgreSQL full text ranked as SQLite's BM25 ranks: per term, its weighted, saturating frequency in the
+    document (ts_rank: title A, topics B, body D, divided by 1 + log of the document's length) times its rarity.
+
+    ts_rank_cd over the whole query knows no rarity: "STEM", in nearly every document, counted as much as
+    "municipalities", and long documents full of common words came first.
+    """
     filters = []
     params: dict[str, object] = {
         # Terms are plain letters and digits (see WORD), so joining them cannot form tsquery syntax.
         "query": (" & " if match_all else " | ").join(terms),
         "limit": limit,
         "candidates": RANKED_CANDIDATES if match_all else ANY_TERM_CANDIDATES,
+        "documents": _document_count(session),
+        "cap": ANY_TERM_CANDIDATES,
+        **{f"term{i}": term for i, term in enumerate(terms)},
     }
     if kinds:
         filters.append("kind = ANY(:kinds)")
@@ -285,17 +293,36 @@ def _postgres_search(
         filters.append("strpos(lower(topics), lower(:topic)) > 0")
         params["topic"] = f"|{topic}|"
     where = "".join(f" AND {condition}" for condition in filters)
+    # How many documents hold each term (counting stops at the cap: past it, a term is simply common).
+    frequencies = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE search_vector @@ "
+        f"to_tsquery('english', :term{i}) LIMIT :cap) AS m{i}) AS n{i}"
+        for i in range(len(terms))
+    )
+    score = " + ".join(
+        f"ln(1 + (:documents - n{i} + 0.5) / (n{i} + 0.5)) * ts_rank(search_vector, to_tsquery('english', :term{i}), 1)"
+        for i in range(len(terms))
+    )
     rows = session.connection().execute(
         _sql(
             "SELECT kind, ref_id, title, substr(body, 1, 240), score FROM ("
-            "SELECT kind, ref_id, title, body, ts_rank_cd(search_vector, q) AS score "
-            "FROM search_documents, to_tsquery('english', :query) AS q "
+            f"SELECT kind, ref_id, title, body, {score} AS score "
+            f"FROM search_documents, to_tsquery('english', :query) AS q, (SELECT {frequencies}) AS frequencies "
             "WHERE search_vector @@ q" + where + " LIMIT :candidates"
             ") AS candidates ORDER BY score DESC LIMIT :limit"
         ),
         params,
     )
     return [SearchHit(kind, ref_id, title, snippet, float(score)) for kind, ref_id, title, snippet, score in rows]
+
+
+def _document_count(session: Session) -> int:
+    """How many documents the index holds, counted once per knowledge revision."""
+
+    def count() -> int:
+        return session.scalar(select(func.count()).select_from(SearchDocument)) or 0
+
+    return lookup_caches(session).get("document_count", knowledge_stamp(session), count)
 
 
 def ratio_length_window(size: int, score: float) -> tuple[int, int]:
