@@ -240,15 +240,23 @@ def _fts_search(
         filters.append("instr(lower(c.topics), lower(:topic)) > 0")
         params["topic"] = f"|{topic}|"
     where = "".join(f" AND {condition}" for condition in filters)
+    # Unfiltered (as /find is), the candidates need no row of their own: only the page shown is read.
+    # CROSS JOIN keeps the full-text match as the outer loop: the planner may otherwise walk every document
+    # and probe the index once per row.
+    candidates = (
+        "FROM search_fts CROSS JOIN search_documents c ON c.id = search_fts.rowid " if filters else "FROM search_fts "
+    )
     rows = session.connection().execute(
         _sql(
             "SELECT d.kind, d.ref_id, d.title, substr(d.body, 1, 240), ranked.score FROM ("
             "SELECT id, score FROM ("
-            "SELECT c.id AS id, bm25(search_fts, " + BM25_WEIGHTS + ") AS score "
-            # CROSS JOIN keeps the full-text match as the outer loop: the planner may otherwise walk
-            # every document and probe the index once per row.
-            "FROM search_fts CROSS JOIN search_documents c ON c.id = search_fts.rowid "
-            "WHERE search_fts MATCH :match" + where + " LIMIT :candidates"
+            "SELECT search_fts.rowid AS id, bm25(search_fts, "
+            + BM25_WEIGHTS
+            + ") AS score "
+            + candidates
+            + "WHERE search_fts MATCH :match"
+            + where
+            + " LIMIT :candidates"
             # Only the page that is shown has its title and text read.
             ") ORDER BY score LIMIT :limit"
             ") AS ranked JOIN search_documents d ON d.id = ranked.id ORDER BY ranked.score"
