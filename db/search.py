@@ -401,8 +401,14 @@ def cached_vocabulary(session: Session) -> Vocabulary:
     return lookup_caches(session).get("vocabulary", knowledge_stamp(session), build)
 
 
+# Built once and run on the connection: every lookup reads the stamp, and the ORM's handling of a
+# session.scalar() cost more than the read itself.
+_STAMP = select(KnowledgeRevision.stamp).where(KnowledgeRevision.id == 1)
+
+
 def knowledge_stamp(session: Session) -> str:
-    return session.scalar(select(KnowledgeRevision.stamp).where(KnowledgeRevision.id == 1)) or ""
+    """The current knowledge revision, which the per-process caches are keyed by."""
+    return session.connection().execute(_STAMP).scalar() or ""
 
 
 async def bump_revision(session: AsyncSession) -> None:
