@@ -11,10 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
 from db.lexicon import load_lexicon
-from db.models import Platform, Practice
+from db.models import Panel, Platform, Practice, Question
 from db.models.knowledge import MEMBER, practice_platforms
-from db.platforms import CONFIDENT_MATCH, NameMatch, cached_platform_directory, platform_directory, resolve_country
+from db.models.panels import ANSWERED
+from db.platforms import (
+    CONFIDENT_MATCH,
+    NameMatch,
+    PlatformDirectory,
+    cached_platform_directory,
+    platform_directory,
+    resolve_country,
+)
 from db.search import (
+    ANSWER_KIND,
+    PanelSource,
     SearchHit,
     bump_revision,
     cached_vocabulary,
@@ -23,6 +33,7 @@ from db.search import (
     search_documents,
     upsert_document,
 )
+from db.session_state import lookup_caches
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
 from rules.text import web_address
@@ -182,7 +193,8 @@ def graded_find(session: Session, query: str, *, limit: int = 10) -> FindResult:
     """`find_anything`, also saying whether it found nothing or only weak matches (a knowledge gap)."""
     graded = graded_search(session, query, limit=limit)
     hits, strong = graded.hits, graded.strong
-    named = (cached_platform_directory(session)).match(query, limit=1, cutoff=CONFIDENT_MATCH + 8)
+    directory = cached_platform_directory(session)
+    named = directory.match(query, limit=1, cutoff=NAMED_MATCH)
     if named:
         strong = True
     if named and named[0].field not in ("country", "region"):
@@ -191,18 +203,57 @@ def graded_find(session: Session, query: str, *, limit: int = 10) -> FindResult:
         platform = session.get(Platform, platform_id)
         if platform is not None:
             hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], named[0].score))
-    place = _place_named(session, load_lexicon().translate(query))
+    translated = load_lexicon().translate(query)
+    # Most queries are already in the index's words: their name match is the one just made (a fuzzy pass
+    # over every name is a few milliseconds with 10,000 platforms).
+    if translated == fold(query).strip():
+        place = _place_named(named, translated)
+    elif len(query_terms(translated)) <= _longest_place(session, directory):
+        place = _place_named(directory.match(translated, limit=1, cutoff=NAMED_MATCH), translated)
+    else:
+        place = None
     if place is not None and not any(hit.kind == "platform" for hit in hits[:1]):
         platform = session.get(Platform, place.platform_id)
         if platform is not None:
             hits = [hit for hit in hits if not (hit.kind == "platform" and hit.ref_id == platform.id)]
             hits.insert(0, SearchHit("platform", platform.id, platform.name, platform.summary[:240], place.score))
             strong = True
-    if _asks_about_practice(session, query):
+    if _asks_about_practice(translated, place):
         hits = _practices_before_their_platform(session, hits)
-    return FindResult(hits[:limit], not (hits and strong))
+    return FindResult(_with_panel_sources(session, hits[:limit]), not (hits and strong))
 
 
+# Built once: the panel answers among a page of hits, read as they are now (text, answer, panel, day).
+_ANSWERS = (
+    select(Question.id, Question.text, Question.answer_text, Panel.title, Panel.created_at)
+    .join(Panel, Panel.id == Question.panel_id)
+    .where(
+        Question.id.in_(bindparam("ids", expanding=True)),
+        Question.status == ANSWERED,
+        Question.answer_text.is_not(None),
+    )
+)
+
+
+def _with_panel_sources(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """Give each panel answer its answer as the snippet and its panel and day as the source; a question no
+    longer answered in writing is dropped, whatever the index still says."""
+    ids = [hit.ref_id for hit in hits if hit.kind == ANSWER_KIND]
+    if not ids:
+        return hits
+    answers = {row.id: row for row in session.connection().execute(_ANSWERS, {"ids": ids})}
+    shown = []
+    for hit in hits:
+        if hit.kind != ANSWER_KIND:
+            shown.append(hit)
+        elif (row := answers.get(hit.ref_id)) is not None and row.answer_text.strip():
+            source = PanelSource(row.title, row.created_at.date())
+            shown.append(SearchHit(hit.kind, hit.ref_id, row.text, row.answer_text[:240], hit.score, source))
+    return shown
+
+
+# A name match at least this good is the platform or place the query names.
+NAMED_MATCH = CONFIDENT_MATCH + 8
 # A query of this many terms asks something about a platform rather than naming it ("how is LUMA funded").
 QUESTION_TERMS = 3
 # Words that ask for an organisation: then the platform card is the answer ("Danish national science centre").
@@ -212,21 +263,33 @@ ORGANISATION_WORDS = frozenset(
 )
 
 
-def _asks_about_practice(session: Session, query: str) -> bool:
-    """Whether a query asks how something is done rather than for an organisation or a place."""
-    translated = load_lexicon().translate(query)
-    terms = query_terms(translated)
-    if len(terms) < QUESTION_TERMS or ORGANISATION_WORDS.intersection(translated.split()):
+def _asks_about_practice(translated: str, place: NameMatch | None) -> bool:
+    """Whether a query (in the index's words) asks how something is done rather than for an organisation or a
+    place."""
+    if len(query_terms(translated)) < QUESTION_TERMS or ORGANISATION_WORDS.intersection(translated.split()):
         return False
-    return _place_named(session, translated) is None
+    return place is None
 
 
-def _place_named(session: Session, translated: str) -> NameMatch | None:
-    """The country or region a query consists of ("NRW", "UK", "Norway"), if that is all it says."""
-    place = cached_platform_directory(session).match(translated, limit=1, cutoff=CONFIDENT_MATCH + 8)
-    if not place or place[0].field not in ("country", "region"):
+PLACE_FIELDS = ("country", "region")
+
+
+def _longest_place(session: Session, directory: PlatformDirectory) -> int:
+    """How many terms the longest country or region name has: a query of more terms names no place."""
+
+    def count() -> int:
+        return max((len(query_terms(key.label)) for key in directory.keys if key.field in PLACE_FIELDS), default=0)
+
+    caches = lookup_caches(session)
+    return caches.get("longest_place", caches.revisions().get("directory", ""), count)
+
+
+def _place_named(matches: list[NameMatch], translated: str) -> NameMatch | None:
+    """The country or region a query consists of ("NRW", "UK", "Norway"), if that is all it says, from the
+    query's best name match."""
+    if not matches or matches[0].field not in PLACE_FIELDS:
         return None
-    return place[0] if len(query_terms(place[0].label)) >= len(query_terms(translated)) else None
+    return matches[0] if len(query_terms(matches[0].label)) >= len(query_terms(translated)) else None
 
 
 def _practices_before_their_platform(session: Session, hits: list[SearchHit]) -> list[SearchHit]:

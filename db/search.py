@@ -14,9 +14,10 @@ import math
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import TextClause, delete, select, text
+from sqlalchemy import TextClause, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,18 @@ ANY_TERM_CANDIDATES = RANKED_CANDIDATES // 2
 FALLBACK_BELOW = 8
 
 
+# A panel question answered in writing (ref_id is the question's id); migration 0015 keeps these documents.
+ANSWER_KIND = "answer"
+
+
+@dataclass(frozen=True)
+class PanelSource:
+    """Where a panel answer was given: the panel's title and the day it opened."""
+
+    panel: str
+    day: date
+
+
 @dataclass(frozen=True)
 class SearchHit:
     kind: str
@@ -48,6 +61,8 @@ class SearchHit:
     title: str
     snippet: str
     score: float
+    # Set on panel answers only.
+    source: PanelSource | None = None
 
 
 def query_terms(query: str) -> list[str]:
@@ -225,15 +240,23 @@ def _fts_search(
         filters.append("instr(lower(c.topics), lower(:topic)) > 0")
         params["topic"] = f"|{topic}|"
     where = "".join(f" AND {condition}" for condition in filters)
+    # Unfiltered (as /find is), the candidates need no row of their own: only the page shown is read.
+    # CROSS JOIN keeps the full-text match as the outer loop: the planner may otherwise walk every document
+    # and probe the index once per row.
+    candidates = (
+        "FROM search_fts CROSS JOIN search_documents c ON c.id = search_fts.rowid " if filters else "FROM search_fts "
+    )
     rows = session.connection().execute(
         _sql(
             "SELECT d.kind, d.ref_id, d.title, substr(d.body, 1, 240), ranked.score FROM ("
             "SELECT id, score FROM ("
-            "SELECT c.id AS id, bm25(search_fts, " + BM25_WEIGHTS + ") AS score "
-            # CROSS JOIN keeps the full-text match as the outer loop: the planner may otherwise walk
-            # every document and probe the index once per row.
-            "FROM search_fts CROSS JOIN search_documents c ON c.id = search_fts.rowid "
-            "WHERE search_fts MATCH :match" + where + " LIMIT :candidates"
+            "SELECT search_fts.rowid AS id, bm25(search_fts, "
+            + BM25_WEIGHTS
+            + ") AS score "
+            + candidates
+            + "WHERE search_fts MATCH :match"
+            + where
+            + " LIMIT :candidates"
             # Only the page that is shown has its title and text read.
             ") ORDER BY score LIMIT :limit"
             ") AS ranked JOIN search_documents d ON d.id = ranked.id ORDER BY ranked.score"
@@ -252,13 +275,21 @@ def _postgres_search(
     topic: str | None,
     limit: int,
 ) -> list[SearchHit]:
-    """PostgreSQL full text: a weighted, stemmed tsvector (title A, topics B, body D) ranked by ts_rank_cd."""
+    """PostgreSQL full text ranked as SQLite's BM25 ranks: per term, its weighted, saturating frequency in the
+    document (ts_rank: title A, topics B, body D, divided by 1 + log of the document's length) times its rarity.
+
+    ts_rank_cd over the whole query knows no rarity: "STEM", in nearly every document, counted as much as
+    "municipalities", and long documents full of common words came first.
+    """
     filters = []
     params: dict[str, object] = {
         # Terms are plain letters and digits (see WORD), so joining them cannot form tsquery syntax.
         "query": (" & " if match_all else " | ").join(terms),
         "limit": limit,
         "candidates": RANKED_CANDIDATES if match_all else ANY_TERM_CANDIDATES,
+        "documents": _document_count(session),
+        "cap": ANY_TERM_CANDIDATES,
+        **{f"term{i}": term for i, term in enumerate(terms)},
     }
     if kinds:
         filters.append("kind = ANY(:kinds)")
@@ -270,17 +301,36 @@ def _postgres_search(
         filters.append("strpos(lower(topics), lower(:topic)) > 0")
         params["topic"] = f"|{topic}|"
     where = "".join(f" AND {condition}" for condition in filters)
+    # How many documents hold each term (counting stops at the cap: past it, a term is simply common).
+    frequencies = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE search_vector @@ "
+        f"to_tsquery('english', :term{i}) LIMIT :cap) AS m{i}) AS n{i}"
+        for i in range(len(terms))
+    )
+    score = " + ".join(
+        f"ln(1 + (:documents - n{i} + 0.5) / (n{i} + 0.5)) * ts_rank(search_vector, to_tsquery('english', :term{i}), 1)"
+        for i in range(len(terms))
+    )
     rows = session.connection().execute(
         _sql(
             "SELECT kind, ref_id, title, substr(body, 1, 240), score FROM ("
-            "SELECT kind, ref_id, title, body, ts_rank_cd(search_vector, q) AS score "
-            "FROM search_documents, to_tsquery('english', :query) AS q "
+            f"SELECT kind, ref_id, title, body, {score} AS score "
+            f"FROM search_documents, to_tsquery('english', :query) AS q, (SELECT {frequencies}) AS frequencies "
             "WHERE search_vector @@ q" + where + " LIMIT :candidates"
             ") AS candidates ORDER BY score DESC LIMIT :limit"
         ),
         params,
     )
     return [SearchHit(kind, ref_id, title, snippet, float(score)) for kind, ref_id, title, snippet, score in rows]
+
+
+def _document_count(session: Session) -> int:
+    """How many documents the index holds, counted once per knowledge revision."""
+
+    def count() -> int:
+        return session.scalar(select(func.count()).select_from(SearchDocument)) or 0
+
+    return lookup_caches(session).get("document_count", knowledge_stamp(session), count)
 
 
 def ratio_length_window(size: int, score: float) -> tuple[int, int]:
@@ -351,8 +401,14 @@ def cached_vocabulary(session: Session) -> Vocabulary:
     return lookup_caches(session).get("vocabulary", knowledge_stamp(session), build)
 
 
+# Built once and run on the connection: every lookup reads the stamp, and the ORM's handling of a
+# session.scalar() cost more than the read itself.
+_STAMP = select(KnowledgeRevision.stamp).where(KnowledgeRevision.id == 1)
+
+
 def knowledge_stamp(session: Session) -> str:
-    return session.scalar(select(KnowledgeRevision.stamp).where(KnowledgeRevision.id == 1)) or ""
+    """The current knowledge revision, which the per-process caches are keyed by."""
+    return session.connection().execute(_STAMP).scalar() or ""
 
 
 async def bump_revision(session: AsyncSession) -> None:

@@ -9,14 +9,14 @@ from db.gaps import Gap
 from db.knowledge import PracticeListing
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER
-from db.search import SearchHit
+from db.search import PanelSource, SearchHit
 from db.shipped import SourceDocument
 
 PLATFORM_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 PRACTICE_COLOUR = discord.Colour.from_rgb(0, 133, 102)
 PENDING_COLOUR = discord.Colour.orange()
 PAGE_SIZE = 8
-KIND_LABELS = {"platform": "🏛️ Platform", "practice": "💡 Practice", "event": "📅 Event"}
+KIND_LABELS = {"platform": "🏛️ Platform", "practice": "💡 Practice", "event": "📅 Event", "answer": "💬 Q&A"}
 
 
 UNLISTED_SOURCE = "a coalition document"
@@ -187,6 +187,13 @@ def practice_result_pages(results: list[PracticeListing], *, query: str, filters
 def find_results(hits: list[SearchHit], *, query: str) -> discord.Embed:
     embed = discord.Embed(title=trim(f"Best matches for “{inert(query)}”", 256), colour=PLATFORM_COLOUR)
     for hit in hits:
+        if hit.source is not None:
+            embed.add_field(
+                name=trim(f"{KIND_LABELS['answer']}: {inert(hit.title)}", 256),
+                value=_answer(hit, hit.source),
+                inline=False,
+            )
+            continue
         embed.add_field(
             name=trim(f"{KIND_LABELS.get(hit.kind, hit.kind)}: {hit.title}", 256),
             value=trim(" ".join(hit.snippet.split()), 200) or "—",
@@ -194,6 +201,13 @@ def find_results(hits: list[SearchHit], *, query: str) -> discord.Embed:
         )
     embed.set_footer(text="Open with /platform show, /practice show or /event show")
     return embed
+
+
+def _answer(hit: SearchHit, source: PanelSource) -> str:
+    """A panel answer and where it was given; members wrote the question and moderators the answer, so both are
+    inert, and the asker is never named."""
+    where = f"\n*Answered at the panel “{trim(inert(source.panel), 120)}”, {source.day.day} {source.day:%B %Y}*"
+    return trim(inert(" ".join(hit.snippet.split())), 300) + where
 
 
 def review_card(practice: Practice, *, waiting: int) -> discord.Embed:

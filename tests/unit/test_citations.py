@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import discord
 
-from cogs.knowledge._embeds import _cite_links, cite
+from cogs.knowledge._embeds import _cite_links, cite, find_results
+from db.search import PanelSource, SearchHit
 from db.shipped import DATA_DIR, SourceDocument, check_shipped_data, source_documents
 
 
@@ -46,3 +48,18 @@ def test_sources_yaml_accepts_title_and_url_mappings(tmp_path: Path) -> None:
     assert source_documents(tmp_path)["004_14d094faee740765.txt"] == SourceDocument(
         "About", "https://example.org/about"
     )
+
+
+def test_panel_answer_in_find_cites_its_panel_and_day_and_stays_inert() -> None:
+    hit = SearchHit(
+        "answer",
+        7,
+        "@everyone how do **you** fund it?",
+        "Through the **ministry** and @here.",
+        1.0,
+        PanelSource("Funding STEM", date(2026, 3, 5)),
+    )
+    [field] = find_results([hit], query="funding").fields
+    assert field.name == "💬 Q&A: @\u200beveryone how do \\*\\*you\\*\\* fund it?"
+    assert field.value is not None and field.value.endswith("*Answered at the panel “Funding STEM”, 5 March 2026*")
+    assert field.value.startswith("Through the \\*\\*ministry\\*\\* and @\u200bhere.")
