@@ -12,8 +12,8 @@ from db.models import PanelBlock, Question, QuestionEdit
 from db.models.base import utcnow
 from db.models.panels import HIDDEN, PENDING
 from db.panels import RankedQuestion
-from db.questions import CONTROL_CHARACTERS, question_by_id, vote_count
-from db.session_state import panel_changed
+from db.questions import CONTROL_CHARACTERS, question_by_id, question_state, vote_count
+from db.session_state import panel_changed, question_changed
 from rules.errors import ConflictError, InvalidInputError
 
 ANSWER_MAX = 1000
@@ -63,6 +63,7 @@ async def edit_question(session: AsyncSession, *, question_id: int, moderator_id
     question.text = text
     await session.flush()
     panel_changed(session, question.panel_id)
+    question_changed(session, question_state(question))
     return await _ranked(session, question)
 
 

@@ -15,6 +15,7 @@ from cogs.panels._moderating import send_for_review
 from cogs.panels._question_messages import VoteButton, post_question
 from db.models import Panel
 from db.models.panels import PANEL_OPEN, PENDING
+from db.open_questions import check_similar_question
 from db.panels import channel_panel, panel_by_id
 from db.questions import ask_question, next_pending_question
 from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
@@ -54,6 +55,10 @@ async def submit_question(
         if panel_id is None:
             assert interaction.channel_id is not None
             panel_id = (await bot.db.read(channel_panel, channel_id=interaction.channel_id, open_only=True)).id
+        # Near-duplicates are looked for before the write, so the writer only compares what was stored since.
+        checked_through = (
+            0 if allow_similar else await bot.db.read(check_similar_question, panel_id=panel_id, text=text)
+        )
         # Group-committed with whatever else is waiting, on disk before this returns.
         question = await bot.db.write(
             ask_question,
@@ -65,6 +70,7 @@ async def submit_question(
             to=to,
             allow_similar=allow_similar,
             label=label,
+            checked_through=checked_through,
         )
         if question.status == PENDING:
             _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)

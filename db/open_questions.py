@@ -1,0 +1,173 @@
+"""Each panel's open questions in memory, so the near-duplicate check runs before the write lock, not inside it.
+
+The check compares a new question with every open one of its panel. Done inside the writer it made every vote
+wait behind the normalising of thousands of texts; here each panel's open questions are kept already normalised,
+and `check_similar_question` runs as a lookup (on a reader thread), outside the write lock. What it cannot have
+seen (questions stored after its snapshot, by this process or another) the writer still compares, by id:
+`ask_question(..., checked_through=...)` reads only the open questions with a higher id, usually none.
+
+The index is owned by the `Database` (passed to its sessions through `Session.info`, like `LookupCaches`), built
+per panel on first use and so rebuilt at every start, and kept in step:
+- questions this process changes (asked, approved, hidden, answered, edited) through the change record, after
+  their commit (`QuestionState` in db/session_state.py);
+- questions any process stored since the last look, read by id before each check (`_catch_up`);
+- a question another process hid, answered or edited is found out when it is a candidate: every candidate is
+  read back before it is reported, and dropped or corrected if it changed. (Only a question another process
+  approved stays unknown here until the next start; the writer's guard does not see it either.)
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import cast
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from db.models import Question
+from db.models.panels import OPEN
+from db.session_state import Changes
+from rules.question_text import (
+    SIMILAR_SORT_SCORE,
+    SimilarQuestion,
+    SimilarQuestionError,
+    are_similar,
+    normalise_question,
+    similarity,
+)
+
+INDEXES_KEY = "coalition.open_questions"
+
+
+class PanelQuestionIndex:
+    """One panel's open questions, normalised; safe to read from reader threads while the event loop updates it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # Parallel lists for the scorer, which takes a plain list; a removal swaps the last item into the gap.
+        self._ids: list[int] = []
+        self._normalised: list[str] = []
+        self._position: dict[int, int] = {}
+        # Every question of the database with an id up to this one has been read (or was never open here).
+        self.checked_through: int | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def put(self, question_id: int, text: str | None) -> None:
+        """Record an open question's current text, or (None) that the question is not open."""
+        normalised = normalise_question(text) if text is not None else None
+        with self._lock:
+            self._put(question_id, normalised)
+
+    def _put(self, question_id: int, normalised: str | None) -> None:
+        position = self._position.get(question_id)
+        if normalised is None:
+            if position is None:
+                return
+            last_id = self._ids[-1]
+            self._ids[position] = last_id
+            self._normalised[position] = self._normalised[-1]
+            self._position[last_id] = position
+            self._ids.pop()
+            self._normalised.pop()
+            del self._position[question_id]
+            return
+        if position is None:
+            self._position[question_id] = len(self._ids)
+            self._ids.append(question_id)
+            self._normalised.append(normalised)
+        else:
+            self._normalised[position] = normalised
+
+    def read(self, rows: list[tuple[int, str]], *, through: int) -> None:
+        """Take open questions (id, text) read from the database, and the id up to which that read saw them all."""
+        entries = [(question_id, normalise_question(text)) for question_id, text in rows]
+        with self._lock:
+            for question_id, normalised in entries:
+                self._put(question_id, normalised)
+            self.checked_through = max(self.checked_through or 0, through)
+
+    def candidates(self, wanted: str) -> list[int]:
+        """The ids of open questions that ask what `wanted` (normalised) asks, best first."""
+        with self._lock:  # copies, so an update on the event loop never waits for a scan
+            ids = list(self._ids)
+            normalised = list(self._normalised)
+        # The C++ scorer shortlists by wording over all open questions at once (fuzz.ratio on the sorted words is
+        # their token_sort_ratio, a tenth of the cost of the word-overlap score); the overlap test runs on the rest.
+        shortlist = process.extract(
+            wanted, normalised, scorer=fuzz.ratio, processor=None, score_cutoff=SIMILAR_SORT_SCORE, limit=None
+        )
+        scored = [
+            (similarity(wanted, candidate), ids[index])
+            for candidate, _score, index in shortlist
+            if are_similar(wanted, candidate)
+        ]
+        return [question_id for _score, question_id in sorted(scored, key=lambda pair: pair[0], reverse=True)]
+
+
+class OpenQuestionIndexes:
+    """The near-duplicate index of every panel this process has checked a question for."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._panels: dict[int, PanelQuestionIndex] = {}
+
+    def panel(self, panel_id: int) -> PanelQuestionIndex:
+        with self._lock:
+            return self._panels.setdefault(panel_id, PanelQuestionIndex())
+
+    def follow(self, changes: Changes) -> None:
+        """Apply what a committed unit of work did to questions (a change listener of the `Database`)."""
+        for state in changes.questions:
+            with self._lock:
+                index = self._panels.get(state.panel_id)
+            if index is not None:  # a panel not indexed yet is read whole on first use
+                index.put(state.id, state.text if state.open else None)
+
+
+def open_question_indexes(session: Session) -> OpenQuestionIndexes:
+    """The indexes of the `Database` that opened this session (a session opened elsewhere gets its own)."""
+    return cast(OpenQuestionIndexes, session.info.setdefault(INDEXES_KEY, OpenQuestionIndexes()))
+
+
+_NEWEST_ID = select(func.max(Question.id))
+# On the (panel, status) index, whose entries end with the id: only the rows past `after` are read.
+_OPEN_SINCE = select(Question.id, Question.text).where(
+    Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
+)
+_STILL_OPEN = select(Question.number, Question.text).where(
+    Question.id == bindparam("question_id"), Question.status == OPEN
+)
+
+
+def _catch_up(session: Session, index: PanelQuestionIndex, panel_id: int) -> None:
+    """Read the panel's open questions stored since the last look (all of them on first use)."""
+    connection = session.connection()
+    # The newest id first: every question up to it has then committed, and the read below sees each open one.
+    newest = connection.execute(_NEWEST_ID).scalar() or 0
+    rows = connection.execute(_OPEN_SINCE, {"panel_id": panel_id, "after": index.checked_through or 0}).all()
+    index.read([(row.id, row.text) for row in rows], through=newest)
+
+
+def check_similar_question(session: Session, *, panel_id: int, text: str) -> int:
+    """Refuse a question an open one of the panel already asks (SimilarQuestionError); else return the id up to
+    which every question was compared, for the writer's final check (`ask_question(checked_through=...)`)."""
+    index = open_question_indexes(session).panel(panel_id)
+    _catch_up(session, index, panel_id)
+    checked_through = index.checked_through or 0
+    wanted = normalise_question(text)
+    if not wanted:
+        return checked_through
+    connection = session.connection()
+    for question_id in index.candidates(wanted):
+        # Read back before it is reported: another process may have hidden, answered or edited it.
+        row = connection.execute(_STILL_OPEN, {"question_id": question_id}).first()
+        if row is None:
+            index.put(question_id, None)
+            continue
+        if are_similar(wanted, normalise_question(row.text)):
+            raise SimilarQuestionError(SimilarQuestion(question_id, row.number, row.text))
+        index.put(question_id, row.text)
+    return checked_through
