@@ -49,6 +49,7 @@ class PanelQuestionIndex:
         self._ids: list[int] = []
         self._normalised: list[str] = []
         self._position: dict[int, int] = {}
+        self._texts: dict[int, str] = {}
         # Every question of the database with an id up to this one has been read (or was never open here).
         self.checked_through: int | None = None
 
@@ -59,11 +60,11 @@ class PanelQuestionIndex:
         """Record an open question's current text, or (None) that the question is not open."""
         normalised = normalise_question(text) if text is not None else None
         with self._lock:
-            self._put(question_id, normalised)
+            self._put(question_id, text, normalised)
 
-    def _put(self, question_id: int, normalised: str | None) -> None:
+    def _put(self, question_id: int, text: str | None, normalised: str | None) -> None:
         position = self._position.get(question_id)
-        if normalised is None:
+        if text is None or normalised is None:
             if position is None:
                 return
             last_id = self._ids[-1]
@@ -73,7 +74,9 @@ class PanelQuestionIndex:
             self._ids.pop()
             self._normalised.pop()
             del self._position[question_id]
+            del self._texts[question_id]
             return
+        self._texts[question_id] = text
         if position is None:
             self._position[question_id] = len(self._ids)
             self._ids.append(question_id)
@@ -81,12 +84,20 @@ class PanelQuestionIndex:
         else:
             self._normalised[position] = normalised
 
+    def normalised(self, question_id: int, text: str) -> str:
+        """A question's normalised text: from the index when it holds this text, else worked out now."""
+        with self._lock:
+            position = self._position.get(question_id)
+            if position is not None and self._texts[question_id] == text:
+                return self._normalised[position]
+        return normalise_question(text)
+
     def read(self, rows: list[tuple[int, str]], *, through: int) -> None:
         """Take open questions (id, text) read from the database, and the id up to which that read saw them all."""
-        entries = [(question_id, normalise_question(text)) for question_id, text in rows]
+        entries = [(question_id, text, normalise_question(text)) for question_id, text in rows]
         with self._lock:
-            for question_id, normalised in entries:
-                self._put(question_id, normalised)
+            for question_id, text, normalised in entries:
+                self._put(question_id, text, normalised)
             self.checked_through = max(self.checked_through or 0, through)
 
     def candidates(self, wanted: str) -> list[int]:
@@ -94,17 +105,22 @@ class PanelQuestionIndex:
         with self._lock:  # copies, so an update on the event loop never waits for a scan
             ids = list(self._ids)
             normalised = list(self._normalised)
-        # The C++ scorer shortlists by wording over all open questions at once (fuzz.ratio on the sorted words is
-        # their token_sort_ratio, a tenth of the cost of the word-overlap score); the overlap test runs on the rest.
-        shortlist = process.extract(
-            wanted, normalised, scorer=fuzz.ratio, processor=None, score_cutoff=SIMILAR_SORT_SCORE, limit=None
-        )
-        scored = [
-            (similarity(wanted, candidate), ids[index])
-            for candidate, _score, index in shortlist
-            if are_similar(wanted, candidate)
-        ]
-        return [question_id for _score, question_id in sorted(scored, key=lambda pair: pair[0], reverse=True)]
+        return [ids[position] for position in most_similar(wanted, normalised)]
+
+
+def most_similar(wanted: str, normalised: list[str]) -> list[int]:
+    """The positions of the normalised questions that ask what `wanted` asks, best first."""
+    # The C++ scorer shortlists by wording over all of them at once (fuzz.ratio on the sorted words is their
+    # token_sort_ratio, a tenth of the cost of the word-overlap score); the overlap test runs on the rest.
+    shortlist = process.extract(
+        wanted, normalised, scorer=fuzz.ratio, processor=None, score_cutoff=SIMILAR_SORT_SCORE, limit=None
+    )
+    scored = [
+        (similarity(wanted, candidate), position)
+        for candidate, _score, position in shortlist
+        if are_similar(wanted, candidate)
+    ]
+    return [position for _score, position in sorted(scored, key=lambda pair: pair[0], reverse=True)]
 
 
 class OpenQuestionIndexes:
