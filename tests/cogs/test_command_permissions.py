@@ -30,10 +30,10 @@ MODERATOR_COMMANDS = {
     "panel export": "manage_messages",
     "panel screen open": "manage_messages",
     "panel screen revoke": "manage_messages",
-    "panel answer": "manage_messages",
     "panel edit": "manage_messages",
     "panel block": "manage_messages",
     "panel unblock": "manage_messages",
+    "panel blocked": "manage_messages",
     "practice review": "manage_guild",
     "knowledge gaps": "manage_guild",
 }
