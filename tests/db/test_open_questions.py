@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db import questions
 from db.database import Database
 from db.models import Question
-from db.open_questions import check_similar_question
+from db.open_questions import PanelQuestionIndex, check_similar_question
 from db.question_moderation import edit_question
 from rules.question_text import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
 from tests.db.test_panels import MODERATOR, open_panel
@@ -148,3 +148,16 @@ async def test_check_reads_a_panels_open_questions_once(
         assert await similar_number(fresh, panel_id, "how do you fund luma") == kept.number
     finally:
         await fresh.close()
+
+
+def test_index_finds_a_question_with_a_typo_and_forgets_one_no_longer_open() -> None:
+    index = PanelQuestionIndex()
+    girls = "How do you get girls interested in engineering?"
+    index.read([(1, girls), (2, "What is the budget of Astra?")], through=2)
+    typo = normalise_question("How do you get girls interested in enginering?")
+    assert index.candidates(typo) == [1]
+    index.put(1, None)  # hidden
+    assert index.candidates(typo) == [] and len(index) == 1
+    index.put(1, girls)  # approved again
+    index.put(2, "How do we get more girls interested in engineering?")  # edited
+    assert sorted(index.candidates(typo)) == [1, 2] and len(index) == 2
