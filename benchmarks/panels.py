@@ -23,6 +23,12 @@ Throughout, members click "Top questions" (--tops reads over the run): through t
 writer, in engine transactions of their own without, as the bot read them before.
 Each action is submitted at its moment, as a request reaching the bot would be. The latency target is
 judged on the window; a burst's latency is its queue, so the burst is judged on time and losses.
+With the writer, an ask first looks for near-duplicates through the reader, as the cog does (db/open_questions.py);
+the engine path (not shipped) leaves that check to its transaction.
+
+The scaling part asks as the cog does on a panel already holding --open-counts open questions (stored in bulk):
+--scaling-asks of them over --scaling-window seconds, whose p99 may grow no faster than the open count's
+logarithm, then --intake at once, whose questions stored a second are set against the raw commit rate.
 
 Run: .venv/bin/python benchmarks/panels.py [--members 1000 --questions 1000 --votes 10000 --window 50]
 Prints throughput, p50/p99/max per action and per read, lost actions, and the raw SQLite commit rate of the disk.
