@@ -23,6 +23,12 @@ Throughout, members click "Top questions" (--tops reads over the run): through t
 writer, in engine transactions of their own without, as the bot read them before.
 Each action is submitted at its moment, as a request reaching the bot would be. The latency target is
 judged on the window; a burst's latency is its queue, so the burst is judged on time and losses.
+With the writer, an ask first looks for near-duplicates through the reader, as the cog does (db/open_questions.py);
+the engine path (not shipped) leaves that check to its transaction.
+
+The scaling part asks as the cog does on a panel already holding --open-counts open questions (stored in bulk):
+--scaling-asks of them over --scaling-window seconds, whose p99 may grow no faster than the open count's
+logarithm, then --intake at once, whose questions stored a second are set against the raw commit rate.
 
 Run: .venv/bin/python benchmarks/panels.py [--members 1000 --questions 1000 --votes 10000 --window 50]
 Prints throughput, p50/p99/max per action and per read, lost actions, and the raw SQLite commit rate of the disk.
@@ -33,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import math
 import random
 import sqlite3
 import statistics
@@ -47,13 +54,16 @@ from typing import Any, TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from machine import python_speed
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import migrate
 from db.database import Database
 from db.engine import create_engine, create_sessionmaker
-from db.models import Question, Vote
+from db.models import Panel, Question, Vote
+from db.models.base import utcnow
+from db.models.panels import OPEN
+from db.open_questions import check_similar_question
 from db.panels import open_panel
 from db.questions import ask_question, toggle_vote, top_questions
 from rules.question_text import QuestionRules, SimilarQuestionError
@@ -61,6 +71,8 @@ from rules.question_text import QuestionRules, SimilarQuestionError
 T = TypeVar("T")
 TARGET_SECONDS = 60
 TARGET_P99_MS = 50
+# Question intake (questions stored a second, all asked at once) against one-row commits on the same disk.
+INTAKE_SHARE = 0.5
 # Real audience questions are built from a few hundred words; random picks from this vocabulary give
 # questions as different from each other as distinct real ones, so the near-duplicate check does its
 # full work (it compares each new question with every open one) without refusing most of them.
@@ -157,7 +169,11 @@ async def run_scenario(
         async def once() -> int:
             options = {"panel_id": panel.id, "author_id": member, "text": text, "rules": rules}
             try:
-                return (await transact(ask_question, **options, anonymous=member % 3 == 0)).id
+                # As the cog asks: the near-duplicate check through the reader, before the write lock.
+                checked = (
+                    await look(check_similar_question, panel_id=panel.id, text=text) if strategy == "writer" else 0
+                )
+                return (await transact(ask_question, **options, anonymous=member % 3 == 0, checked_through=checked)).id
             except SimilarQuestionError:
                 # The member presses "Post mine anyway": a second action, timed as part of this one.
                 timings.similar_retries += 1
@@ -251,6 +267,123 @@ async def run_scenario(
     }
 
 
+async def prefilled_panel(url: str, *, open_questions: int, rng: random.Random) -> tuple[Database, int]:
+    """A panel already holding this many open questions (stored in bulk), and the bot's door onto it."""
+    await migrate.upgrade(url)
+    engine = create_engine(url, pool_timeout=300)
+    db = Database(engine)
+    panel = await db.transaction(
+        open_panel,
+        guild_id=1,
+        channel_id=1,
+        title="EU STEM Coalition and STEM platforms across Europe",
+        panelists="Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra); Morten Sørli (NCSR)",
+        topics=None,
+        moderated=False,
+        anonymous_allowed=True,
+        created_by=1,
+    )
+    now = utcnow()
+    rows = [
+        {"panel_id": panel.id, "number": number, "text": question_text(rng, number), "author_id": 10_000_000 + number,
+         "anonymous": False, "status": OPEN, "asked_at": now, "approved_at": now, "labels": []}
+        for number in range(1, open_questions + 1)
+    ]  # fmt: skip
+
+    async def store(session: AsyncSession) -> None:
+        if rows:
+            await session.execute(insert(Question), rows)
+        await session.execute(update(Panel).where(Panel.id == panel.id).values(last_number=open_questions))
+
+    await db.transaction(store)
+    return db, panel.id
+
+
+async def run_open_scaling(
+    directory: Path, *, open_questions: int, asks: int, window: float, intake: int, seed: int
+) -> dict[str, float | int | str]:
+    """Asks as the cog makes them, on a panel already holding `open_questions` open ones: first `asks` of them
+    at random over `window` seconds (their latency), then `intake` submitted at once (questions stored a second)."""
+    rng = random.Random(seed)
+    rules = QuestionRules(min_length=5, max_length=500, cooldown_seconds=0, max_open_per_member=10)
+    db, panel_id = await prefilled_panel(
+        f"sqlite+aiosqlite:///{directory / f'open-{open_questions}.db'}", open_questions=open_questions, rng=rng
+    )
+    timings = Timings()
+    member = iter(range(1, asks + intake + 1))
+
+    async def ask() -> None:
+        text = question_text(rng, 0)
+        author = next(member)
+
+        async def once() -> None:
+            async def store(**extra: Any) -> None:
+                await db.write(
+                    ask_question, panel_id=panel_id, author_id=author, text=text, rules=rules, anonymous=False, **extra
+                )
+
+            try:
+                await store(checked_through=await db.read(check_similar_question, panel_id=panel_id, text=text))
+            except SimilarQuestionError:
+                timings.similar_retries += 1
+                await store(allow_similar=True)
+
+        await timed(timings.asks, timings, once)
+
+    await db.read(check_similar_question, panel_id=panel_id, text="warm up")  # the index, as built at start
+    gc.collect()
+    gc.freeze()
+    offsets = sorted(rng.uniform(0, window) for _ in range(asks))
+    started = time.perf_counter()
+    in_flight = []
+    for offset in offsets:
+        await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
+        in_flight.append(asyncio.ensure_future(ask()))
+    await asyncio.gather(*in_flight)
+    live = list(timings.asks)
+    burst_started = time.perf_counter()
+    await asyncio.gather(*(ask() for _ in range(intake)))
+    intake_seconds = time.perf_counter() - burst_started
+    gc.unfreeze()
+    await db.close()
+    engine = create_engine(f"sqlite+aiosqlite:///{directory / f'open-{open_questions}.db'}")
+    stored, numbers, _votes, _counts = await read_back(create_sessionmaker(engine), panel_id)
+    await engine.dispose()
+    return {
+        "open": open_questions,
+        "ask_p50": percentile(live, 0.5) * 1000,
+        "ask_p99": percentile(live, 0.99) * 1000,
+        "intake_per_s": intake / intake_seconds,
+        "lost": open_questions + len(timings.asks) - stored,
+        "failed": len(timings.failures),
+        "gapless": int(numbers == list(range(1, stored + 1))),
+        "similar": timings.similar_retries,
+        "first_failure": timings.failures[0] if timings.failures else "",
+    }
+
+
+def report_scaling(rows: list[dict[str, float | int | str]], raw_rate: float) -> bool:
+    """Print asks by open count; judge p99 growth against the open count's logarithm and intake against the disk."""
+    print(f"{'open':>7} {'ask p50':>8} {'ask p99':>8} {'p99 growth':>10} {'log growth':>10} {'intake/s':>9} "
+          f"{'of raw':>7} {'lost':>5} {'gapless':>7} {'similar':>7}")  # fmt: skip
+    base = rows[0]
+    ok = True
+    for row in rows:
+        growth = float(row["ask_p99"]) / float(base["ask_p99"])
+        allowed = math.log(float(row["open"])) / math.log(float(base["open"]))
+        share = float(row["intake_per_s"]) / raw_rate
+        ok = ok and growth <= allowed and share >= INTAKE_SHARE and row["lost"] == 0 and not row["failed"]
+        ok = ok and bool(row["gapless"])
+        print(
+            f"{row['open']:>7} {row['ask_p50']:>8.1f} {row['ask_p99']:>8.1f} {growth:>10.2f} {allowed:>10.2f} "
+            f"{row['intake_per_s']:>9.0f} {share:>7.0%} {row['lost']:>5} {'yes' if row['gapless'] else 'NO':>7} "
+            f"{row['similar']:>7}"
+        )
+        if row["failed"]:
+            print(f"   !! {row['failed']} failed; first: {row['first_failure']}")
+    return ok
+
+
 async def read_back(
     sessions: async_sessionmaker[AsyncSession], panel_id: int
 ) -> tuple[int, list[int], int, dict[int, int]]:
@@ -330,7 +463,13 @@ async def main() -> int:
     parser.add_argument("--arrivals", default="burst,window")
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--parts", default="audience,scaling", help="the live audience runs, the open-count runs")
+    parser.add_argument("--open-counts", default="100,1000,10000,30000", help="open questions before the asks")
+    parser.add_argument("--scaling-asks", type=int, default=300, help="asks timed at each open count")
+    parser.add_argument("--scaling-window", type=float, default=15.0, help="seconds those asks arrive over")
+    parser.add_argument("--intake", type=int, default=1000, help="asks submitted at once at each open count")
     args = parser.parse_args()
+    parts = args.parts.split(",")
     print(python_speed(), end="\n\n")
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         directory = Path(tmp)
@@ -339,31 +478,60 @@ async def main() -> int:
             f"raw SQLite on this disk (sqlite3, WAL, synchronous=FULL, one row per commit): "
             f"{rate:,.0f} commits/s, median {median_ms:.2f} ms\n"
         )
-        print(
-            f"{args.members} members, {args.questions} questions, {args.votes} votes; each action its own "
-            "transaction; latency = submission → commit returned (ms)\n"
-        )
-        rows = []
-        for strategy in args.strategies.split(","):
-            for pattern in args.arrivals.split(","):
-                rows.append(
-                    await run_scenario(
-                        directory / f"{strategy}-{pattern}.db",
-                        strategy=strategy,
-                        window=0.0 if pattern == "burst" else args.window,
-                        members=args.members,
-                        questions=args.questions,
-                        votes=args.votes,
-                        tops=args.tops,
-                        seed=args.seed,
-                    )
+        ok = True
+        if "audience" in parts:
+            ok = await audience(args, directory)
+        if "scaling" in parts:
+            print(
+                f"\nasks on a panel already holding N open questions: {args.scaling_asks} over "
+                f"{args.scaling_window:.0f} s (latency, ms), then {args.intake} at once (questions stored a second)\n"
+            )
+            scaling = [
+                await run_open_scaling(
+                    directory,
+                    open_questions=int(count),
+                    asks=args.scaling_asks,
+                    window=args.scaling_window,
+                    intake=args.intake,
+                    seed=args.seed,
                 )
-        report(rows)
+                for count in args.open_counts.split(",")
+            ]
+            met = report_scaling(scaling, rate)
+            print(
+                f"\ntargets: ask p99 grows no faster than the open count's logarithm, intake ≥ {INTAKE_SHARE:.0%} "
+                f"of raw commits, 0 lost: {'met' if met else 'missed'}"
+            )
+            ok = ok and met
+    return 0 if ok else 1
+
+
+async def audience(args: argparse.Namespace, directory: Path) -> bool:
+    """The live audience and the burst, through each write path; whether everything acknowledged was stored."""
+    print(
+        f"{args.members} members, {args.questions} questions, {args.votes} votes; each action its own "
+        "transaction; latency = submission → commit returned (ms)\n"
+    )
+    rows = []
+    for strategy in args.strategies.split(","):
+        for pattern in args.arrivals.split(","):
+            rows.append(
+                await run_scenario(
+                    directory / f"{strategy}-{pattern}.db",
+                    strategy=strategy,
+                    window=0.0 if pattern == "burst" else args.window,
+                    members=args.members,
+                    questions=args.questions,
+                    votes=args.votes,
+                    tops=args.tops,
+                    seed=args.seed,
+                )
+            )
+    report(rows)
     print(f"\ntargets: all within {TARGET_SECONDS} s, p99 of each action < {TARGET_P99_MS} ms, 0 lost")
     for row in rows:
         print(f"  {row['strategy']}/{row['arrivals']}: {verdict(row)}")
-    ok = all(stored_exactly(row) for row in rows)
-    return 0 if ok else 1
+    return all(stored_exactly(row) for row in rows)
 
 
 if __name__ == "__main__":

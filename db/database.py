@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from db.engine import create_engine, create_sessionmaker
+from db.open_questions import INDEXES_KEY, OpenQuestionIndexes
 from db.reader import Reader
 from db.session_state import CACHES_KEY, Changes, LookupCaches, take_changes
 from db.writer import BatchCounter, Writer
@@ -41,11 +42,13 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.caches = LookupCaches()
-        session_info = {CACHES_KEY: self.caches}
+        self.open_questions = OpenQuestionIndexes()
+        session_info = {CACHES_KEY: self.caches, INDEXES_KEY: self.open_questions}
         self._sessions = create_sessionmaker(engine, info=session_info)
         self._reader = Reader(engine, session_info=session_info)
         self._writer = Writer(engine, session_info=session_info)
-        self._listeners: list[ChangeListener] = []
+        # The near-duplicate index follows every change first, before anyone else hears of it.
+        self._listeners: list[ChangeListener] = [self.open_questions.follow]
 
     @classmethod
     def open(cls, url: str) -> Database:

@@ -54,6 +54,7 @@ async def open_panel(
     created_by: int,
     moderator_channel_id: int | None = None,
     word_filter: str = FILTER_OFF,
+    panelist_role_id: int | None = None,
 ) -> Panel:
     """Open a panel in a channel, linking each panelist whose organisation is a known platform."""
     if word_filter not in FILTER_MODES:
@@ -79,6 +80,7 @@ async def open_panel(
         status=PANEL_OPEN,
         last_number=0,
         moderator_channel_id=moderator_channel_id,
+        panelist_role_id=panelist_role_id,
         created_by=created_by,
         panelists=[
             Panelist(

@@ -5,15 +5,20 @@ Every function flushes and never commits; the caller's transaction is the unit o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import PanelBlock, Question, QuestionEdit
 from db.models.base import utcnow
 from db.models.panels import HIDDEN, PENDING
 from db.panels import RankedQuestion
-from db.questions import CONTROL_CHARACTERS, question_by_id, vote_count
-from db.session_state import panel_changed
+from db.questions import CONTROL_CHARACTERS, question_by_id, question_state, vote_count
+from db.session_state import panel_changed, question_changed
 from rules.errors import ConflictError, InvalidInputError
 
 ANSWER_MAX = 1000
@@ -33,10 +38,25 @@ async def _ranked(session: AsyncSession, question: Question) -> RankedQuestion:
     return RankedQuestion(question, await session.run_sync(vote_count, question.id))
 
 
-async def answer_question(session: AsyncSession, *, question_id: int, moderator_id: int, text: str) -> RankedQuestion:
-    """Attach (or replace) a moderator's short written answer to a visible question."""
-    text = _clean(text, what="answer", limit=ANSWER_MAX)
+async def answer_question(
+    session: AsyncSession,
+    *,
+    question_id: int,
+    member_id: int,
+    text: str,
+    moderator: bool,
+    role_ids: Iterable[int] = (),
+) -> RankedQuestion:
+    """Attach (or replace) a short written answer to a visible question: by a moderator, or by a member holding
+    the panel's panelist role."""
     question = await session.run_sync(question_by_id, question_id)
+    panelist_role = question.panel.panelist_role_id
+    if not moderator and (panelist_role is None or panelist_role not in set(role_ids)):
+        raise ConflictError(
+            "Only moderators and this panel's panelists can answer its questions. If you are on the panel, "
+            "ask a moderator for the panelist role."
+        )
+    text = _clean(text, what="answer", limit=ANSWER_MAX)
     refusal = {
         PENDING: f"Question #{question.number} has not been approved yet; approve it before answering it.",
         HIDDEN: f"Question #{question.number} is hidden; approve it first if it should be answered.",
@@ -44,7 +64,7 @@ async def answer_question(session: AsyncSession, *, question_id: int, moderator_
     if refusal:
         raise ConflictError(refusal)
     question.answer_text = text
-    question.answer_by = moderator_id
+    question.answer_by = member_id
     question.answer_at = utcnow()
     await session.flush()
     panel_changed(session, question.panel_id)
@@ -63,6 +83,7 @@ async def edit_question(session: AsyncSession, *, question_id: int, moderator_id
     question.text = text
     await session.flush()
     panel_changed(session, question.panel_id)
+    question_changed(session, question_state(question))
     return await _ranked(session, question)
 
 
@@ -113,3 +134,27 @@ async def unblock_asker(session: AsyncSession, *, question_id: int) -> Question:
     if question.author_id is None or not removed.rowcount:  # type: ignore[attr-defined]
         raise ConflictError(f"The asker of #{question.number} is not blocked on this panel.")
     return question
+
+
+@dataclass(frozen=True)
+class BlockedAsker:
+    """A block as moderators may see it: who only when the question they were blocked for was asked by name."""
+
+    question_id: int
+    question_number: int
+    member_id: int | None
+    blocked_at: datetime
+
+
+def panel_blocks(session: Session, *, panel_id: int) -> list[BlockedAsker]:
+    """Who is blocked on a panel, oldest first; an anonymous asker is named by their question only."""
+    rows = session.execute(
+        select(PanelBlock.member_id, PanelBlock.blocked_at, Question.id, Question.number, Question.anonymous)
+        .join(Question, (Question.panel_id == PanelBlock.panel_id) & (Question.number == PanelBlock.question_number))
+        .where(PanelBlock.panel_id == panel_id)
+        .order_by(PanelBlock.blocked_at, Question.number)
+    ).all()
+    return [
+        BlockedAsker(question_id, number, None if anonymous else member_id, blocked_at)
+        for member_id, blocked_at, question_id, number, anonymous in rows
+    ]

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz, process
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
@@ -21,21 +20,19 @@ from sqlalchemy.orm import Session, joinedload
 from db.models import Panel, Panelist, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
+from db.open_questions import most_similar, open_question_indexes
 from db.panel_guards import check_not_blocked, hit_terms, question_labels
 from db.panels import RankedQuestion, channel_panel, panel_by_id, panelist_label
-from db.session_state import panel_changed
+from db.session_state import QuestionState, panel_changed, question_changed
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
 from rules.labels import panel_labels, resolve_label
 from rules.question_text import (
     CONTROL_CHARACTERS,
-    SIMILAR_SORT_SCORE,
     QuestionRules,
     SimilarQuestion,
     SimilarQuestionError,
-    are_similar,
     normalise_question,
-    similarity,
 )
 from rules.text import is_record_number
 from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, shipped_word_filter
@@ -104,6 +101,9 @@ _TAKE_NUMBER = (
 )
 
 
+_STORE_QUESTION = insert(Question).returning(Question.id)
+
+
 def ask_question(
     session: Session,
     *,
@@ -117,8 +117,12 @@ def ask_question(
     now: datetime | None = None,
     words: WordFilter | None = None,
     label: str | None = None,
+    checked_through: int = 0,
 ) -> Question:
     """Store a question under the next number, after every limit and the near-duplicate check passed.
+
+    The bot checks for near-duplicates before it writes (`check_similar_question`, outside the write lock) and
+    passes the id it checked through: here only questions stored since are compared.
 
     The panel's word filter censors listed words (the text as asked is kept in `original_text`) or holds the
     question for a moderator. Synchronous: the bot runs it through the writer (db/writer.py), which commits
@@ -155,31 +159,39 @@ def ask_question(
         text = (words or shipped_word_filter()).censor(text, hits)
     held = panel.moderated or bool(hits and panel.word_filter == FILTER_REVIEW)
     if not allow_similar:
-        similar = find_similar_question(session, panel_id=panel_id, text=text)
+        similar = find_similar_question(session, panel_id=panel_id, text=text, after=checked_through)
         if similar is not None:
             raise SimilarQuestionError(similar)
     # Only now, with every check passed, is a number taken: a refusal never leaves a gap.
     number = session.connection().execute(_TAKE_NUMBER, {"panel_id": panel_id}).scalar_one()
-    question = Question(
-        panel_id=panel_id,
-        number=number,
-        text=text,
-        original_text=asked if text != asked else None,
-        filter_hits=hit_terms(hits),
-        panelist_id=panelist.id if panelist else None,
-        labels=labels,
-        author_id=author_id,
-        anonymous=anonymous,
-        status=PENDING if held else OPEN,
-        asked_at=now,
-        approved_at=None if held else now,
-    )
+    values = {
+        "panel_id": panel_id,
+        "number": number,
+        "text": text,
+        "original_text": asked if text != asked else None,
+        "filter_hits": hit_terms(hits),
+        "panelist_id": panelist.id if panelist else None,
+        "labels": labels,
+        "author_id": author_id,
+        "anonymous": anonymous,
+        "status": PENDING if held else OPEN,
+        "asked_at": now,
+        "approved_at": None if held else now,
+    }
+    # One INSERT, not the unit of work's flush (that was half a question's time in the writer). The object handed
+    # back is not in the session: the caller reads it after the commit, with its panel and panelist set.
+    question_id = session.connection().execute(_STORE_QUESTION, values).scalar_one()
+    question = Question(id=question_id, **values)
     question.panel = panel
     question.panelist = panelist
-    session.add(question)
-    session.flush()
     panel_changed(session, question.panel_id)
+    question_changed(session, question_state(question))
     return question
+
+
+def question_state(question: Question) -> QuestionState:
+    """What the near-duplicate index keeps of a question."""
+    return QuestionState(question.id, question.panel_id, question.number, question.text, question.status == OPEN)
 
 
 def _check_member_limits(
@@ -200,58 +212,29 @@ def _check_member_limits(
         )
 
 
-# Every open question's text in one string: one row instead of a thousand (the per-row objects were two thirds
-# of the near-duplicate check, which runs inside the write lock on every ask). Question text never holds the
-# separator: ask_question drops control characters.
-QUESTION_SEPARATOR = "\x1e"
-
-
-_OPEN_QUESTION_TEXTS = select(func.aggregate_strings(Question.text, QUESTION_SEPARATOR)).where(
-    Question.panel_id == bindparam("panel_id"), Question.status == OPEN
+_OPEN_ASKED_SINCE = (
+    select(Question.id, Question.number, Question.text)
+    .where(Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after"))
+    .order_by(Question.id)
 )
 
 
-_OPEN_QUESTION_WITH_TEXT = (
-    select(Question.id, Question.number)
-    .where(Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.text == bindparam("text"))
-    .order_by(Question.number)
-    .limit(1)
-)
+def find_similar_question(session: Session, *, panel_id: int, text: str, after: int = 0) -> SimilarQuestion | None:
+    """The open question of the panel (with an id above `after`) most like this text, if one asks the same thing.
 
-
-def find_similar_question(session: Session, *, panel_id: int, text: str) -> SimilarQuestion | None:
-    """The visible open question that asks the same thing as `text` in other words, if any."""
-    wanted = normalise_question(text)
+    In the writer `after` is what the lookup before it compared already (db/open_questions.py), so this reads
+    the few questions stored since, not every open one; those this process stored are normalised already.
+    """
+    rows = session.connection().execute(_OPEN_ASKED_SINCE, {"panel_id": panel_id, "after": after}).all()
+    wanted = normalise_question(text) if rows else ""
     if not wanted:
         return None
-    connection = session.connection()
-    joined = connection.execute(_OPEN_QUESTION_TEXTS, {"panel_id": panel_id}).scalar()
-    if not joined:
+    index = open_question_indexes(session).panel(panel_id)
+    found = most_similar(wanted, [index.normalised(row.id, row.text) for row in rows])
+    if not found:
         return None
-    texts = joined.split(QUESTION_SEPARATOR)
-    # The C++ scorer shortlists by wording over all open questions at once (fuzz.ratio on the sorted words is
-    # their token_sort_ratio, a tenth of the cost of the word-overlap score); the overlap test then runs only on
-    # the few left.
-    shortlist = process.extract(
-        wanted,
-        [normalise_question(text) for text in texts],
-        scorer=fuzz.ratio,
-        processor=None,
-        score_cutoff=SIMILAR_SORT_SCORE,
-        limit=None,
-    )
-    scored = [
-        (similarity(wanted, candidate), index)
-        for candidate, _score, index in shortlist
-        if are_similar(wanted, candidate)
-    ]
-    # Best first; a text stored before control characters were dropped could hold the separator, and its pieces
-    # name no question.
-    for _score, index in sorted(scored, key=lambda pair: pair[0], reverse=True):
-        found = connection.execute(_OPEN_QUESTION_WITH_TEXT, {"panel_id": panel_id, "text": texts[index]}).first()
-        if found:
-            return SimilarQuestion(found.id, found.number, texts[index])
-    return None
+    best = rows[found[0]]
+    return SimilarQuestion(best.id, best.number, best.text)
 
 
 async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:
@@ -438,6 +421,7 @@ async def approve_question(session: AsyncSession, *, question_id: int, moderator
     question.decided_by = moderator_id
     await session.flush()
     panel_changed(session, question.panel_id)
+    question_changed(session, question_state(question))
     return question
 
 
@@ -451,6 +435,7 @@ async def hide_question(session: AsyncSession, *, question_id: int, moderator_id
     question.decided_by = moderator_id
     await session.flush()
     panel_changed(session, question.panel_id)
+    question_changed(session, question_state(question))
     return question
 
 
@@ -469,6 +454,7 @@ async def mark_answered(session: AsyncSession, *, question_id: int, moderator_id
     question.decided_by = moderator_id
     await session.flush()
     panel_changed(session, question.panel_id)
+    question_changed(session, question_state(question))
     return question
 
 

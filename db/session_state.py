@@ -49,6 +49,17 @@ class ScheduledReminder:
     run_at: datetime
 
 
+@dataclass(frozen=True)
+class QuestionState:
+    """A question's text and whether it is open, as a change left it (the near-duplicate index follows it)."""
+
+    id: int
+    panel_id: int
+    number: int
+    text: str
+    open: bool
+
+
 @dataclass
 class Changes:
     """What one committed unit of work changed that someone outside the database follows."""
@@ -56,14 +67,16 @@ class Changes:
     panels: set[int] = field(default_factory=set)
     reminders_planned: list[ScheduledReminder] = field(default_factory=list)
     reminders_dropped: list[int] = field(default_factory=list)
+    questions: list[QuestionState] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.panels or self.reminders_planned or self.reminders_dropped)
+        return bool(self.panels or self.reminders_planned or self.reminders_dropped or self.questions)
 
     def merge(self, other: Changes) -> None:
         self.panels |= other.panels
         self.reminders_planned += other.reminders_planned
         self.reminders_dropped += other.reminders_dropped
+        self.questions += other.questions
 
 
 def lookup_caches(session: Session) -> LookupCaches:
@@ -84,3 +97,8 @@ def take_changes(session: Session | Any) -> Changes:
 def panel_changed(session: Session | Any, panel_id: int) -> None:
     """Record that a panel's questions, votes or state changed (its presenter screens refresh after commit)."""
     changes_of(session).panels.add(panel_id)
+
+
+def question_changed(session: Session | Any, state: QuestionState) -> None:
+    """Record a question's new text or state (the panel's near-duplicate index follows it after commit)."""
+    changes_of(session).questions.append(state)

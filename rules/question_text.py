@@ -5,7 +5,6 @@ Pure: no Discord, no database. Errors are domain errors whose message can be sho
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -94,7 +93,6 @@ def parse_topics(text: str | None) -> list[str]:
     return topics
 
 
-@functools.lru_cache(maxsize=8192)
 def normalise_question(text: str) -> str:
     """The content words of a question, folded and roughly singular, for near-duplicate matching.
 

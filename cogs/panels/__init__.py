@@ -18,6 +18,7 @@ from cogs._pagination import Paginator
 from cogs._text import inert, trim
 from cogs._views import answer
 from cogs.panels._asking import AskButton, submit_question
+from cogs.panels._blocks import UnblockButton, show_blocks
 from cogs.panels._card import PlatformButton, TopButton, panel_view, refresh_panel_card
 from cogs.panels._embeds import panel_card, question_pages, queue_embed, summary_embed
 from cogs.panels._moderating import BlockButton, ModerateButton, NextButton, block, moderate, review_view, run_next
@@ -228,6 +229,7 @@ class Panels(commands.Cog):
         channel="Where the audience asks (default: this channel)",
         moderator_channel="Where moderators review questions of a moderated panel (default: MODERATOR_CHANNEL_ID)",
         word_filter="Rude words in nine languages: shown as *** (censor), held for approval (review), or off",
+        panelist_role="Members with this role may write answers to the questions with /answer",
     )
     async def panel_open(
         self,
@@ -240,6 +242,7 @@ class Panels(commands.Cog):
         channel: discord.TextChannel | None = None,
         moderator_channel: discord.TextChannel | None = None,
         word_filter: Literal["censor", "review", "off"] = "censor",
+        panelist_role: discord.Role | None = None,
     ) -> None:
         """Open audience questions for a panel and post its card (moderators only)."""
         channel_id = channel.id if channel else _channel_id(interaction)
@@ -255,6 +258,7 @@ class Panels(commands.Cog):
             created_by=interaction.user.id,
             moderator_channel_id=moderator_channel.id if moderator_channel else None,
             word_filter=word_filter,
+            panelist_role_id=panelist_role.id if panelist_role else None,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -344,17 +348,24 @@ class Panels(commands.Cog):
         """Show a question waiting for approval, or one hidden by mistake (moderators only)."""
         await self._moderate_number(interaction, "approve", question)
 
-    @panel.command(name="answer")
-    @moderator_only("manage_messages")
+    # Top level and not moderator_only: the panel's panelists answer too (the service decides), and Discord hides
+    # every /panel subcommand from members without Manage Messages.
+    @app_commands.command(name="answer")
+    @app_commands.guild_only()
     @app_commands.describe(question="The question's number, e.g. 12", text="A short written answer (1,000 characters)")
     @app_commands.autocomplete(question=writable)
     async def panel_answer(
         self, interaction: discord.Interaction, question: app_commands.Range[int, 1], text: str
     ) -> None:
-        """Attach a short written answer to a question, shown under it and in the export (moderators only)."""
+        """Attach a short written answer to a question, shown under it and in the export (moderators, panelists)."""
         target = await self._numbered_question(interaction, question)
         answered = await self.bot.db.transaction(
-            answer_question, question_id=target.id, moderator_id=interaction.user.id, text=text
+            answer_question,
+            question_id=target.id,
+            member_id=interaction.user.id,
+            text=text,
+            moderator=member_is_moderator(interaction),
+            role_ids=[role.id for role in getattr(interaction.user, "roles", ())],
         )
         await answer(interaction, f"Question #{question} now carries your written answer.")
         await show_in_channel(self.bot, answered.question, answered.votes)
@@ -392,6 +403,15 @@ class Panels(commands.Cog):
         target = await self._numbered_question(interaction, question)
         await self.bot.db.transaction(unblock_asker, question_id=target.id)
         await answer(interaction, f"The asker of #{question} can ask and vote on this panel again.")
+
+    @panel.command(name="blocked")
+    @moderator_only("manage_messages")
+    @app_commands.describe(panel="Which panel (default: the one in this channel)")
+    @app_commands.autocomplete(panel=panels)
+    async def panel_blocked(self, interaction: discord.Interaction, panel: int | None = None) -> None:
+        """Who is blocked on the panel, with a button to let each back; anonymous askers stay unnamed (moderators)."""
+        chosen = await self._pick_panel(interaction, panel)
+        await show_blocks(interaction, panel_id=chosen.id, title=chosen.title)
 
     @panel.command(name="queue")
     @moderator_only("manage_messages")
@@ -490,7 +510,16 @@ class Panels(commands.Cog):
 
 # Every button is a DynamicItem whose custom_id carries ids only (`panel:vote:<question_id>`); the state lives
 # in the database, so buttons keep working after a restart.
-DYNAMIC_ITEMS = (AskButton, TopButton, PlatformButton, VoteButton, ModerateButton, NextButton, BlockButton)
+DYNAMIC_ITEMS = (
+    AskButton,
+    TopButton,
+    PlatformButton,
+    VoteButton,
+    ModerateButton,
+    NextButton,
+    BlockButton,
+    UnblockButton,
+)
 
 
 async def setup(bot: CoalitionBot) -> None:

@@ -15,8 +15,10 @@ from cogs.panels._moderating import send_for_review
 from cogs.panels._question_messages import VoteButton, post_question
 from db.models import Panel
 from db.models.panels import PANEL_OPEN, PENDING
+from db.open_questions import check_similar_question
 from db.panels import channel_panel, panel_by_id
 from db.questions import ask_question, next_pending_question
+from rules.labels import panel_labels
 from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
 from rules.text import record_id
 
@@ -54,6 +56,10 @@ async def submit_question(
         if panel_id is None:
             assert interaction.channel_id is not None
             panel_id = (await bot.db.read(channel_panel, channel_id=interaction.channel_id, open_only=True)).id
+        # Near-duplicates are looked for before the write, so the writer only compares what was stored since.
+        checked_through = (
+            0 if allow_similar else await bot.db.read(check_similar_question, panel_id=panel_id, text=text)
+        )
         # Group-committed with whatever else is waiting, on disk before this returns.
         question = await bot.db.write(
             ask_question,
@@ -65,6 +71,7 @@ async def submit_question(
             to=to,
             allow_similar=allow_similar,
             label=label,
+            checked_through=checked_through,
         )
         if question.status == PENDING:
             _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)
@@ -131,33 +138,62 @@ class SimilarQuestionView(ReportingView):
         )
 
 
+NAMED = "named"
+ANONYMOUS = "anonymous"
+
+
 class QuestionModal(ReportingModal):
-    """The form behind "Ask a question": the question and, optionally, which panelist it is for."""
+    """The one form behind "Ask a question": the question, whom or what it is for, and (where the panel allows
+    it) whether to show the asker's name."""
 
     def __init__(self, panel: Panel, *, anonymous: bool, rules: QuestionRules) -> None:
-        super().__init__(title="Ask anonymously" if anonymous else "Ask the panel")
+        super().__init__(title="Ask the panel")
         self.panel_id = panel.id
-        self.anonymous = anonymous
         self.question: discord.ui.TextInput[QuestionModal] = discord.ui.TextInput(
-            label="Your question",
             style=discord.TextStyle.paragraph,
             min_length=rules.min_length,
             max_length=rules.max_length,
             placeholder="One clear question. Others can upvote it.",
         )
-        names = ", ".join(panelist.name for panelist in panel.panelists)
-        self.to: discord.ui.TextInput[QuestionModal] = discord.ui.TextInput(
-            label="For a panelist? (optional)",
-            required=False,
-            max_length=100,
-            placeholder=trim(f"Leave empty for anyone, or: {names}", 100),
-        )
-        self.add_item(self.question)
-        self.add_item(self.to)
+        self.add_item(discord.ui.Label(text="Your question", component=self.question))
+        # A label is a topic or a panelist; picking a panelist addresses the question to them (db/panel_guards.py).
+        self.labels = panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))
+        self.label: discord.ui.Select[QuestionModal] | None = None
+        if self.labels:
+            self.label = discord.ui.Select(
+                placeholder="Anyone on the panel",
+                required=False,
+                options=[
+                    discord.SelectOption(label=trim(label, 100), value=str(position))
+                    for position, label in enumerate(self.labels)
+                ],
+            )
+            self.add_item(
+                discord.ui.Label(
+                    text="For a panelist or topic? (optional)",
+                    description="Leave empty if it is for anyone on the panel.",
+                    component=self.label,
+                )
+            )
+        self.name: discord.ui.Select[QuestionModal] | None = None
+        if panel.anonymous_allowed:
+            self.name = discord.ui.Select(
+                options=[
+                    discord.SelectOption(label="Show my name", value=NAMED, default=not anonymous),
+                    discord.SelectOption(label="Ask anonymously", value=ANONYMOUS, default=anonymous),
+                ],
+            )
+            self.add_item(discord.ui.Label(text="Your name", component=self.name))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        chosen = self.label.values if self.label else []
         await submit_question(
-            interaction, panel_id=self.panel_id, text=self.question.value, to=self.to.value, anonymous=self.anonymous
+            interaction,
+            panel_id=self.panel_id,
+            text=self.question.value,
+            to=None,
+            anonymous=bool(self.name and self.name.values == [ANONYMOUS]),
+            label=self.labels[int(chosen[0])] if chosen else None,
         )
 
 
@@ -166,7 +202,8 @@ class AskButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"panel:(?P<mode>ask|ask-anon):(?P<panel_id>\d+)",
 ):
-    """ "Ask a question" / "Ask anonymously" on the panel card: opens the question form."""
+    """ "Ask a question" on the panel card: opens the question form ("Ask anonymously", on cards posted before the
+    form could choose, opens it with anonymity chosen)."""
 
     def __init__(self, panel_id: int, *, anonymous: bool = False, closed: bool = False) -> None:
         label = "Ask anonymously" if anonymous else "Ask a question"

@@ -63,12 +63,9 @@ class PlatformButton(IdButton, prefix="panel:platform"):
 
 
 def panel_view(panel: Panel) -> discord.ui.View:
-    """The card's buttons: ask (named or anonymous), top questions, and one per linked platform."""
+    """The card's buttons: ask (one form, named or anonymous), top questions, and one per linked platform."""
     view = discord.ui.View(timeout=None)
-    closed = panel.status != PANEL_OPEN
-    view.add_item(AskButton(panel.id, closed=closed))
-    if panel.anonymous_allowed and not closed:
-        view.add_item(AskButton(panel.id, anonymous=True))
+    view.add_item(AskButton(panel.id, closed=panel.status != PANEL_OPEN))
     view.add_item(TopButton(panel.id))
     linked = [panelist for panelist in panel.panelists if panelist.platform_slug]
     for panelist in linked[:5]:

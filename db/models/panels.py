@@ -51,6 +51,8 @@ class Panel(Base):
     last_number: Mapped[int] = mapped_column(default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     moderator_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Members with this role may attach written answers to the panel's questions, as moderators can.
+    panelist_role_id: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]

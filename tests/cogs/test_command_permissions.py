@@ -30,15 +30,15 @@ MODERATOR_COMMANDS = {
     "panel export": "manage_messages",
     "panel screen open": "manage_messages",
     "panel screen revoke": "manage_messages",
-    "panel answer": "manage_messages",
     "panel edit": "manage_messages",
     "panel block": "manage_messages",
     "panel unblock": "manage_messages",
+    "panel blocked": "manage_messages",
     "knowledge review": "manage_guild",
     "knowledge gaps": "manage_guild",
 }
 # Commands that act on the coalition's server and mean nothing in a DM.
-GUILD_ONLY = {"event", "event-admin", "panel", "ask", "questions", "knowledge"}
+GUILD_ONLY = {"event", "event-admin", "panel", "ask", "questions", "answer", "knowledge"}
 
 Command = app_commands.Command[Any, ..., Any] | app_commands.Group
 

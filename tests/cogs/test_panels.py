@@ -39,8 +39,9 @@ def cog(fake_bot: FakeBot) -> Panels:
 
 
 def command(cog: Panels, name: str) -> Any:
-    if name in ("ask", "questions"):
-        return cog.ask if name == "ask" else cog.panel_questions
+    top_level = {"ask": cog.ask, "questions": cog.panel_questions, "answer": cog.panel_answer}
+    if name in top_level:
+        return top_level[name]
     found = cog.panel.get_command(name)
     assert found is not None
     return found
@@ -107,7 +108,7 @@ async def test_panel_open_posts_card_with_panelists_topics_and_buttons(
         panel = await session.scalar(select(Panel))
     assert panel is not None and panel.message_id == card.id
     ids = card.sent.custom_ids
-    assert ids[:3] == [f"panel:ask:{panel.id}", f"panel:ask-anon:{panel.id}", f"panel:top:{panel.id}"]
+    assert ids[:2] == [f"panel:ask:{panel.id}", f"panel:top:{panel.id}"]
     assert len([i for i in ids if i.startswith("panel:platform:")]) == 3
 
 
@@ -205,18 +206,48 @@ async def test_ask_similar_question_offers_upvote_or_post_anyway(cog: Panels, fa
     assert await count_questions(sessions) == 2
 
 
-async def test_ask_button_opens_modal_and_modal_submits_question(cog: Panels, fake_bot: FakeBot, sessions) -> None:
+async def test_ask_button_opens_one_form_that_asks_anonymously_for_a_panelist(
+    cog: Panels, fake_bot: FakeBot, sessions
+) -> None:
     card = await open_panel(cog, fake_bot)
-    pressed = await click(fake_bot, card, card.sent.custom_ids[1], CAROL)
+    pressed = await click(fake_bot, card, card.sent.custom_ids[0], CAROL)
     modal = pressed.last.modal
-    assert modal is not None and modal.title == "Ask anonymously"
-    modal.question._value = "What would you like to achieve in the next three years?"  # type: ignore[attr-defined]
-    modal.to._value = "Mikkel"  # type: ignore[attr-defined]
+    assert modal is not None and modal.title == "Ask the panel"
+    form = modal.to_components()
+    assert [field["label"] for field in form] == ["Your question", "For a panelist or topic? (optional)", "Your name"]
+    picked = {
+        "Your question": "What would you like to achieve in the next three years?",
+        "For a panelist or topic? (optional)": next(
+            option["value"] for option in form[1]["component"]["options"] if option["label"] == "Mikkel Bohm"
+        ),
+        "Your name": "anonymous",
+    }
+    # What Discord sends back: each label with its one component, a text input's value, a select's values.
+    answers = [
+        {
+            "type": 18,
+            "component": {"type": field["component"]["type"], "custom_id": field["component"]["custom_id"]}
+            | (
+                {"value": picked[field["label"]]}
+                if field["component"]["type"] == 4
+                else {"values": [picked[field["label"]]]}
+            ),
+        }
+        for field in form
+    ]
     submitted = FakeInteraction(fake_bot, CAROL)
+    modal._refresh(submitted, answers, {})  # type: ignore[arg-type]
     await modal.on_submit(submitted)  # type: ignore[arg-type]
     assert "**#1**" in submitted.last.content and "anonymously" in submitted.last.content
     posted = channel_messages(fake_bot)[-1].sent.text
     assert "to Mikkel Bohm" in posted and "anonymous" in posted
+
+
+async def test_ask_form_offers_no_anonymity_where_the_panel_refuses_it(cog: Panels, fake_bot: FakeBot) -> None:
+    card = await open_panel(cog, fake_bot, anonymous=False)
+    pressed = await click(fake_bot, card, card.sent.custom_ids[0], CAROL)
+    assert pressed.last.modal is not None
+    assert "Your name" not in [field["label"] for field in pressed.last.modal.to_components()]
 
 
 # --- voting ---------------------------------------------------------------------------------------------
@@ -361,7 +392,7 @@ async def test_top_button_lists_most_upvoted_open_questions(cog: Panels, fake_bo
     await ask(cog, fake_bot, BOB, "What are the most urgent challenges?")
     second = channel_messages(fake_bot)[-1]
     await click(fake_bot, second, second.sent.custom_ids[0], CAROL)
-    top = await click(fake_bot, card, card.sent.custom_ids[2], CAROL)
+    top = await click(fake_bot, card, card.sent.custom_ids[1], CAROL)
     fields = top.last.embed.to_dict()["fields"] if top.last.embed else []
     assert [field["name"].split(" · ")[0] for field in fields] == ["#2", "#1"] and top.last.ephemeral
 

@@ -29,7 +29,9 @@ async def answered(sessions: Sessions, *, text: str = QUESTION, mark: bool = Tru
     panel_id = await open_panel(sessions)
     question = await ask(sessions, panel_id, text, **options)
     async with sessions.begin() as session:
-        await question_moderation.answer_question(session, question_id=question.id, moderator_id=MODERATOR, text=ANSWER)
+        await question_moderation.answer_question(
+            session, question_id=question.id, member_id=MODERATOR, text=ANSWER, moderator=True
+        )
         if mark:
             await questions.mark_answered(session, question_id=question.id, moderator_id=MODERATOR)
     return question.id
@@ -68,7 +70,11 @@ async def test_hiding_removing_or_changing_the_answer_takes_the_index_along(sess
     async with sessions.begin() as session:
         stamp = await session.run_sync(knowledge_stamp)
         await question_moderation.answer_question(
-            session, question_id=question_id, moderator_id=MODERATOR, text="Mentors meet twice a year in Aarhus."
+            session,
+            question_id=question_id,
+            member_id=MODERATOR,
+            text="Mentors meet twice a year in Aarhus.",
+            moderator=True,
         )
     assert await find(sessions, "gala coordinator") == []
     assert [hit.snippet for hit in await find(sessions, "mentors aarhus")] == ["Mentors meet twice a year in Aarhus."]

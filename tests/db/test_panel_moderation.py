@@ -23,12 +23,16 @@ CHANNEL = 300000000000000011
 GUILD = 100000000000000001
 MODERATOR = 400000000000000001
 MEMBER = 500000000000000001
+PANELIST = 500000000000000002
+PANELIST_ROLE = 600000000000000001
 RULES = QuestionRules(min_length=5, max_length=500, cooldown_seconds=0, max_open_per_member=10)
 
 Sessions = async_sessionmaker[AsyncSession]
 
 
-async def open_panel(sessions: Sessions, *, word_filter: str = "off", moderated: bool = False) -> int:
+async def open_panel(
+    sessions: Sessions, *, word_filter: str = "off", moderated: bool = False, panelist_role_id: int | None = None
+) -> int:
     async with sessions.begin() as session:
         panel = await panels.open_panel(
             session,
@@ -41,6 +45,7 @@ async def open_panel(sessions: Sessions, *, word_filter: str = "off", moderated:
             anonymous_allowed=True,
             created_by=MODERATOR,
             word_filter=word_filter,
+            panelist_role_id=panelist_role_id,
         )
         return panel.id
 
@@ -130,25 +135,60 @@ async def moderate(sessions: Sessions, work, **values):
         return await work(session, moderator_id=MODERATOR, **values)
 
 
+async def answer(sessions: Sessions, *, question_id: int, text: str, member_id: int = MODERATOR, **who):
+    """A written answer, by a moderator unless `who` says otherwise (moderator=False, role_ids=...)."""
+    async with sessions.begin() as session:
+        return await question_moderation.answer_question(
+            session, question_id=question_id, member_id=member_id, text=text, **({"moderator": True} | who)
+        )
+
+
 async def test_answer_question_attaches_text_and_closing_summary_lists_it(sessions: Sessions) -> None:
     panel_id = await open_panel(sessions)
     question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
-    answered = await moderate(
-        sessions, question_moderation.answer_question, question_id=question.id, text="  Mostly online, with mentors. "
-    )
+    answered = await answer(sessions, question_id=question.id, text="  Mostly online, with mentors. ")
     assert (answered.question.answer_text, answered.question.answer_by) == ("Mostly online, with mentors.", MODERATOR)
     async with sessions.begin() as session:
         summary = await panel_summary.close_panel_with_summary(session, channel_id=CHANNEL)
     assert [(q.number, q.answer_text) for q in summary.written_answers] == [(1, "Mostly online, with mentors.")]
 
 
+async def test_answer_question_by_a_panelist_needs_the_panels_panelist_role(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions, panelist_role_id=PANELIST_ROLE)
+    question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
+    for roles in ((), (PANELIST_ROLE + 1,)):
+        with pytest.raises(ConflictError, match="Only moderators and this panel's panelists"):
+            await answer(
+                sessions, question_id=question.id, text="Online.", member_id=MEMBER, moderator=False, role_ids=roles
+            )
+    assert (await stored(sessions, panel_id))[0].answer_text is None
+    answered = await answer(
+        sessions,
+        question_id=question.id,
+        text="With mentors.",
+        member_id=PANELIST,
+        moderator=False,
+        role_ids=(PANELIST_ROLE,),
+    )
+    assert (answered.question.answer_text, answered.question.answer_by) == ("With mentors.", PANELIST)
+
+
+async def test_answer_question_without_a_panelist_role_is_for_moderators_only(sessions: Sessions) -> None:
+    panel_id = await open_panel(sessions)
+    question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
+    with pytest.raises(ConflictError, match="ask a moderator for the panelist role"):
+        await answer(
+            sessions, question_id=question.id, text="Online.", member_id=MEMBER, moderator=False, role_ids=(1,)
+        )
+
+
 async def test_answer_pending_question_refused_and_nothing_stored(sessions: Sessions) -> None:
     panel_id = await open_panel(sessions, moderated=True)
     question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
     with pytest.raises(ConflictError, match="not been approved"):
-        await moderate(sessions, question_moderation.answer_question, question_id=question.id, text="Online.")
+        await answer(sessions, question_id=question.id, text="Online.")
     with pytest.raises(InvalidInputError, match="1000 characters"):
-        await moderate(sessions, question_moderation.answer_question, question_id=question.id, text="x" * 1001)
+        await answer(sessions, question_id=question.id, text="x" * 1001)
     assert (await stored(sessions, panel_id))[0].answer_text is None
 
 
@@ -205,7 +245,7 @@ async def test_export_names_people_dates_answers_edits_and_filter_but_never_anon
     panel_id = await open_panel(sessions, word_filter="censor")
     named = await ask(sessions, panel_id, "How does Astra train teachers in rural scools?")
     secret = await ask(sessions, panel_id, "Why is this panel so full of sh1t?", author_id=MEMBER + 1, anonymous=True)
-    await moderate(sessions, question_moderation.answer_question, question_id=named.id, text="With mentors.")
+    await answer(sessions, question_id=named.id, text="With mentors.")
     await moderate(
         sessions,
         question_moderation.edit_question,
@@ -251,7 +291,7 @@ async def test_screen_shows_written_answer_once_answered_and_follows_edits(sessi
     question = await ask(sessions, panel_id, "How do you train teachers in rural schools?")
     async with sessions.begin() as session:
         before = await screens.panel_fingerprint(session, panel_id=panel_id)
-    await moderate(sessions, question_moderation.answer_question, question_id=question.id, text="With mentors.")
+    await answer(sessions, question_id=question.id, text="With mentors.")
     async with sessions.begin() as session:
         answered_fingerprint = await screens.panel_fingerprint(session, panel_id=panel_id)
         snapshot = await screens.screen_snapshot(session, panel_id=panel_id)

@@ -9,15 +9,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panel_export, panel_summary, panels, questions
 from db.models import Question, Vote
 from db.models.base import utcnow
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
-from rules.question_text import QuestionRules, SimilarQuestionError, are_similar, normalise_question, similarity
-from tests.unit.test_panels_parsing import DIFFERENT_QUESTIONS, SAME_QUESTION
+from rules.question_text import QuestionRules, SimilarQuestionError
 
 CHANNEL = 300000000000000001
 GUILD = 100000000000000001
@@ -218,51 +217,12 @@ async def test_ask_question_similar_to_hidden_or_answered_is_not_flagged(session
     assert again.number == 2
 
 
-async def test_find_similar_question_returns_the_best_pair_are_similar_accepts(sessions: Sessions) -> None:
-    """The shortlist over all open questions drops nothing the pairwise rule would accept."""
-    pairs = SAME_QUESTION + DIFFERENT_QUESTIONS
-    panel_id = await open_panel(sessions)
-    rules = QuestionRules(cooldown_seconds=0)
-    for member, (first, _second) in enumerate(pairs):
-        await ask(sessions, panel_id, member, first, rules=rules, allow_similar=True)
-    opened = [(number, normalise_question(first)) for number, (first, _second) in enumerate(pairs, start=1)]
-    for _first, second in pairs:
-        wanted = normalise_question(second)
-        accepted = [(similarity(wanted, text), number) for number, text in opened if are_similar(wanted, text)]
-        async with sessions.begin() as session:
-            found = await session.run_sync(questions.find_similar_question, panel_id=panel_id, text=second)
-        best = max((score for score, _number in accepted), default=None)
-        tied_best = {number for score, number in accepted if score == best}
-        assert (found.number in tied_best) if found else not tied_best, second
-    assert any(are_similar(normalise_question(second), text) for _first, second in pairs for _n, text in opened)
-
-
 async def test_ask_question_drops_control_characters(sessions: Sessions) -> None:
     panel_id = await open_panel(sessions)
     stored = await ask(sessions, panel_id, 1, "How\x1e is industry\x00 involved\r\nin LUMA?\x07")
     assert stored.text == "How is industry involved\nin LUMA?"
     with pytest.raises(InvalidInputError, match="too short"):
         await ask(sessions, panel_id, 2, "Why\x1e\x1e\x1e\x1e\x1e")
-
-
-async def test_find_similar_question_skips_a_stored_text_holding_the_separator(sessions: Sessions) -> None:
-    """Rows stored before control characters were dropped: their pieces match nothing, the others still match."""
-    panel_id = await open_panel(sessions)
-    original = await ask(sessions, panel_id, 1, "How is industry involved in the activities of your platform?")
-    async with sessions.begin() as session:
-        await session.execute(
-            update(Question)
-            .where(Question.id == original.id)
-            .values(text=f"How is industry involved in the activities of your platform?{questions.QUESTION_SEPARATOR}x")
-        )
-    other = await ask(sessions, panel_id, 2, "In which ways is industry involved in the activities of your platform?")
-    async with sessions.begin() as session:
-        found = await session.run_sync(
-            questions.find_similar_question,
-            panel_id=panel_id,
-            text="How is industry involved in the activities of your platform?",
-        )
-    assert found is not None and found.number == other.number
 
 
 async def test_ask_question_concurrent_numbers_are_unique_and_gapless(sessions: Sessions) -> None:

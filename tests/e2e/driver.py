@@ -633,6 +633,22 @@ class Driver:
             3, data, user=user or self.alice, channel=channel, message=message, timeout=timeout, settle=settle
         )
 
+    @staticmethod
+    def _choose(select: dict[str, Any], wanted: str | None) -> list[str]:
+        """The option values a member picks in a modal's select: by its label or value, else what it preselects."""
+        options = select.get("options") or []
+        if wanted is None:
+            picked = [option["value"] for option in options if option.get("default")]
+        else:
+            matching = [
+                o for o in options if wanted in (o["value"], o["label"]) or wanted.casefold() == o["label"].casefold()
+            ]
+            assert matching, f"the select has no option {wanted!r}; options: {[o['label'] for o in options]}"
+            picked = [matching[0]["value"]]
+        if select.get("required", True):
+            assert len(picked) >= max(1, select.get("min_values", 1)), f"select {select['custom_id']!r} is required"
+        return picked
+
     def last_modal(self, custom_id: str | None = None) -> tuple[InteractionRecord, dict[str, Any]]:
         with self.fake.lock:
             records = [r for r in self.fake.interactions.values() if r.callback_type == 9]
@@ -649,29 +665,35 @@ class Driver:
         timeout: float = 10.0,
         settle: bool = True,
     ) -> InteractionResult:
-        """Fill in and submit the modal the bot opened (by custom_id, or the result that opened it)."""
+        """Fill in and submit the modal the bot opened (by custom_id, or the result that opened it).
+
+        `values` maps a field's label (or custom_id) to its text, or for a select to the label (or value) of the
+        option picked; a select not named keeps what the bot preselected.
+        """
         if isinstance(modal, InteractionResult):
             opener, definition = modal.record, modal.modal
         else:
             opener, definition = self.last_modal(modal)
         inputs: dict[str, dict[str, Any]] = {}
+        selects: dict[str, dict[str, Any]] = {}
         labels: dict[str, str] = {}  # what the member reads above a field -> its custom_id
         for component in definition.get("components") or []:
             for child in iter_components([component]):
-                if child.get("type") == 4:
-                    inputs[child["custom_id"]] = child
+                if child.get("type") in (3, 4):
+                    (inputs if child["type"] == 4 else selects)[child["custom_id"]] = child
                     label = child.get("label") or (component.get("label") if component.get("type") == 18 else None)
                     if label:
                         labels[label.casefold()] = child["custom_id"]
         by_id: dict[str, str] = {}
         for key, value in values.items():
-            custom_id = key if key in inputs else labels.get(key.casefold())
+            custom_id = key if key in inputs or key in selects else labels.get(key.casefold())
             assert custom_id is not None, (
                 f"modal {definition.get('custom_id')!r} has no field {key!r}; "
                 f"fields (label: custom_id): {[(lbl, cid) for lbl, cid in labels.items()]}"
             )
             by_id[custom_id] = value
         values = by_id
+        chosen = {custom_id: self._choose(select, values.get(custom_id)) for custom_id, select in selects.items()}
         for custom_id, text_input in inputs.items():
             value = values.get(custom_id, text_input.get("value") or "")
             if text_input.get("required", True):
@@ -705,6 +727,13 @@ class Driver:
                     "id": number,
                     "custom_id": cid,
                     "value": values.get(cid, component.get("value") or ""),
+                }
+            if component.get("type") == 3:
+                return {
+                    "type": 3,
+                    "id": number,
+                    "custom_id": component["custom_id"],
+                    "values": chosen[component["custom_id"]],
                 }
             return {k: v for k, v in component.items() if k in ("type", "id", "custom_id")}
 

@@ -26,10 +26,10 @@ MODERATOR_COMMANDS = {
     "panel export",
     "panel screen open",
     "panel screen revoke",
-    "panel answer",
     "panel edit",
     "panel block",
     "panel unblock",
+    "panel blocked",
     "knowledge review",
     "knowledge gaps",
 }

@@ -8,7 +8,7 @@ import zlib
 import aiohttp
 import pytest
 
-from .fake import FakeDiscord
+from .fake import DiscordError, FakeDiscord, validate_modal
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -105,3 +105,24 @@ async def test_multipart_uploads_are_stored_and_served(fake: FakeDiscord) -> Non
             assert await response.read() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     stored = fake.messages[message["id"]]
     assert stored.data["content"] == "the agenda" and fake.files[attachment["id"]].startswith(b"BEGIN")
+
+
+def test_modal_selects_sit_in_labels_with_1_to_25_options() -> None:
+    ask = {"type": 3, "custom_id": "name", "options": [{"label": "Show my name", "value": "named"}]}
+    text = {"type": 4, "custom_id": "question", "style": 2}
+    validate_modal(
+        {
+            "title": "Ask the panel",
+            "custom_id": "ask",
+            "components": [{"type": 18, "label": "Your name", "component": ask}],
+        }
+    )
+    with pytest.raises(DiscordError) as in_a_row:
+        validate_modal({"title": "Ask", "custom_id": "ask", "components": [{"type": 1, "components": [text, ask]}]})
+    assert "only text inputs" in json.dumps(in_a_row.value.body)
+    too_many = {**ask, "options": [{"label": f"Label {n}", "value": str(n)} for n in range(26)]}
+    with pytest.raises(DiscordError) as refused:
+        validate_modal(
+            {"title": "Ask", "custom_id": "ask", "components": [{"type": 18, "label": "For", "component": too_many}]}
+        )
+    assert "1 to 25 options" in json.dumps(refused.value.body)

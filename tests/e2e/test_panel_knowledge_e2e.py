@@ -24,9 +24,7 @@ async def test_answered_panel_question_is_found_by_find_with_its_panel_and_never
     await driver.slash("ask", user=driver.alice, question="Which engineering firms host pupils in Flanders?")
     await question_message(driver, driver.general, "small engineering firms")
     for number in (1, 2):
-        written = await driver.slash(
-            "panel answer", user=driver.moderator, question=number, text=f"{ANSWER} (#{number})"
-        )
+        written = await driver.slash("answer", user=driver.moderator, question=number, text=f"{ANSWER} (#{number})")
         assert "written answer" in written.message.content
     before = await driver.slash("find", user=driver.chen, query="engineering firms host pupils")
     assert answers(before.message) == [], "written answers of questions the panel has not answered stay out"

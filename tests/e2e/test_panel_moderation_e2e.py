@@ -90,7 +90,7 @@ async def test_review_panel_holds_rude_question_then_moderator_edits_approves_an
     posted = await question_message(driver, driver.announcements, "Why is Astra organised the way it is?")
     assert "sh1t" not in posted.text
     answered = await driver.slash(
-        "panel answer",
+        "answer",
         user=driver.moderator,
         channel=driver.announcements,
         question=1,

@@ -63,7 +63,8 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     # A regional LUMA centre is not the national network: its director is not linked to the network's card.
     assert "Jan Lundell" in card.text and "/platform show luma-centre-finland" not in card.text
     assert "/platform show astra" in card.text
-    assert card.button("Ask a question") and card.button("Ask anonymously") and card.button("Top questions")
+    assert card.button("Ask a question") and card.button("Top questions")
+    assert not [b for b in card.buttons if b.get("label") == "Ask anonymously"], "one form asks both ways"
 
     choices = await driver.autocomplete("ask", "to", "jan", user=driver.alice)
     assert [c["name"] for c in choices] == ["Jan Lundell (Central Finland LUMA Centre)"]
@@ -76,10 +77,15 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     assert "to Jan Lundell" in first.embed["author"]["name"] and driver.alice.mention in first.text
     assert not first.pinged
 
-    form = await driver.click(card, card.button("Ask anonymously")["custom_id"], user=driver.bob)
+    form = await driver.click(card, card.button("Ask a question")["custom_id"], user=driver.bob)
     assert form.callback_type == 9
     sent = await driver.submit_modal(
-        form, {"Your question": "@everyone What are the most urgent challenges for teachers?"}, user=driver.bob
+        form,
+        {
+            "Your question": "@everyone What are the most urgent challenges for teachers?",
+            "Your name": "Ask anonymously",
+        },
+        user=driver.bob,
     )
     assert sent.ephemeral and number_in(sent.message.content) == 2 and "anonymously" in sent.message.content
     second = await question_message(driver, driver.general, "urgent challenges")
@@ -146,6 +152,43 @@ async def test_panel_members_ask_and_vote_moderator_runs_and_exports(driver: Dri
     assert [(r["number"], r["status"], r["votes"]) for r in rows] == [("1", "answered", "1"), ("2", "open", "1")]
     assert rows[0]["author"] == driver.alice.id
     assert rows[1]["author"] == "anonymous" and driver.bob.id not in exported.message.attachment_bytes(0).decode()
+    driver.assert_clean()
+
+
+async def test_one_ask_form_takes_named_and_anonymous_questions_for_a_panelist(driver: Driver) -> None:
+    await driver.slash(
+        "panel open", user=driver.moderator, title="Platform directors", panelists=PANELISTS, topics="Funding"
+    )
+    card = await driver.wait_for_message(
+        driver.general, lambda m: bool(m.embeds) and m.embed.get("title") == "Platform directors"
+    )
+    form = await driver.click(card, card.button("Ask a question")["custom_id"], user=driver.alice)
+    fields = [component["label"] for component in form.modal["components"]]
+    assert fields == ["Your question", "For a panelist or topic? (optional)", "Your name"]
+    named = await driver.submit_modal(
+        form,
+        {"Your question": "How did the Astra merger work out?", "For a panelist or topic? (optional)": "Mikkel Bohm"},
+        user=driver.alice,
+    )
+    assert named.ephemeral and number_in(named.message.content) == 1 and "anonymously" not in named.message.content
+    first = await question_message(driver, driver.general, "Astra merger")
+    assert "to Mikkel Bohm" in first.embed["author"]["name"] and driver.alice.mention in first.text
+
+    form = await driver.click(card, card.button("Ask a question")["custom_id"], user=driver.bob)
+    anonymous = await driver.submit_modal(
+        form,
+        {
+            "Your question": "Where does the money for rural schools come from?",
+            "For a panelist or topic? (optional)": "Funding",
+            "Your name": "Ask anonymously",
+        },
+        user=driver.bob,
+    )
+    assert number_in(anonymous.message.content) == 2 and "anonymously" in anonymous.message.content
+    second = await question_message(driver, driver.general, "rural schools")
+    assert "anonymous" in second.text and driver.bob.id not in second.text and "Funding" in second.text
+    assert "to " not in second.embed["author"]["name"]
+    await driver.slash("panel close", user=driver.moderator)
     driver.assert_clean()
 
 

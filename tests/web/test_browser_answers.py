@@ -26,7 +26,11 @@ async def test_screen_page_shows_written_answer_under_answered_question(
     await expect(page.locator("#answers")).to_be_hidden()
     async with sessions.begin() as session:
         await question_moderation.answer_question(
-            session, question_id=question.id, moderator_id=MODERATOR, text="<b>Mentors</b> from 40 companies."
+            session,
+            question_id=question.id,
+            member_id=MODERATOR,
+            text="<b>Mentors</b> from 40 companies.",
+            moderator=True,
         )
         await questions.mark_answered(session, question_id=question.id, moderator_id=MODERATOR)
     web.hub.follow(Changes(panels={screen.panel_id}))

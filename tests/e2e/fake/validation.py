@@ -149,6 +149,22 @@ def validate_modal(data: dict[str, Any]) -> None:
                 check_len(problems, f"data.components.{i}.value", component.get("value"), 4000)
         if component.get("type") == 18:
             check_len(problems, f"data.components.{i}.label", component.get("label"), 45, minimum=1)
+            if component.get("description") is not None:
+                check_len(problems, f"data.components.{i}.description", component.get("description"), 100)
+        if component.get("type") == 3:
+            check_len(problems, f"data.components.{i}.custom_id", component.get("custom_id"), 100, minimum=1)
+            options = component.get("options") or []
+            if not 1 <= len(options) <= 25:
+                problems[f"data.components.{i}.options"] = "a string select needs 1 to 25 options"
+            for j, option in enumerate(options):
+                check_len(problems, f"data.components.{i}.options.{j}.label", option.get("label"), 100, minimum=1)
+                check_len(problems, f"data.components.{i}.options.{j}.value", option.get("value"), 100, minimum=1)
+            if len({option.get("value") for option in options}) != len(options):
+                problems[f"data.components.{i}.options"] = "option values must be unique"
+    # In a modal a select sits in a label, never in an action row.
+    for i, row in enumerate(rows):
+        if row.get("type") == 1 and any(child.get("type") != 4 for child in row.get("components") or []):
+            problems[f"data.components.{i}"] = "only text inputs may sit in a modal's action row"
     if problems:
         raise invalid_form(problems)
 
