@@ -58,8 +58,9 @@ def web_address(value: str, *, longest: int) -> str | None:
         or len(url) > longest
     ):
         raise InvalidInputError(
-            f"The link must be a full web address of at most {longest} characters starting with https:// "
-            "(or http://), e.g. https://www.stemcoalition.eu."
+            "The link must be a full web address of at most {longest} characters starting with https:// "
+            "(or http://), e.g. https://www.stemcoalition.eu.",
+            longest=longest,
         )
     return url
 
