@@ -160,8 +160,9 @@ def read_catalogue(language: str, domain: str) -> Catalog:
         return read_po(file, locale=language)
 
 
-def _translation_problems(language: str, domain: str, wanted: dict[Key, SourceText]) -> Iterator[str]:
-    catalog = read_catalogue(language, domain)
+def translation_problems(catalog: Catalog, domain: str, wanted: dict[Key, SourceText]) -> Iterator[str]:
+    """What one catalogue lacks of `wanted`, or gets wrong: placeholders, and Discord's rules for commands."""
+    language = catalog.locale_identifier
     for key, source in wanted.items():
         context, english = key
         entry = catalog.get(english, context)
@@ -189,7 +190,7 @@ def catalogue_problems(languages: Iterable[str] | None = None) -> list[str]:
         problem
         for language in languages or shipped_languages()
         for domain, texts in wanted.items()
-        for problem in _translation_problems(language, domain, texts)
+        for problem in translation_problems(read_catalogue(language, domain), domain, texts)
     ]
 
 
