@@ -1,5 +1,7 @@
-"""The bot's two languages per message: the member's client language for what only they read (ephemeral replies),
-the server's language (SERVER_LANGUAGE) for what everyone reads; and the slash commands in every shipped language."""
+"""Replies in the language of the member's Discord client, and the slash commands in every shipped language.
+
+What everyone in a channel reads follows the server's language instead: `translate(settings.server_language, ...)`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.settings import Settings
-from rules.i18n import command_text, translate, translate_plural
+from rules.i18n import command_text, translate
 
 # Where Discord shows a command's, group's or option's name, which must obey its naming rule.
 NAME_LOCATIONS = frozenset(
@@ -30,18 +31,6 @@ def member_locale(interaction: discord.Interaction[Any]) -> str:
 def for_member(interaction: discord.Interaction[Any], text: str, /, **params: object) -> str:
     """English `text` in the language of the member who acted, for a reply only they read."""
     return translate(member_locale(interaction), text, **params)
-
-
-def for_member_plural(
-    interaction: discord.Interaction[Any], one: str, many: str, count: int, /, **params: object
-) -> str:
-    """The form of `one`/`many` that fits `count`, in the language of the member who acted."""
-    return translate_plural(member_locale(interaction), one, many, count, **params)
-
-
-def for_server(settings: Settings, text: str, /, **params: object) -> str:
-    """English `text` in the server's language (SERVER_LANGUAGE), for a message everyone in the channel reads."""
-    return translate(settings.server_language, text, **params)
 
 
 class CatalogueTranslator(app_commands.Translator):

@@ -36,9 +36,7 @@ TRANSLATING_CALLS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
     "translate": (2,),
     "for_member": (2,),
-    "for_server": (2,),
     "translate_plural": (2, 3),
-    "for_member_plural": (2, 3),
 }
 # Discord's rule for command and option names (lower case is checked apart).
 COMMAND_NAME = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")

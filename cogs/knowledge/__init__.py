@@ -181,7 +181,11 @@ class Knowledge(commands.Cog):
     async def about(self, interaction: discord.Interaction) -> None:
         """Who the EU STEM Coalition is and how it works, and the next General Assembly."""
         upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind="general_assembly", limit=1)
-        embed = about_embed(upcoming[0] if upcoming else None, sources=source_documents())
+        embed = about_embed(
+            upcoming[0] if upcoming else None,
+            sources=source_documents(),
+            language=self.bot.settings.server_language,
+        )
         await interaction.response.send_message(embed=embed)
 
     # --- /find ----------------------------------------------------------------------------------------------

@@ -3,13 +3,17 @@ reads English, and the member's own words and the numbers stay as given."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import discord
 import pytest
 
+from bot.settings import Settings
+from cogs.knowledge import Knowledge
 from cogs.panels import Panels
 from cogs.privacy import Privacy
+from db.database import Database
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, run_command
 
 MODERATOR = FakeMember(400000000000000001, name="Geert", moderator=True)
@@ -73,3 +77,13 @@ async def test_privacy_forget_warns_and_labels_its_buttons_in_the_members_langua
     assert warning.reply.content.startswith("**Vergiss mich**")
     assert "• 1 Frage" in warning.reply.content
     assert warning.reply.labels == ["Ja, vergiss mich", "Abbrechen"]
+
+
+async def test_about_card_everyone_sees_follows_the_servers_language(settings: Settings, database: Database) -> None:
+    german_server = FakeBot(dataclasses.replace(settings, server_language="de"), database)
+    interaction = FakeInteraction(german_server, ALICE, locale=discord.Locale.french)
+    await run_command(Knowledge(german_server).about, interaction)  # type: ignore[arg-type]
+    field = next(f for f in interaction.reply.embeds[0].fields if f.name == "Nächste Generalversammlung")
+    assert field.value == (
+        "Noch keine geplant. Moderatoren kündigen sie mit `/veranstaltung erstellen` an; siehe `/veranstaltung liste`."
+    )

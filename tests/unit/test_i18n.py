@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.catalog import Catalog
 
+from bot.settings import Settings, SettingsError
 from cogs.catalogues import Key, SourceText, catalogue_problems, scan_source, translation_problems
 from rules.errors import NotFoundError
 from rules.i18n import COMMANDS, MESSAGES, NAME_CONTEXT, format_when, language_for, translate, translate_plural
@@ -91,3 +92,10 @@ def test_source_scan_finds_refusals_raised_with_templates_and_lists_built_ones()
     assert (None, "Your question is too short: write at least {least} characters (it has {length}).") in scan.texts
     assert (None, "This panel is closed; voting has ended.") in scan.texts
     assert all(":" in place for place in scan.untranslatable)
+
+
+def test_server_language_setting_takes_a_shipped_language_and_refuses_others() -> None:
+    assert Settings.from_env({"SERVER_LANGUAGE": "sv-SE"}, require_token=False).server_language == "sv"
+    assert Settings.from_env({}, require_token=False).server_language == "en"
+    with pytest.raises(SettingsError, match="SERVER_LANGUAGE"):
+        Settings.from_env({"SERVER_LANGUAGE": "et"}, require_token=False)
