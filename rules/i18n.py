@@ -37,6 +37,10 @@ CATALOGUE_FOR_LOCALE = {
     "nl": "nl",
     "no": "no",
     "sv-SE": "sv",
+    "tr": "tr",
+    "hu": "hu",
+    "bg": "bg",
+    "uk": "uk",
 }
 
 

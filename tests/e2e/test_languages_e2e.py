@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from rules.i18n import CATALOGUE_FOR_LOCALE
+
 from .driver import Driver
 
 pytestmark = pytest.mark.timeout(120)
 
-SHIPPED_LOCALES = {"da", "de", "es-ES", "es-419", "fi", "fr", "nl", "no", "sv-SE"}
+SHIPPED_LOCALES = set(CATALOGUE_FOR_LOCALE)
 QUESTION = "How is industry involved in your platform?"
 
 

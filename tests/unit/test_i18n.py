@@ -50,6 +50,8 @@ def test_plural_forms_follow_the_count() -> None:
     assert translate_plural("de", "{count} question", "{count} questions", 1) == "1 Frage"
     assert translate_plural("de", "{count} question", "{count} questions", 4) == "4 Fragen"
     assert translate_plural(None, "{count} question", "{count} questions", 4) == "4 questions"
+    ukrainian = [translate_plural("uk", "{count} question", "{count} questions", n) for n in (1, 3, 5, 21)]
+    assert ukrainian == ["1 запитання", "3 запитання", "5 запитань", "21 запитання"]
 
 
 def test_dates_in_words_follow_the_language_in_the_events_own_zone() -> None:
