@@ -57,3 +57,23 @@ async def test_localised_names_and_descriptions_obey_discords_rules() -> None:
             assert 1 <= len(description) <= 100, (path, locale, description)
         for choice in node.get("choices") or []:
             assert all(1 <= len(name) <= 100 for name in choice["name_localizations"].values()), choice
+
+
+# Discord caps the characters of a command's names, descriptions and choices taken together, in each locale;
+# 4000 is the stricter of the figures it has published.
+COMBINED_LIMIT = 4000
+
+
+def combined_length(node: dict[str, Any], locale: str) -> int:
+    """A command's names, descriptions and choices as a member of `locale` reads them, in characters."""
+    length = len(node["name_localizations"].get(locale, node["name"]))
+    length += len(node["description_localizations"].get(locale, node["description"]))
+    for choice in node.get("choices") or []:
+        length += len(choice["name_localizations"].get(locale, choice["name"])) + len(str(choice["value"]))
+    return length + sum(combined_length(option, locale) for option in node.get("options") or [])
+
+
+async def test_every_command_stays_within_discords_combined_length_in_every_locale() -> None:
+    for payload in await translated_payloads():
+        for locale in sorted(SHIPPED_LOCALES):
+            assert combined_length(payload, locale) <= COMBINED_LIMIT, (payload["name"], locale)
