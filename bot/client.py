@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.backups import schedule_backups
 from bot.discord_api import use_api_gateway
 from bot.expired import answer_if_expired
+from bot.i18n import CatalogueTranslator
 from bot.interest import report_interest
 from bot.retention import schedule_retention
 from bot.scheduler import ReminderScheduler
@@ -79,6 +80,7 @@ class CoalitionBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.db.read(warm_lookup_caches)
+        await self.tree.set_translator(CatalogueTranslator())
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
         await self.reminders.start()

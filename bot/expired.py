@@ -7,9 +7,12 @@ from typing import Any
 
 import discord
 
+from bot.i18n import for_member
+from rules.i18n import N_
+
 log = logging.getLogger(__name__)
 
-EXPIRED = "This list or button has expired (the bot has restarted since it was posted). Run the command again."
+EXPIRED = N_("This list or button has expired (the bot has restarted since it was posted). Run the command again.")
 
 
 def handles_component(view_store: Any, interaction: discord.Interaction) -> bool:
@@ -39,6 +42,6 @@ async def answer_if_expired(view_store: Any, interaction: discord.Interaction) -
     data: Any = interaction.data or {}
     log.info("Click on an unknown button %r: told it has expired", data.get("custom_id"))
     try:
-        await interaction.response.send_message(EXPIRED, ephemeral=True)
+        await interaction.response.send_message(for_member(interaction, EXPIRED), ephemeral=True)
     except discord.HTTPException:
         log.warning("Could not answer a click on an expired button", exc_info=True)

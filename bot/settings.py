@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.paths import anchor_database_url, default_database_url, find_data_dir
+from rules.i18n import SOURCE_LANGUAGE, language_for, shipped_languages
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/coalition.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -36,6 +37,8 @@ class Settings:
     moderator_role: str | None = None
     announce_channel_id: int | None = None
     default_timezone: str = "Europe/Brussels"
+    # What everyone in the server reads (announcements, channel posts) is written in this language.
+    server_language: str = SOURCE_LANGUAGE
     log_level: str = "INFO"
     discord_api_base: str | None = None
     moderator_channel_id: int | None = None
@@ -92,6 +95,12 @@ class Settings:
             raise SettingsError(
                 "DEFAULT_TIMEZONE", f"{timezone!r} is not an IANA time zone; use one like Europe/Brussels."
             ) from None
+        server_language = value("SERVER_LANGUAGE") or cls.server_language
+        if server_language != SOURCE_LANGUAGE and language_for(server_language) == SOURCE_LANGUAGE:
+            raise SettingsError(
+                "SERVER_LANGUAGE",
+                f"{server_language!r} has no catalogue; use en or one of {', '.join(shipped_languages())}.",
+            )
         log_level = (value("LOG_LEVEL") or cls.log_level).upper()
         if log_level not in LOG_LEVELS:
             raise SettingsError("LOG_LEVEL", f"{log_level!r} is not one of {', '.join(LOG_LEVELS)}.")
@@ -121,6 +130,7 @@ class Settings:
             moderator_role=value("MODERATOR_ROLE"),
             announce_channel_id=_snowflake(env, "ANNOUNCE_CHANNEL_ID"),
             default_timezone=timezone,
+            server_language=language_for(server_language),
             log_level=log_level,
             discord_api_base=api_base.rstrip("/") if api_base else None,
             moderator_channel_id=_snowflake(env, "MODERATOR_CHANNEL_ID"),

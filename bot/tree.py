@@ -9,7 +9,9 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
+from bot.i18n import for_member, member_locale
 from rules.errors import DomainError
+from rules.i18n import N_, translate
 from rules.text import check_storable
 
 log = logging.getLogger(__name__)
@@ -29,45 +31,46 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
         )
 
 
-MODERATORS_ONLY = "Sorry, only moderators can do that."
-APOLOGY = (
+MODERATORS_ONLY = N_("Sorry, only moderators can do that.")
+APOLOGY = N_(
     "Sorry, something went wrong on our side. It has been logged as error `{error_id}`; please try again in a "
     "moment, and quote that id to a moderator if it keeps happening."
 )
 
 
-def user_message_for(error: BaseException) -> str | None:
-    """The message to show for an expected error, or None for an unexpected one."""
+def user_message_for(error: BaseException, locale: str | None = None) -> str | None:
+    """The message to show for an expected error in the locale's language (English by default), or None for an
+    unexpected one."""
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         error = error.__cause__ or error
     if isinstance(error, DomainError):
-        return error.user_message
+        return error.message_in(locale)
     if isinstance(error, NotModeratorError):
-        return MODERATORS_ONLY
+        return translate(locale, MODERATORS_ONLY)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works in the coalition's server."
+        return translate(locale, "This command only works in the coalition's server.")
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+        return translate(locale, "Slow down a little: try again in {seconds} s.", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, app_commands.CheckFailure):
-        return "Sorry, you can't use this command here."
+        return translate(locale, "Sorry, you can't use this command here.")
     return None
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the member what went wrong; log anything unexpected with its traceback under an id they can quote."""
-    message = user_message_for(error)
+    message = user_message_for(error, member_locale(interaction))
     if message is None:
         # The member quotes the id; the same id finds the traceback in the log.
         error_id = secrets.token_hex(4)
         log.error("Unhandled error %s in interaction %s", error_id, interaction.data, exc_info=error)
-        message = APOLOGY.format(error_id=error_id)
+        message = for_member(interaction, APOLOGY, error_id=error_id)
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException:
         log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
-RESTARTING = "The bot is restarting; please try again in a minute."
+RESTARTING = N_("The bot is restarting; please try again in a minute.")
 
 
 def unstorable_option(interaction: discord.Interaction) -> str | None:
@@ -80,9 +83,9 @@ def unstorable_option(interaction: discord.Interaction) -> str | None:
         value = option.get("value")
         if isinstance(value, str):
             try:
-                check_storable(value, what=f"option “{option.get('name', '?')}”")
+                check_storable(value, what=str(option.get("name", "?")))
             except DomainError as error:
-                return error.user_message
+                return error.message_in(member_locale(interaction))
     return None
 
 
@@ -100,7 +103,7 @@ class CoalitionTree(app_commands.CommandTree):
         if not getattr(interaction.client, "draining", False):
             return True
         if interaction.type is discord.InteractionType.application_command:
-            await send_ephemeral(interaction, RESTARTING)
+            await send_ephemeral(interaction, for_member(interaction, RESTARTING))
         return False
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

@@ -9,7 +9,9 @@ from typing import Any, ClassVar, Self
 import discord
 
 from bot.expired import EXPIRED
+from bot.i18n import for_member
 from cogs._views import ReportingItem, ReportingView
+from rules.i18n import N_
 
 PAGE_TIMEOUT_SECONDS = 15 * 60
 
@@ -45,7 +47,7 @@ class Paginator(ReportingView):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        await interaction.response.send_message(for_member(interaction, NOT_YOURS), ephemeral=True)
         return False
 
     async def _show(self, interaction: discord.Interaction, index: int) -> None:
@@ -76,7 +78,7 @@ class Paginator(ReportingView):
 
 # A custom id holds at most 100 characters (Discord's limit).
 CUSTOM_ID_LIMIT = 100
-NOT_YOURS = "These pages belong to someone else's search; run the command yourself to browse."
+NOT_YOURS = N_("These pages belong to someone else's search; run the command yourself to browse.")
 
 
 def _base36(number: int) -> str:
@@ -164,11 +166,11 @@ class PageButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
 
     async def handle(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await interaction.response.send_message(for_member(interaction, NOT_YOURS), ephemeral=True)
             return
         pages = await self.pages(interaction, self.args)
         if not pages:
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            await interaction.response.send_message(for_member(interaction, EXPIRED), ephemeral=True)
             return
         index = max(0, min(self.page, len(pages) - 1))
         view = self.view_for(count=len(pages), index=index, owner_id=self.owner_id, args=self.args)

@@ -31,7 +31,7 @@ class ReportingModal(discord.ui.Modal):
         """Refuse a field with a character no database stores (NUL, a broken surrogate), saying which."""
         for item in self.walk_children():
             if isinstance(item, discord.ui.TextInput):
-                check_storable(item.value, what=f"field “{item.label}”")
+                check_storable(item.value, what=item.label or "?")
         return True
 
 

@@ -36,6 +36,7 @@ from db.search import (
 from db.session_state import lookup_caches
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
+from rules.i18n import N_
 from rules.text import web_address
 
 PUBLISHED = "published"
@@ -67,8 +68,13 @@ def get_practice(session: Session, key: str) -> Practice:
     hits = search_documents(session, key, kinds=("practice",), limit=1, match_any=False)
     if not hits:
         nearby = search_documents(session, key, kinds=("practice",), limit=3)
-        hint = f" Did you mean: {' · '.join(hit.title for hit in nearby)}?" if nearby else " Try `/practice search`."
-        raise NotFoundError(f"No practice matches “{quoted(key)}”.{hint}")
+        if nearby:
+            raise NotFoundError(
+                "No practice matches “{key}”. Did you mean: {titles}?",
+                key=quoted(key),
+                titles=" · ".join(hit.title for hit in nearby),
+            )
+        raise NotFoundError("No practice matches “{key}”. Try `/practice search`.", key=quoted(key))
     practice = session.scalar(select(Practice).options(_PLATFORM_NAMES).where(Practice.id == hits[0].ref_id))
     assert practice is not None
     return practice
@@ -357,10 +363,18 @@ class Submission:
     link: str = ""
 
 
+# What a member is told when a field of their submission is too short or too long.
+LENGTH_REFUSALS = {
+    "title": N_("The title must be {low}–{high} characters long (it is {length})."),
+    "summary": N_("The summary must be {low}–{high} characters long (it is {length})."),
+    "details": N_("The details must be {low}–{high} characters long (they are {length})."),
+}
+
+
 def _check_length(label: str, value: str, low: int, high: int) -> str:
     value = value.strip()
     if not low <= len(value) <= high:
-        raise InvalidInputError(f"The {label} must be {low}–{high} characters long (it is {len(value)}).")
+        raise InvalidInputError(LENGTH_REFUSALS[label], low=low, high=high, length=len(value))
     return value
 
 
@@ -381,7 +395,8 @@ async def submit_practice(session: AsyncSession, *, submission: Submission, subm
     )
     if pending and pending >= MAX_PENDING_PER_MEMBER:
         raise LimitError(
-            f"You already have {pending} submissions waiting for review; please wait until moderators have seen them."
+            "You already have {pending} submissions waiting for review; please wait until moderators have seen them.",
+            pending=pending,
         )
     duplicate = await session.scalar(
         select(Practice.id).where(func.lower(Practice.title) == title.lower(), Practice.status != REJECTED)
@@ -441,7 +456,9 @@ async def review_practice(session: AsyncSession, *, practice_id: int, moderator_
         raise NotFoundError("That submission no longer exists.")
     if practice.status != PENDING:
         raise ConflictError(
-            f"That submission was already {'approved' if practice.status == PUBLISHED else 'rejected'}."
+            "That submission was already approved."
+            if practice.status == PUBLISHED
+            else "That submission was already rejected."
         )
     practice.status = PUBLISHED if approve else REJECTED
     practice.reviewed_by = moderator_id

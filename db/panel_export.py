@@ -159,7 +159,7 @@ async def export_panel(
     `name_of` gives the display names the bot knows, written next to the ids; Markdown dates are in `zone`.
     """
     if fmt not in EXPORT_FORMATS:
-        raise InvalidInputError(f"Export as {', '.join(EXPORT_FORMATS)}.")
+        raise InvalidInputError("Export as {formats}.", formats=", ".join(EXPORT_FORMATS))
     panel = await session.run_sync(panel_by_id, panel_id)
     ranked = await session.run_sync(list_questions, panel_id=panel_id, statuses=(PENDING, OPEN, ANSWERED, HIDDEN))
     rows = _export_rows(ranked, await question_edits(session, panel_id=panel_id), name_of)

@@ -58,16 +58,19 @@ async def open_panel(
 ) -> Panel:
     """Open a panel in a channel, linking each panelist whose organisation is a known platform."""
     if word_filter not in FILTER_MODES:
-        raise InvalidInputError(f"The word filter is one of: {', '.join(FILTER_MODES)}.")
+        raise InvalidInputError("The word filter is one of: {modes}.", modes=", ".join(FILTER_MODES))
     title = " ".join(title.split())
     if not TITLE_LIMITS[0] <= len(title) <= TITLE_LIMITS[1]:
-        raise InvalidInputError(f"The title must be {TITLE_LIMITS[0]}–{TITLE_LIMITS[1]} characters long.")
+        raise InvalidInputError(
+            "The title must be {low}–{high} characters long.", low=TITLE_LIMITS[0], high=TITLE_LIMITS[1]
+        )
     specs = parse_panelists(panelists)
     topic_list = parse_topics(topics)
     existing = await session.scalar(select(Panel).where(Panel.channel_id == channel_id, Panel.status == PANEL_OPEN))
     if existing is not None:
         raise ConflictError(
-            f"“{quoted(existing.title)}” is still open in this channel. Close it with `/panel close` first."
+            "“{title}” is still open in this channel. Close it with `/panel close` first.",
+            title=quoted(existing.title),
         )
     panel = Panel(
         guild_id=guild_id,
@@ -182,7 +185,7 @@ async def reopen_panel(session: AsyncSession, *, channel_id: int) -> Panel:
     """Take questions again on the channel's most recently closed panel."""
     panel = await session.run_sync(channel_panel, channel_id=channel_id)
     if panel.status == PANEL_OPEN:
-        raise ConflictError(f"“{quoted(panel.title)}” is already open.")
+        raise ConflictError("“{title}” is already open.", title=quoted(panel.title))
     panel.status = PANEL_OPEN
     panel.closed_at = None
     await session.flush()

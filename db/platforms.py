@@ -261,8 +261,11 @@ def find_platform(session: Session, query: str) -> PlatformLookup:
     if not matches or matches[0].score < CONFIDENT_MATCH:
         suggestions = directory.match(query, limit=10)
         names = _names(session, [match.platform_id for match in suggestions[:3]])
-        hint = f" Did you mean: {' · '.join(names)}?" if names else " Try `/platform list` to see them all."
-        raise NotFoundError(f"No platform matches “{quoted(query)}”.{hint}")
+        if names:
+            raise NotFoundError(
+                "No platform matches “{query}”. Did you mean: {names}?", query=quoted(query), names=" · ".join(names)
+            )
+        raise NotFoundError("No platform matches “{query}”. Try `/platform list` to see them all.", query=quoted(query))
     best = matches[0]
     platform = platform_by_id(session, best.platform_id)
     others: list[Platform] = []
@@ -326,7 +329,11 @@ def resolve_country(session: Session, text: str) -> str:
     countries = [country for country, _count in list_countries(session)]
     found = process.extractOne(fold(text), [fold(c) for c in countries], scorer=fuzz.WRatio, score_cutoff=80)
     if found is None:
-        raise NotFoundError(f"No platforms in “{quoted(text)}”. Countries with platforms: {', '.join(countries)}.")
+        raise NotFoundError(
+            "No platforms in “{text}”. Countries with platforms: {countries}.",
+            text=quoted(text),
+            countries=", ".join(countries),
+        )
     return countries[found[2]]
 
 

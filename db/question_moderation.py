@@ -20,17 +20,29 @@ from db.panels import RankedQuestion
 from db.questions import CONTROL_CHARACTERS, question_by_id, question_state, vote_count
 from db.session_state import panel_changed, question_changed
 from rules.errors import ConflictError, InvalidInputError
+from rules.i18n import N_
 
 ANSWER_MAX = 1000
 EDIT_MAX = 500
 
 
+# What a moderator is told when their answer or edited question is empty, or too long.
+EMPTY = {
+    "answer": N_("Write the answer; it cannot be empty."),
+    "question": N_("Write the question; it cannot be empty."),
+}
+TOO_LONG = {
+    "answer": N_("Keep the answer to {limit} characters (it has {length})."),
+    "question": N_("Keep the question to {limit} characters (it has {length})."),
+}
+
+
 def _clean(text: str, *, what: str, limit: int) -> str:
     text = CONTROL_CHARACTERS.sub("", text).strip()
     if not text:
-        raise InvalidInputError(f"Write the {what}; it cannot be empty.")
+        raise InvalidInputError(EMPTY[what])
     if len(text) > limit:
-        raise InvalidInputError(f"Keep the {what} to {limit} characters (it has {len(text)}).")
+        raise InvalidInputError(TOO_LONG[what], limit=limit, length=len(text))
     return text
 
 
@@ -58,11 +70,11 @@ async def answer_question(
         )
     text = _clean(text, what="answer", limit=ANSWER_MAX)
     refusal = {
-        PENDING: f"Question #{question.number} has not been approved yet; approve it before answering it.",
-        HIDDEN: f"Question #{question.number} is hidden; approve it first if it should be answered.",
+        PENDING: N_("Question #{number} has not been approved yet; approve it before answering it."),
+        HIDDEN: N_("Question #{number} is hidden; approve it first if it should be answered."),
     }.get(question.status)
     if refusal:
-        raise ConflictError(refusal)
+        raise ConflictError(refusal, number=question.number)
     question.answer_text = text
     question.answer_by = member_id
     question.answer_at = utcnow()
@@ -76,7 +88,7 @@ async def edit_question(session: AsyncSession, *, question_id: int, moderator_id
     text = _clean(text, what="question", limit=EDIT_MAX)
     question = await session.run_sync(question_by_id, question_id)
     if text == question.text:
-        raise ConflictError(f"Question #{question.number} already reads like that.")
+        raise ConflictError("Question #{number} already reads like that.", number=question.number)
     session.add(QuestionEdit(question_id=question.id, old_text=question.text, new_text=text, edited_by=moderator_id))
     if question.original_text is None:
         question.original_text = question.text
@@ -105,13 +117,17 @@ async def block_asker(session: AsyncSession, *, question_id: int, moderator_id: 
     """Stop the asker of a question from asking and voting on its panel; who they are stays unsaid."""
     question = await session.run_sync(question_by_id, question_id)
     if question.author_id is None:
-        raise ConflictError(f"The asker of #{question.number} is no longer known, so they cannot be blocked.")
+        raise ConflictError(
+            "The asker of #{number} is no longer known, so they cannot be blocked.", number=question.number
+        )
     if question.author_id == moderator_id:
         raise ConflictError("You asked that question yourself; you cannot block yourself.")
     existing = await session.get(PanelBlock, (question.panel_id, question.author_id))
     if existing is not None:
         raise ConflictError(
-            f"The asker of #{question.number} is already blocked on this panel (since #{existing.question_number})."
+            "The asker of #{number} is already blocked on this panel (since #{since}).",
+            number=question.number,
+            since=existing.question_number,
         )
     session.add(
         PanelBlock(
@@ -132,7 +148,7 @@ async def unblock_asker(session: AsyncSession, *, question_id: int) -> Question:
         delete(PanelBlock).where(PanelBlock.panel_id == question.panel_id, PanelBlock.member_id == question.author_id)
     )
     if question.author_id is None or not removed.rowcount:  # type: ignore[attr-defined]
-        raise ConflictError(f"The asker of #{question.number} is not blocked on this panel.")
+        raise ConflictError("The asker of #{number} is not blocked on this panel.", number=question.number)
     return question
 
 

@@ -26,6 +26,7 @@ from db.panels import RankedQuestion, channel_panel, panel_by_id, panelist_label
 from db.session_state import QuestionState, panel_changed, question_changed
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
+from rules.i18n import N_
 from rules.labels import panel_labels, resolve_label
 from rules.question_text import (
     CONTROL_CHARACTERS,
@@ -78,7 +79,9 @@ def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Paneli
     if len(matches) == 1:
         return matches[0]
     names = ", ".join(p.name for p in panelists)
-    raise InvalidInputError(f"“{quoted(wanted, 60)}” is not on this panel. Pick one of: {names}.")
+    raise InvalidInputError(
+        "“{wanted}” is not on this panel. Pick one of: {names}.", wanted=quoted(wanted, 60), names=names
+    )
 
 
 # Built once: every question runs them inside the write lock, and building a statement costs about as much
@@ -132,12 +135,16 @@ def ask_question(
     text = CONTROL_CHARACTERS.sub("", text).strip()
     if len(text) < rules.min_length:
         raise InvalidInputError(
-            f"Your question is too short: write at least {rules.min_length} characters (it has {len(text)})."
+            "Your question is too short: write at least {least} characters (it has {length}).",
+            least=rules.min_length,
+            length=len(text),
         )
     if len(text) > rules.max_length:
         raise InvalidInputError(
-            f"Your question is too long: at most {rules.max_length} characters (it has {len(text)}). "
-            "Shorten it a little and send it again."
+            "Your question is too long: at most {most} characters (it has {length}). "
+            "Shorten it a little and send it again.",
+            most=rules.max_length,
+            length=len(text),
         )
     # Lock the panel row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
     # questions of one member cannot both slip under the cooldown and numbers are handed out in turn.
@@ -145,7 +152,7 @@ def ask_question(
     if panel is None:
         raise NotFoundError("That panel no longer exists.")
     if panel.status != PANEL_OPEN:
-        raise ConflictError(f"“{quoted(panel.title)}” is closed: it no longer takes questions.")
+        raise ConflictError("“{title}” is closed: it no longer takes questions.", title=quoted(panel.title))
     if anonymous and not panel.anonymous_allowed:
         raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
     check_not_blocked(session, panel_id=panel_id, member_id=author_id)
@@ -204,11 +211,12 @@ def _check_member_limits(
         wait = last_asked + timedelta(seconds=rules.cooldown_seconds) - now
         if wait > timedelta(0):
             seconds = max(1, round(wait.total_seconds()))
-            raise LimitError(f"You just asked a question. You can ask again in {seconds} s.")
+            raise LimitError("You just asked a question. You can ask again in {seconds} s.", seconds=seconds)
     if waiting >= rules.max_open_per_member:
         raise LimitError(
-            f"You already have {waiting} questions waiting on this panel, the most one member may have. "
-            "You can ask again once one is answered."
+            "You already have {waiting} questions waiting on this panel, the most one member may have. "
+            "You can ask again once one is answered.",
+            waiting=waiting,
         )
 
 
@@ -288,8 +296,15 @@ def question_by_number(session: Session, *, panel_id: int, number: int) -> Quest
     )
     if question is None:
         last = session.scalar(select(Panel.last_number).where(Panel.id == panel_id)) or 0
-        known = f"Questions run from #1 to #{last}." if last else "No question has been asked yet."
-        raise NotFoundError(f"There is no question #{number} on this panel. {known}")
+        if last:
+            raise NotFoundError(
+                "There is no question #{number} on this panel. Questions run from #1 to #{last}.",
+                number=number,
+                last=last,
+            )
+        raise NotFoundError(
+            "There is no question #{number} on this panel. No question has been asked yet.", number=number
+        )
     return question
 
 
@@ -314,12 +329,12 @@ def toggle_vote(session: Session, *, question_id: int, member_id: int) -> VoteOu
     if panel_status != PANEL_OPEN:
         raise ConflictError("This panel is closed; voting has ended.")
     refusal = {
-        PENDING: f"Question #{number} is waiting for a moderator; you can vote once it is shown.",
-        HIDDEN: f"Question #{number} was hidden by a moderator, so it cannot be voted on.",
-        ANSWERED: f"Question #{number} has already been answered; votes on it are closed.",
+        PENDING: N_("Question #{number} is waiting for a moderator; you can vote once it is shown."),
+        HIDDEN: N_("Question #{number} was hidden by a moderator, so it cannot be voted on."),
+        ANSWERED: N_("Question #{number} has already been answered; votes on it are closed."),
     }.get(status)
     if refusal:
-        raise ConflictError(refusal)
+        raise ConflictError(refusal, number=number)
     check_not_blocked(session, panel_id=panel_id, member_id=member_id)
     # Insert-or-nothing first: a double click racing this one on a backend that does not serialise
     # writers finds the vote there instead of failing on the primary key.
@@ -341,7 +356,7 @@ def list_questions(
 ) -> list[RankedQuestion]:
     """A panel's questions in the given states with their vote counts, most voted or newest first."""
     if sort not in SORTS:
-        raise InvalidInputError(f"Sort by {' or '.join(SORTS)}.")
+        raise InvalidInputError("Sort by {sorts}.", sorts=" or ".join(SORTS))
     parameters: dict[str, object] = {"panel_id": panel_id, "statuses": list(statuses)}
     if limit is not None:
         parameters["limit"] = limit
@@ -414,7 +429,7 @@ async def approve_question(session: AsyncSession, *, question_id: int, moderator
     """Show a pending (or earlier hidden) question to everyone."""
     question = await session.run_sync(question_by_id, question_id)
     if question.status in (OPEN, ANSWERED):
-        raise ConflictError(f"Question #{question.number} is already visible.")
+        raise ConflictError("Question #{number} is already visible.", number=question.number)
     question.status = OPEN
     question.approved_at = utcnow()
     question.hidden_at = None
@@ -429,7 +444,7 @@ async def hide_question(session: AsyncSession, *, question_id: int, moderator_id
     """Take a question out of sight; its text stays in the export for the organisers."""
     question = await session.run_sync(question_by_id, question_id)
     if question.status == HIDDEN:
-        raise ConflictError(f"Question #{question.number} is already hidden.")
+        raise ConflictError("Question #{number} is already hidden.", number=question.number)
     question.status = HIDDEN
     question.hidden_at = utcnow()
     question.decided_by = moderator_id
@@ -443,12 +458,12 @@ async def mark_answered(session: AsyncSession, *, question_id: int, moderator_id
     """Record that the panel answered an open question."""
     question = await session.run_sync(question_by_id, question_id)
     refusal = {
-        PENDING: f"Question #{question.number} has not been approved yet; approve it first.",
-        HIDDEN: f"Question #{question.number} is hidden; approve it first if it was answered.",
-        ANSWERED: f"Question #{question.number} is already marked answered.",
+        PENDING: N_("Question #{number} has not been approved yet; approve it first."),
+        HIDDEN: N_("Question #{number} is hidden; approve it first if it was answered."),
+        ANSWERED: N_("Question #{number} is already marked answered."),
     }.get(question.status)
     if refusal:
-        raise ConflictError(refusal)
+        raise ConflictError(refusal, number=question.number)
     question.status = ANSWERED
     question.answered_at = utcnow()
     question.decided_by = moderator_id
@@ -471,7 +486,7 @@ async def advance_panel(session: AsyncSession, *, panel_id: int, moderator_id: i
     """Mark the question being answered as answered and put the most upvoted open one up next."""
     panel = await session.run_sync(panel_by_id, panel_id)
     if panel.status != PANEL_OPEN:
-        raise ConflictError(f"“{quoted(panel.title)}” is closed. Reopen it with `/panel reopen` to go on.")
+        raise ConflictError("“{title}” is closed. Reopen it with `/panel reopen` to go on.", title=quoted(panel.title))
     current = await session.scalar(
         select(Question.id)
         .where(Question.panel_id == panel_id, Question.status == OPEN, Question.highlighted_at.is_not(None))

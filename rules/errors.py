@@ -1,14 +1,26 @@
 """Domain errors: raised by services, carrying a message that is safe to show the member who caused it."""
 
+from rules.i18n import translate
+
 QUOTE_LIMIT = 80
 
 
 class DomainError(Exception):
-    """A request that cannot be done as asked; `user_message` explains why, politely."""
+    """A request that cannot be done as asked; `user_message` explains why, politely.
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+    The message is English with `{name}` placeholders filled from `params`, so each member can be told in
+    their own language (`message_in`); params are the member's own words or numbers and are never translated.
+    """
+
+    def __init__(self, user_message: str, /, **params: object) -> None:
+        self.template = user_message
+        self.params = params
+        self.user_message = user_message.format(**params) if params else user_message
+        super().__init__(self.user_message)
+
+    def message_in(self, locale: str | None) -> str:
+        """The message in the locale's language, English when it has no translation."""
+        return translate(locale, self.template, **self.params)
 
 
 class NotFoundError(DomainError):

@@ -35,4 +35,8 @@ def resolve_label(wanted: str, labels: list[str]) -> str:
         return partial[0]
     if not labels:
         raise InvalidInputError("This panel has no labels: it was opened without topics or panelists.")
-    raise InvalidInputError(f"“{quoted(wanted, 60)}” is not a label of this panel. Pick one of: {', '.join(labels)}.")
+    raise InvalidInputError(
+        "“{wanted}” is not a label of this panel. Pick one of: {labels}.",
+        wanted=quoted(wanted, 60),
+        labels=", ".join(labels),
+    )

@@ -68,16 +68,21 @@ def parse_panelists(text: str) -> list[PanelistSpec]:
         name = name.strip(" ,")
         if not name or "(" in name or ")" in name:
             raise InvalidInputError(
-                f"I could not read the panelist “{quoted(entry)}”. Write them like "
-                "`Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)`."
+                "I could not read the panelist “{entry}”. Write them like "
+                "`Jan Lundell (LUMA Centre Finland); Mikkel Bohm (Astra)`.",
+                entry=quoted(entry),
             )
         if len(name) > PANELIST_NAME_MAX or len(organisation) > ORGANISATION_MAX:
-            raise InvalidInputError(f"The panelist “{quoted(entry)}” is too long; keep names under 100 characters.")
+            raise InvalidInputError(
+                "The panelist “{entry}” is too long; keep names under 100 characters.", entry=quoted(entry)
+            )
         specs.append(PanelistSpec(name=name, organisation=organisation or None))
     if not specs:
         raise InvalidInputError("Name at least one panelist, e.g. `Jan Lundell (LUMA Centre Finland)`.")
     if len(specs) > MAX_PANELISTS:
-        raise InvalidInputError(f"A panel can have at most {MAX_PANELISTS} panelists (you named {len(specs)}).")
+        raise InvalidInputError(
+            "A panel can have at most {most} panelists (you named {count}).", most=MAX_PANELISTS, count=len(specs)
+        )
     names = [fold(spec.name) for spec in specs]
     if len(set(names)) != len(names):
         raise InvalidInputError("A panelist is named twice; name each one once.")
@@ -89,7 +94,9 @@ def parse_topics(text: str | None) -> list[str]:
     topics = [" ".join(part.split()) for part in PANELIST_SEPARATORS.split(text or "")]
     topics = [topic for topic in topics if topic]
     if len(topics) > MAX_TOPICS or any(len(topic) > TOPIC_MAX for topic in topics):
-        raise InvalidInputError(f"Give at most {MAX_TOPICS} topics of up to {TOPIC_MAX} characters each.")
+        raise InvalidInputError(
+            "Give at most {most} topics of up to {longest} characters each.", most=MAX_TOPICS, longest=TOPIC_MAX
+        )
     return topics
 
 
@@ -141,5 +148,7 @@ class SimilarQuestionError(ConflictError):
     """A visible question already asks this; nothing was stored, the member may upvote it or insist."""
 
     def __init__(self, similar: SimilarQuestion) -> None:
-        super().__init__(f"A similar question exists: #{similar.number} — upvote it instead? Or post yours anyway.")
+        super().__init__(
+            "A similar question exists: #{number} — upvote it instead? Or post yours anyway.", number=similar.number
+        )
         self.similar = similar

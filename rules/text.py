@@ -26,8 +26,10 @@ def check_storable(value: str, *, what: str) -> str:
     found = UNSTORABLE.search(value)
     if found is not None:
         raise InvalidInputError(
-            f"The {what} contains a character I can't store (U+{ord(found.group()):04X}, an invisible control "
-            "or broken character). Remove it (retyping the text usually does) and try again."
+            "“{what}” contains a character I can't store (U+{code}, an invisible control or broken character). "
+            "Remove it (retyping the text usually does) and try again.",
+            what=what,
+            code=f"{ord(found.group()):04X}",
         )
     return value
 
@@ -56,8 +58,9 @@ def web_address(value: str, *, longest: int) -> str | None:
         or len(url) > longest
     ):
         raise InvalidInputError(
-            f"The link must be a full web address of at most {longest} characters starting with https:// "
-            "(or http://), e.g. https://www.stemcoalition.eu."
+            "The link must be a full web address of at most {longest} characters starting with https:// "
+            "(or http://), e.g. https://www.stemcoalition.eu.",
+            longest=longest,
         )
     return url
 

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import for_member
 from cogs._checks import moderator_only
 from cogs._choices import choices
 from cogs._text import trim
@@ -119,14 +120,23 @@ class Knowledge(commands.Cog):
         """Search the best practices shared in the coalition, best match first."""
         if topic and topic not in TOPICS:
             await interaction.response.send_message(
-                f"“{trim(topic, 60)}” is not a topic. Pick one from the list: {', '.join(TOPICS)}.", ephemeral=True
+                for_member(
+                    interaction,
+                    "“{topic}” is not a topic. Pick one from the list: {topics}.",
+                    topic=trim(topic, 60),
+                    topics=", ".join(TOPICS),
+                ),
+                ephemeral=True,
             )
             return
         searched = await self.bot.db.read(graded_practice_search, query, topic=topic, country=country)
         if not searched.results:
             await interaction.response.send_message(
-                "No practice matches that. Try fewer or other words, or drop the topic/country filter. "
-                "Know one? Suggest it:",
+                for_member(
+                    interaction,
+                    "No practice matches that. Try fewer or other words, or drop the topic/country filter. "
+                    "Know one? Suggest it:",
+                ),
                 view=suggest_view(query),
                 ephemeral=True,
             )
@@ -157,7 +167,9 @@ class Knowledge(commands.Cog):
         """Review the next practice submitted by a member (moderators only)."""
         practice, waiting = await self.bot.db.transaction(next_pending_practice)
         if practice is None:
-            await interaction.response.send_message("Nothing is waiting for review. 🎉", ephemeral=True)
+            await interaction.response.send_message(
+                for_member(interaction, "Nothing is waiting for review. 🎉"), ephemeral=True
+            )
             return
         await interaction.response.send_message(
             embed=review_card(practice, waiting=waiting), view=review_view(practice.id), ephemeral=True
@@ -169,7 +181,11 @@ class Knowledge(commands.Cog):
     async def about(self, interaction: discord.Interaction) -> None:
         """Who the EU STEM Coalition is and how it works, and the next General Assembly."""
         upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind="general_assembly", limit=1)
-        embed = about_embed(upcoming[0] if upcoming else None, sources=source_documents())
+        embed = about_embed(
+            upcoming[0] if upcoming else None,
+            sources=source_documents(),
+            language=self.bot.settings.server_language,
+        )
         await interaction.response.send_message(embed=embed)
 
     # --- /find ----------------------------------------------------------------------------------------------
@@ -181,8 +197,11 @@ class Knowledge(commands.Cog):
         found = await self.bot.db.read(graded_find, query, limit=10)
         if not found.hits:
             await interaction.response.send_message(
-                "Nothing matches that. Try other words, or browse with `/platform list`. "
-                "If the coalition should know this, suggest a practice:",
+                for_member(
+                    interaction,
+                    "Nothing matches that. Try other words, or browse with `/platform list`. "
+                    "If the coalition should know this, suggest a practice:",
+                ),
                 view=suggest_view(query),
                 ephemeral=True,
             )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import discord
 
 from cogs._text import trim
 from cogs.knowledge._embeds import PLATFORM_COLOUR, cite
 from db.events import UpcomingEvent
 from db.shipped import SourceDocument
+from rules.i18n import format_when, translate
 
 ABOUT_SOURCE = "004_14d094faee740765.txt"
 
@@ -41,27 +44,38 @@ APPROACHES = (
 )
 
 
-def next_assembly_text(upcoming: UpcomingEvent | None) -> str:
-    """The next General Assembly as members see it, or where to look when none is planned."""
+def next_assembly_text(upcoming: UpcomingEvent | None, language: str) -> str:
+    """The next General Assembly as members see it, or where to look when none is planned, in `language`; its
+    date in words is in the event's own zone, beside the Discord timestamps that show the reader's."""
     if upcoming is None:
-        return "None is planned yet. Moderators announce it with `/event-admin create`; see `/event list`."
+        return translate(
+            language, "None is planned yet. Moderators announce it with `/event-admin create`; see `/event list`."
+        )
     event = upcoming.event
     start = int(upcoming.starts_at.timestamp())
-    parts = [f"**{trim(event.title, 150)}** — <t:{start}:D> (<t:{start}:R>)"]
+    when = format_when(upcoming.starts_at.astimezone(ZoneInfo(event.timezone)), language)
+    parts = [f"**{trim(event.title, 150)}** — {when} ({event.timezone}) · <t:{start}:D> (<t:{start}:R>)"]
     if event.location:
-        parts.append(f"Where: {trim(event.location, 150)}")
+        parts.append(translate(language, "Where: {location}", location=trim(event.location, 150)))
     if event.host is not None:
-        parts.append(f"Hosted by: {trim(event.host.name, 150)}")
-    parts.append("Details: `/event show`")
+        parts.append(translate(language, "Hosted by: {host}", host=trim(event.host.name, 150)))
+    parts.append(translate(language, "Details: `/event show`"))
     return "\n".join(parts)
 
 
-def about_embed(next_assembly: UpcomingEvent | None, *, sources: dict[str, SourceDocument]) -> discord.Embed:
-    """Who the coalition is and how it works, on one card."""
+def about_embed(
+    next_assembly: UpcomingEvent | None, *, sources: dict[str, SourceDocument], language: str
+) -> discord.Embed:
+    """Who the coalition is and how it works, on one card; the coalition's own About text stays as it is
+    cited, the next General Assembly reads in `language` (the server's: everyone sees the card)."""
     embed = discord.Embed(title="About the EU STEM Coalition", description=WHO_WE_ARE, colour=PLATFORM_COLOUR)
     embed.add_field(name="Members", value=MEMBERS, inline=False)
     embed.add_field(name="How we work", value=HOW_WE_WORK, inline=False)
     embed.add_field(name="Approaches and activities", value=APPROACHES, inline=False)
-    embed.add_field(name="Next General Assembly", value=next_assembly_text(next_assembly), inline=False)
+    embed.add_field(
+        name=translate(language, "Next General Assembly"),
+        value=next_assembly_text(next_assembly, language),
+        inline=False,
+    )
     embed.set_footer(text=cite([ABOUT_SOURCE], sources))
     return embed

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.i18n import for_member
 from cogs._checks import coalition_bot, ensure_moderator
 from cogs._views import ReportingItem, ReportingModal
 from cogs.knowledge._embeds import platform_full_text, practice_full_text, review_card
@@ -91,8 +92,15 @@ class ReviewButton(
         decided.colour = discord.Colour.green() if self.approve else discord.Colour.dark_grey()
         decided.set_author(name=f"{verdict.capitalize()} by {interaction.user.display_name}")
         await interaction.response.edit_message(embed=decided, view=None)
-        more = f" {waiting} more waiting: run `/knowledge review` again." if waiting else " Nothing else is waiting."
-        await interaction.followup.send(f"Submission #{practice.id} {verdict}.{more}", ephemeral=True)
+        if self.approve:
+            done = for_member(interaction, "Submission #{number} approved — now searchable.", number=practice.id)
+        else:
+            done = for_member(interaction, "Submission #{number} rejected.", number=practice.id)
+        if waiting:
+            more = for_member(interaction, "{waiting} more waiting: run `/knowledge review` again.", waiting=waiting)
+        else:
+            more = for_member(interaction, "Nothing else is waiting.")
+        await interaction.followup.send(f"{done} {more}", ephemeral=True)
         if practice.submitted_by:
             await tell_submitter(bot, practice.submitted_by, practice.title, self.approve)
 
@@ -206,7 +214,12 @@ class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
         )
         # Only now, after the commit, is the member told it is saved.
         await interaction.response.send_message(
-            f"Thank you! “{discord.utils.escape_markdown(practice.title)}” is saved as submission #{practice.id} "
-            "and waits for a moderator's review. You'll get a DM when it is reviewed.",
+            for_member(
+                interaction,
+                "Thank you! “{title}” is saved as submission #{number} and waits for a moderator's review. "
+                "You'll get a DM when it is reviewed.",
+                title=discord.utils.escape_markdown(practice.title),
+                number=practice.id,
+            ),
             ephemeral=True,
         )

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import for_member, member_locale
 from cogs.privacy._embeds import (
     NOTHING_HELD,
     data_summary,
@@ -41,7 +42,7 @@ class Privacy(commands.Cog):
         """Get a file with everything the bot holds about you (only you see it)."""
         data = await self.bot.db.transaction(export_member_data, member_id=interaction.user.id)
         await interaction.response.send_message(
-            export_message(data),
+            export_message(data, member_locale(interaction)),
             file=discord.File(io.BytesIO(export_file_content(data)), filename=export_filename(interaction.user.id)),
             ephemeral=True,
         )
@@ -50,12 +51,15 @@ class Privacy(commands.Cog):
     async def forget(self, interaction: discord.Interaction) -> None:
         """Erase what the bot holds about you, after you confirm (only you see it)."""
         data = await self.bot.db.transaction(export_member_data, member_id=interaction.user.id)
-        held = data_summary(data)
+        locale = member_locale(interaction)
+        held = data_summary(data, locale)
         if not held:
-            await interaction.response.send_message(NOTHING_HELD, ephemeral=True)
+            await interaction.response.send_message(for_member(interaction, NOTHING_HELD), ephemeral=True)
             return
         await interaction.response.send_message(
-            forget_warning(held), view=forget_view(interaction.user.id, asked_at=utcnow()), ephemeral=True
+            forget_warning(held, locale),
+            view=forget_view(interaction.user.id, asked_at=utcnow(), locale=locale),
+            ephemeral=True,
         )
 
 

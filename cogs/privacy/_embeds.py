@@ -1,4 +1,5 @@
-"""Pure renderers of the privacy commands: the export's summary, the forget warning and the forget report."""
+"""Pure renderers of the privacy commands, in the member's language: the export's summary, the forget warning and
+the forget report."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from typing import Any
 
 from cogs._text import inert
 from db.privacy import ForgetReport
+from rules.i18n import N_, translate, translate_plural
 
-NOTHING_HELD = "The bot holds nothing about you, so there is nothing to forget."
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else many or one + 's'}"
+NOTHING_HELD = N_("The bot holds nothing about you, so there is nothing to forget.")
 
 
 def export_file_content(data: dict[str, Any]) -> bytes:
@@ -24,48 +22,75 @@ def export_filename(member_id: int) -> str:
     return f"coalition-bot-data-{member_id}.json"
 
 
-def data_summary(data: dict[str, Any]) -> list[str]:
+def data_summary(data: dict[str, Any], locale: str | None) -> list[str]:
     """One line per kind of data the bot holds about the member, in plain words; empty when it holds nothing."""
     lines = []
     questions = data["questions"]
     if questions:
         anonymous = sum(question["anonymous"] for question in questions)
-        lines.append(_count(len(questions), "question") + (f" ({anonymous} anonymous)" if anonymous else ""))
+        lines.append(
+            translate_plural(locale, "{count} question", "{count} questions", len(questions))
+            + (translate(locale, " ({anonymous} anonymous)", anonymous=anonymous) if anonymous else "")
+        )
     if data["votes"]:
-        lines.append(_count(len(data["votes"]), "upvote"))
+        lines.append(translate_plural(locale, "{count} upvote", "{count} upvotes", len(data["votes"])))
     answers = data["event_answers"]
     rsvps = sum(answer["rsvp"] is not None for answer in answers)
     opt_ins = sum(answer["dm_reminders"] for answer in answers)
     if rsvps:
-        lines.append(_count(rsvps, "event answer") + " (Going / Maybe / Not going)")
+        lines.append(
+            translate_plural(
+                locale,
+                "{count} event answer (Going / Maybe / Not going)",
+                "{count} event answers (Going / Maybe / Not going)",
+                rsvps,
+            )
+        )
     if opt_ins:
-        lines.append(_count(opt_ins, "event") + " with DM reminders on")
+        lines.append(
+            translate_plural(
+                locale, "{count} event with DM reminders on", "{count} events with DM reminders on", opt_ins
+            )
+        )
     if data["reminder_dms"]:
-        lines.append(_count(len(data["reminder_dms"]), "reminder DM") + " sent or planned for you")
+        lines.append(
+            translate_plural(
+                locale,
+                "{count} reminder DM sent or planned for you",
+                "{count} reminder DMs sent or planned for you",
+                len(data["reminder_dms"]),
+            )
+        )
     if data["time_zone"]:
-        lines.append(f"your time zone ({inert(data['time_zone']['zone'])})")
+        lines.append(translate(locale, "your time zone ({zone})", zone=inert(data["time_zone"]["zone"])))
     if data["submitted_practices"]:
-        lines.append(_count(len(data["submitted_practices"]), "submitted practice"))
+        lines.append(
+            translate_plural(
+                locale, "{count} submitted practice", "{count} submitted practices", len(data["submitted_practices"])
+            )
+        )
     actions = sum(len(done) for done in data["moderator_actions"].values())
     if actions:
-        lines.append(_count(actions, "moderator action"))
+        lines.append(translate_plural(locale, "{count} moderator action", "{count} moderator actions", actions))
     return lines
 
 
-def export_message(data: dict[str, Any]) -> str:
-    lines = data_summary(data)
+def export_message(data: dict[str, Any], locale: str | None) -> str:
+    lines = data_summary(data, locale)
     if not lines:
-        return "The bot holds nothing about you. The attached file shows the empty record."
-    return (
-        "Here is everything the bot holds about you, in the attached file (JSON, times in UTC):\n"
-        + "\n".join(f"• {line}" for line in lines)
-        + "\n\n`/privacy forget` erases it."
+        return translate(locale, "The bot holds nothing about you. The attached file shows the empty record.")
+    return translate(
+        locale,
+        "Here is everything the bot holds about you, in the attached file (JSON, times in UTC):\n{lines}\n\n"
+        "`/privacy forget` erases it.",
+        lines="\n".join(f"• {line}" for line in lines),
     )
 
 
-def forget_warning(held: list[str]) -> str:
+def forget_warning(held: list[str], locale: str | None) -> str:
     """What forgetting will do, with what the bot holds about the member (`data_summary`), before they confirm."""
-    return (
+    return translate(
+        locale,
         "**Forget me** — this cannot be undone.\n"
         "**Deleted:** your upvotes, your event answers and DM-reminder settings (no reminder DMs you after "
         "this), the record of reminder DMs to you, and your time zone.\n"
@@ -73,21 +98,58 @@ def forget_warning(held: list[str]) -> str:
         "practices you submitted stay (still pending or published) without your name.\n"
         "**Kept:** what you did as a moderator (events, panels, decisions, reviews) — the coalition's record "
         "of who moderated what.\n\n"
-        "The bot holds:\n" + "\n".join(f"• {line}" for line in held)
+        "The bot holds:\n{held}",
+        held="\n".join(f"• {line}" for line in held),
     )
 
 
-def forget_report(report: ForgetReport) -> str:
+def forget_report(report: ForgetReport, locale: str | None) -> str:
     """What was forgotten, per kind."""
     if report.total == 0:
-        return "There was nothing to forget: the bot held nothing about you."
+        return translate(locale, "There was nothing to forget: the bot held nothing about you.")
     done = [
-        (report.votes, _count(report.votes, "upvote") + " deleted"),
-        (report.rsvps, _count(report.rsvps, "event answer") + " deleted"),
-        (report.reminder_opt_ins, _count(report.reminder_opt_ins, "DM-reminder setting") + " deleted"),
-        (report.reminder_dms, _count(report.reminder_dms, "reminder DM record") + " deleted"),
-        (report.time_zone, "your time zone deleted"),
-        (report.questions, _count(report.questions, "question") + " made anonymous (texts kept)"),
-        (report.practices, _count(report.practices, "submitted practice") + " no longer carry your name"),
+        (report.votes, translate_plural(locale, "{count} upvote deleted", "{count} upvotes deleted", report.votes)),
+        (
+            report.rsvps,
+            translate_plural(locale, "{count} event answer deleted", "{count} event answers deleted", report.rsvps),
+        ),
+        (
+            report.reminder_opt_ins,
+            translate_plural(
+                locale,
+                "{count} DM-reminder setting deleted",
+                "{count} DM-reminder settings deleted",
+                report.reminder_opt_ins,
+            ),
+        ),
+        (
+            report.reminder_dms,
+            translate_plural(
+                locale, "{count} reminder DM record deleted", "{count} reminder DM records deleted", report.reminder_dms
+            ),
+        ),
+        (report.time_zone, translate(locale, "your time zone deleted")),
+        (
+            report.questions,
+            translate_plural(
+                locale,
+                "{count} question made anonymous (texts kept)",
+                "{count} questions made anonymous (texts kept)",
+                report.questions,
+            ),
+        ),
+        (
+            report.practices,
+            translate_plural(
+                locale,
+                "{count} submitted practice no longer carries your name",
+                "{count} submitted practices no longer carry your name",
+                report.practices,
+            ),
+        ),
     ]
-    return "✅ Done. The bot has forgotten you:\n" + "\n".join(f"• {line}" for number, line in done if number)
+    return translate(
+        locale,
+        "✅ Done. The bot has forgotten you:\n{lines}",
+        lines="\n".join(f"• {line}" for number, line in done if number),
+    )

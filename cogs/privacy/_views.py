@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._views import ReportingItem
 from cogs.events._views import refresh_announcement
@@ -18,6 +19,7 @@ from db.events import events_by_id
 from db.models.base import utcnow
 from db.privacy import ForgetReport, forget_member
 from db.questions import questions_with_votes
+from rules.i18n import N_, translate
 from rules.text import LARGEST_SNOWFLAKE, LATEST_TIMESTAMP, record_id
 
 if TYPE_CHECKING:
@@ -28,12 +30,12 @@ log = logging.getLogger(__name__)
 # A confirmation older than this no longer describes what would be deleted: ask again.
 CONFIRMATION_LIFETIME = timedelta(minutes=15)
 FORGET_BUTTONS = {
-    "yes": ("Yes, forget me", discord.ButtonStyle.danger),
-    "cancel": ("Cancel", discord.ButtonStyle.secondary),
+    "yes": (N_("Yes, forget me"), discord.ButtonStyle.danger),
+    "cancel": (N_("Cancel"), discord.ButtonStyle.secondary),
 }
-NOT_YOURS = "This confirmation belongs to another member. Run `/privacy forget` to forget yourself."
-EXPIRED = "This confirmation has expired and nothing was deleted. Run `/privacy forget` again."
-CANCELLED = "Cancelled: nothing was deleted."
+NOT_YOURS = N_("This confirmation belongs to another member. Run `/privacy forget` to forget yourself.")
+EXPIRED = N_("This confirmation has expired and nothing was deleted. Run `/privacy forget` again.")
+CANCELLED = N_("Cancelled: nothing was deleted.")
 
 
 class ForgetButton(
@@ -43,10 +45,12 @@ class ForgetButton(
 ):
     """Yes / Cancel under the forget warning; the custom_id carries who asked and when, nothing else."""
 
-    def __init__(self, action: str, member_id: int, asked_at: int) -> None:
+    def __init__(self, action: str, member_id: int, asked_at: int, *, locale: str | None = None) -> None:
         label, style = FORGET_BUTTONS[action]
         super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"privacy:forget:{action}:{member_id}:{asked_at}")
+            discord.ui.Button(
+                label=translate(locale, label), style=style, custom_id=f"privacy:forget:{action}:{member_id}:{asked_at}"
+            )
         )
         self.action = action
         self.member_id = member_id
@@ -61,26 +65,26 @@ class ForgetButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.member_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await interaction.response.send_message(for_member(interaction, NOT_YOURS), ephemeral=True)
             return
         if self.action == "cancel":
-            await interaction.response.edit_message(content=CANCELLED, view=None)
+            await interaction.response.edit_message(content=for_member(interaction, CANCELLED), view=None)
             return
         if utcnow() - datetime.fromtimestamp(self.asked_at, UTC) > CONFIRMATION_LIFETIME:
-            await interaction.response.edit_message(content=EXPIRED, view=None)
+            await interaction.response.edit_message(content=for_member(interaction, EXPIRED), view=None)
             return
         bot = coalition_bot(interaction)
         report = await bot.db.transaction(forget_member, member_id=self.member_id)
         # No member id in the log: the point of the request is that the bot stops holding it.
         log.info("A member asked to be forgotten: %d record(s) deleted or anonymised", report.total)
-        await interaction.response.edit_message(content=forget_report(report), view=None)
+        await interaction.response.edit_message(content=forget_report(report, member_locale(interaction)), view=None)
         await refresh_posted_messages(bot, report)
 
 
-def forget_view(member_id: int, *, asked_at: datetime) -> discord.ui.View:
+def forget_view(member_id: int, *, asked_at: datetime, locale: str | None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for action in FORGET_BUTTONS:
-        view.add_item(ForgetButton(action, member_id, int(asked_at.timestamp())))
+        view.add_item(ForgetButton(action, member_id, int(asked_at.timestamp()), locale=locale))
     return view
 
 

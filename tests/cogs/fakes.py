@@ -380,8 +380,10 @@ class FakeInteraction:
         channel_id: int = CHANNEL_ID,
         message: FakeMessage | None = None,
         app_permissions: discord.Permissions | None = None,
+        locale: discord.Locale = discord.Locale.american_english,
     ) -> None:
         self.id = next(_ids)
+        self.locale = locale
         self.client = bot
         self.user = user
         self.guild_id: int | None = GUILD_ID

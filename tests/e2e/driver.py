@@ -405,7 +405,9 @@ class Driver:
         data["permissions"] = str(self.guild.channel_permissions(member, channel))
         return data
 
-    def _base_payload(self, itype: int, user: Member, channel: Channel, data: dict[str, Any]) -> dict[str, Any]:
+    def _base_payload(
+        self, itype: int, user: Member, channel: Channel, data: dict[str, Any], locale: str = "en-US"
+    ) -> dict[str, Any]:
         bot_member = self.guild.members[self.fake.world.bot_user.id]
         channel_data = channel.to_dict()
         channel_data["permissions"] = str(self.guild.channel_permissions(user, channel))
@@ -423,7 +425,7 @@ class Driver:
             "token": "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96),
             "version": 1,
             "app_permissions": str(self.guild.channel_permissions(bot_member, channel)),
-            "locale": "en-US",
+            "locale": locale,
             "entitlements": [],
             "authorizing_integration_owners": {"0": self.guild.id},
             "context": 0,
@@ -545,9 +547,11 @@ class Driver:
         message: Message | None = None,
         timeout: float = 10.0,
         settle: bool = True,
+        locale: str = "en-US",
     ) -> InteractionResult:
-        """Dispatch an INTERACTION_CREATE and wait for the bot's callback (and, if deferred, its answer)."""
-        payload = self._base_payload(itype, user, channel, data)
+        """Dispatch an INTERACTION_CREATE (from a client in `locale`) and wait for the bot's callback (and, if
+        deferred, its answer)."""
+        payload = self._base_payload(itype, user, channel, data, locale)
         if message is not None:
             payload["message"] = message.data
         record = self.fake.new_interaction(payload)
@@ -571,13 +575,21 @@ class Driver:
         options: dict[str, Any] | None = None,
         timeout: float = 10.0,
         settle: bool = True,
+        locale: str = "en-US",
         **kwargs: Any,
     ) -> InteractionResult:
-        """Run ``/command [sub] [sub]`` with options (kwargs, or ``options=`` for names like 'user')."""
+        """Run ``/command [sub] [sub]`` with options (kwargs, or ``options=`` for names like 'user') from a
+        client in ``locale``."""
         given = dict(options or {}, **kwargs)
         data = self._build_command_data(command, given)
         return await self.send(
-            2, data, user=user or self.alice, channel=channel or self.general, timeout=timeout, settle=settle
+            2,
+            data,
+            user=user or self.alice,
+            channel=channel or self.general,
+            timeout=timeout,
+            settle=settle,
+            locale=locale,
         )
 
     async def autocomplete(

@@ -1,0 +1,134 @@
+"""Text in the reader's language: gettext catalogues keyed by the English text, which stays the one source.
+
+Catalogues live in `rules/locales/<language>/LC_MESSAGES/`: `messages.po` for what the bot writes, `commands.po`
+for the slash commands' names, descriptions and choices. Entries flagged fuzzy await a native speaker's review;
+they are shown all the same, since a careful translation serves a member better than English (see
+docs/localisation.md). A locale without a catalogue, and any text a catalogue lacks, reads English.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+SOURCE_LANGUAGE = "en"
+MESSAGES = "messages"
+COMMANDS = "commands"
+# The gettext context of command, group and option names, which obey Discord's naming rule.
+NAME_CONTEXT = "name"
+# Discord's locale codes that have a catalogue, and its language; every other locale reads English.
+CATALOGUE_FOR_LOCALE = {
+    "da": "da",
+    "de": "de",
+    "es-ES": "es",
+    "es-419": "es",
+    "fi": "fi",
+    "fr": "fr",
+    "nl": "nl",
+    "no": "no",
+    "sv-SE": "sv",
+    "tr": "tr",
+    "hu": "hu",
+    "bg": "bg",
+    "uk": "uk",
+}
+
+
+def N_(text: str) -> str:
+    """Mark English text for the catalogues where it is defined; it is translated where it is shown."""
+    return text
+
+
+def language_for(locale: str | None) -> str:
+    """The catalogue language for a Discord locale code (or a catalogue language itself), else English."""
+    if locale is not None and locale in CATALOGUE_FOR_LOCALE.values():
+        return locale
+    return CATALOGUE_FOR_LOCALE.get(locale or "", SOURCE_LANGUAGE)
+
+
+def shipped_languages() -> tuple[str, ...]:
+    """The languages with catalogues, besides English."""
+    return tuple(sorted({*CATALOGUE_FOR_LOCALE.values()}))
+
+
+def catalogue_path(language: str, domain: str) -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass(frozen=True)
+class LoadedCatalogue:
+    """One language's translations of one domain, read once."""
+
+    singular: dict[tuple[str | None, str], str]
+    plural: dict[str, tuple[str, ...]]
+    plural_index: Callable[[int], int]
+
+
+@cache
+def _loaded(language: str, domain: str) -> LoadedCatalogue:
+    with catalogue_path(language, domain).open("rb") as file:
+        catalog: Catalog = read_po(file, locale=language)
+    singular: dict[tuple[str | None, str], str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, tuple | list):
+            forms = tuple(message.string)
+            if all(forms):
+                plural[message.id[0]] = forms
+        elif isinstance(message.string, str):
+            singular[(message.context, message.id)] = message.string
+    return LoadedCatalogue(singular, plural, gettext.c2py(catalog.plural_expr))
+
+
+def _format(text: str, params: dict[str, object]) -> str:
+    return text.format(**params) if params else text
+
+
+def translate(locale: str | None, text: str, /, **params: object) -> str:
+    """`text` (English, with `{name}` placeholders) in the locale's language, placeholders filled."""
+    language = language_for(locale)
+    if language != SOURCE_LANGUAGE:
+        text = _loaded(language, MESSAGES).singular.get((None, text), text)
+    return _format(text, params)
+
+
+def translate_plural(locale: str | None, one: str, many: str, count: int, /, **params: object) -> str:
+    """The form of `one`/`many` that fits `count` in the locale's language (`{count}` is filled in too)."""
+    language = language_for(locale)
+    text = one if count == 1 else many
+    if language != SOURCE_LANGUAGE:
+        loaded = _loaded(language, MESSAGES)
+        forms = loaded.plural.get(one)
+        if forms is not None:
+            text = forms[min(loaded.plural_index(count), len(forms) - 1)]
+    return _format(text, {"count": count, **params})
+
+
+def command_text(locale: str, text: str, *, name: bool) -> str | None:
+    """A command's name (`name=True`), description or choice in the locale's language; None when untranslated."""
+    language = language_for(locale)
+    if language == SOURCE_LANGUAGE:
+        return None
+    return _loaded(language, COMMANDS).singular.get((NAME_CONTEXT if name else None, text))
+
+
+def format_when(when: datetime, locale: str | None) -> str:
+    """A date and time in words in the locale's language, in `when`'s own zone (e.g. "Donnerstag, 4. März 2027,
+    14:00"); shown beside a Discord timestamp, which Discord renders in the reader's zone."""
+    where = Locale.parse(language_for(locale))
+    pattern = str(get_datetime_format("long", locale=where)).replace("'", "")
+    day = format_date(when, "full", locale=where)
+    clock = format_time(when, "short", tzinfo=when.tzinfo, locale=where)
+    return pattern.replace("{1}", day).replace("{0}", clock)
