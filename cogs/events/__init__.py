@@ -1,11 +1,13 @@
-"""Events: /event-admin create, edit, cancel; /event list, show, remind, ics, calendar; /timezone set, show."""
+"""Events: /event-admin create, edit, cancel, attendees; /event list, show, remind, ics, calendar; /timezone."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import discord
@@ -17,16 +19,18 @@ from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs._text import inert, trim
+from cogs.events._attendees import attendee_lines, attendees_csv, attendees_markdown, display_names
 from cogs.events._embeds import (
-    cancellation_dm,
     event_card,
     event_details_card,
     event_list_pages,
     stamp,
 )
+from cogs.events._notices import NoticeSender, NoticeTally
 from cogs.events._reminders import DiscordReminderSender
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
 from cogs.knowledge import Choices
+from db.attendance import event_attendees
 from db.events import (
     KINDS,
     EventInput,
@@ -82,6 +86,23 @@ class Events(commands.Cog):
 
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
+        self.notices = NoticeSender(bot, bot.db)
+        self.recovery: asyncio.Task[NoticeTally] | None = None
+
+    async def cog_load(self) -> None:
+        self.recovery = asyncio.create_task(self.send_notices_left_pending())
+
+    async def cog_unload(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
+
+    async def send_notices_left_pending(self) -> NoticeTally:
+        """Send the notices a stopped bot left unsent; one it had claimed is never sent again (at most once)."""
+        await self.bot.wait_until_ready()
+        tally = await self.notices.send_pending()
+        if tally.told or tally.unreachable:
+            log.info("Sent %d notice(s) left pending before a restart (%d unreachable)", tally.told, tally.unreachable)
+        return tally
 
     # --- autocomplete -------------------------------------------------------------------------------------
 
@@ -121,6 +142,9 @@ class Events(commands.Cog):
         reminders="Before the start, e.g. 30d,7d,1d or 1h,10m (none for no reminders)",
         channel="Where to announce it and post its reminders (default: the announcements channel)",
         ping_role="A role to ping in the channel reminders",
+        capacity="How many can go, e.g. 40; the rest wait in line and move up when someone cancels",
+        rsvp_cutoff="When answers close: how long before the start (2d) or a time (default: at the start)",
+        rsvp_role="Only members with this role can answer (e.g. GA delegates)",
     )
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(timezone=zones, host=platforms, repeat=repeats)
@@ -141,6 +165,9 @@ class Events(commands.Cog):
         reminders: str | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
+        capacity: str | None = None,
+        rsvp_cutoff: str | None = None,
+        rsvp_role: discord.Role | None = None,
     ) -> None:
         """Create an event: announce it with RSVP buttons and plan its reminders (moderators only)."""
         fields = event_input(
@@ -158,6 +185,9 @@ class Events(commands.Cog):
             description=description,
             repeat=repeat,
             reminders=reminders,
+            capacity=capacity,
+            rsvp_cutoff=rsvp_cutoff,
+            rsvp_role=rsvp_role,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         saved = await self.bot.db.transaction(
@@ -189,6 +219,9 @@ class Events(commands.Cog):
         reminders="New offsets, e.g. 1d,1h (none: no reminders)",
         channel="New channel for reminders",
         ping_role="New role to ping in channel reminders",
+        capacity="New capacity (none: no limit); a bigger one moves the first in line up",
+        rsvp_cutoff="When answers close: 2d before, a time, or none (at the start)",
+        rsvp_role="Only members with this role can answer (@everyone: anyone)",
     )
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(event=open_events, timezone=zones, host=platforms, repeat=repeats)
@@ -210,6 +243,9 @@ class Events(commands.Cog):
         reminders: str | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
+        capacity: str | None = None,
+        rsvp_cutoff: str | None = None,
+        rsvp_role: discord.Role | None = None,
     ) -> None:
         """Change an event; its reminders are rescheduled and its announcement updated (moderators only)."""
         fields = event_input(
@@ -227,10 +263,14 @@ class Events(commands.Cog):
             description=description,
             repeat=repeat,
             reminders=reminders,
+            capacity=capacity,
+            rsvp_cutoff=rsvp_cutoff,
+            rsvp_role=rsvp_role,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
         notes = await self.publish(interaction, saved.event)
+        notes += told_reply(await self.notices.send_pending(event_id=saved.event.id))
         await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
 
     @event_admin.command(name="cancel")
@@ -242,13 +282,30 @@ class Events(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         cancelled = await self.bot.db.transaction(cancel_named_event, key=event, reason=reason, now=utcnow())
         notes = await self.publish(interaction, cancelled.event)
-        told, unreachable = await self.tell_members(
-            cancelled.tell, cancellation_dm(cancelled.event, starts_at=cancelled.next_start)
-        )
+        told = told_reply(await self.notices.send_pending(event_id=cancelled.event.id))
         lines = [f"Cancelled **{inert(cancelled.event.title)}** (event #{cancelled.event.id}); its reminders stop."]
-        if cancelled.tell:
-            lines.append(f"Told {told} member(s) by DM" + (f"; {unreachable} have DMs closed." if unreachable else "."))
-        await interaction.followup.send("\n".join(lines + notes), ephemeral=True)
+        await interaction.followup.send("\n".join(lines + told + notes), ephemeral=True)
+
+    @event_admin.command(name="attendees")
+    @moderator_only("manage_events")
+    @app_commands.describe(event="The event", format="csv (with member ids, for spreadsheets) or markdown (names)")
+    @app_commands.autocomplete(event=any_events)
+    async def attendees(
+        self, interaction: discord.Interaction, event: str, format: Literal["csv", "markdown"] = "csv"
+    ) -> None:
+        """Who is going, maybe coming and waiting, as a file for badges, catering and rooms (moderators only)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.bot.db.transaction(find_event, event)
+        listed = await self.bot.db.transaction(event_attendees, event_id=found.id)
+        names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
+        content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
+        filename = f"event-{found.id}-attendees.{'csv' if format == 'csv' else 'md'}"
+        summary = f"{len(listed.going)} going, {len(listed.maybe)} maybe, {len(listed.waiting)} waiting"
+        await interaction.followup.send(
+            f"Attendees of **{inert(found.title)}**: {summary}.",
+            file=discord.File(io.BytesIO(content.encode()), filename=filename),
+            ephemeral=True,
+        )
 
     # --- everyone -------------------------------------------------------------------------------------------
 
@@ -269,9 +326,10 @@ class Events(commands.Cog):
         overview = await self.bot.db.transaction(
             named_event_overview, key=event, member_id=interaction.user.id, now=utcnow(), with_reminders=moderator
         )
-        details = overview.details
-        card = event_details_card(details, reminders=overview.reminders)
-        view = event_view(details.event.id, details.counts) if details.next_start else discord.utils.MISSING
+        details, listed = overview.details, overview.attendees
+        names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
+        card = event_details_card(details, reminders=overview.reminders, attendees=attendee_lines(listed, names))
+        view = event_view(details.event, listed.counts()) if details.next_start else discord.utils.MISSING
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     @event.command(name="remind")
@@ -368,7 +426,7 @@ class Events(commands.Cog):
         card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()))
         try:
             message = await self.bot.get_partial_messageable(channel_id).send(
-                embed=card, view=event_view(event.id, counts)
+                embed=card, view=event_view(event, counts)
             )
         except discord.HTTPException as error:
             log.warning("Could not announce event %s in %s: %s", event.id, channel_id, error)
@@ -422,25 +480,13 @@ class Events(commands.Cog):
         await self.bot.db.transaction(record_announcement, event_id=event.id, discord_event_id=created.id)
         return ["📅 Listed in the server's Events tab."]
 
-    async def tell_members(self, member_ids: list[int], text: str) -> tuple[int, int]:
-        """DM each member; a closed DM is counted, never an error."""
-        told = unreachable = 0
-        for member_id in member_ids:
-            try:
-                user = self.bot.get_user(member_id) or await self.bot.fetch_user(member_id)
-                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
-                told += 1
-            except discord.HTTPException as error:
-                log.info("Could not DM member %s: %s", member_id, error)
-                unreachable += 1
-        return told, unreachable
-
 
 def event_input(
     *,
     kind: app_commands.Choice[str] | None,
     channel: discord.TextChannel | None,
     ping_role: discord.Role | None,
+    rsvp_role: discord.Role | None,
     **typed: str | None,
 ) -> EventInput:
     """What the moderator typed, with Discord objects reduced to the ids the services take."""
@@ -448,8 +494,18 @@ def event_input(
         kind=kind.value if kind else None,
         channel_id=channel.id if channel else None,
         ping_role_id=ping_role.id if ping_role else None,
+        # @everyone opens answers to every member again.
+        rsvp_role_id=None if rsvp_role is None else 0 if rsvp_role.is_default() else rsvp_role.id,
         **typed,
     )
+
+
+def told_reply(tally: NoticeTally) -> list[str]:
+    """How the notices to Going and Maybe members went, for the moderator's reply."""
+    if not (tally.told or tally.unreachable):
+        return []
+    closed = f"; {tally.unreachable} have DMs closed." if tally.unreachable else "."
+    return [f"Told {tally.told} member(s) by DM{closed}"]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ def data_summary(data: dict[str, Any]) -> list[str]:
         lines.append(_count(opt_ins, "event") + " with DM reminders on")
     if data["reminder_dms"]:
         lines.append(_count(len(data["reminder_dms"]), "reminder DM") + " sent or planned for you")
+    if data["event_notices"]:
+        lines.append(_count(len(data["event_notices"]), "event change notice") + " sent or planned for you")
     if data["time_zone"]:
         lines.append(f"your time zone ({inert(data['time_zone']['zone'])})")
     if data["submitted_practices"]:
@@ -86,6 +88,7 @@ def forget_report(report: ForgetReport) -> str:
         (report.rsvps, _count(report.rsvps, "event answer") + " deleted"),
         (report.reminder_opt_ins, _count(report.reminder_opt_ins, "DM-reminder setting") + " deleted"),
         (report.reminder_dms, _count(report.reminder_dms, "reminder DM record") + " deleted"),
+        (report.event_notices, _count(report.event_notices, "event change notice") + " deleted"),
         (report.time_zone, "your time zone deleted"),
         (report.questions, _count(report.questions, "question") + " made anonymous (texts kept)"),
         (report.practices, _count(report.practices, "submitted practice") + " no longer carry your name"),
