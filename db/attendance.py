@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from db.models import Event, EventAttendee
 from db.notices import MOVED_UP, plan_notices
 from rules.errors import ConflictError, InvalidInputError
 from rules.recurrence import RecurrenceError
-from rules.timeparse import TimeInputError, format_offset, occurrences, parse_duration, parse_time
+from rules.timeparse import format_offset, occurrences, parse_offsets, parse_time
 
 GOING, MAYBE, NOT_GOING, WAITING = "going", "maybe", "not_going", "waiting"
 # Typing this clears the capacity or the cut-off on /event edit.
@@ -22,6 +23,8 @@ CLEAR = "none"
 CAPACITY_MAX = 100_000
 LONGEST_CUTOFF = timedelta(days=60)
 FAR_FUTURE_DAYS = 365 * 100
+# A cut-off written as how long before the start, e.g. 2d or 1d12h.
+DURATION = re.compile(r"(\d+[wdhm])+")
 
 
 def parse_capacity(text: str) -> int | None:
@@ -42,9 +45,10 @@ def parse_cutoff(text: str, *, start: datetime, zone: ZoneInfo, now: datetime) -
     value = text.strip()
     if value.casefold() == CLEAR:
         return None
-    try:
-        before = parse_duration(value)
-    except TimeInputError:
+    if DURATION.fullmatch(value.casefold()):
+        (seconds,) = parse_offsets(value, limit=1, longest=timedelta(days=FAR_FUTURE_DAYS))
+        before = timedelta(seconds=seconds)
+    else:
         closes = parse_time(value, zone=zone, now=now, future=False).instant
         before = start - closes
         if before < timedelta(0):
@@ -52,7 +56,7 @@ def parse_cutoff(text: str, *, start: datetime, zone: ZoneInfo, now: datetime) -
             raise InvalidInputError(
                 f"The RSVP cut-off ({local:%-d %B %Y %H:%M} {zone.key}) is after the start: answers close at the "
                 "start at the latest. Give an earlier time, or how long before, e.g. 2d."
-            ) from None
+            )
     if before > LONGEST_CUTOFF:
         raise InvalidInputError("Answers can close at most 60 days before the start; give a shorter cut-off.")
     return int(before.total_seconds())
