@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import SCHEDULED
+from db.member_feeds import member_feed_export, revoke_member_feed
 from db.models import (
     Event,
     EventAttendee,
@@ -81,6 +82,7 @@ async def export_member_data(session: AsyncSession, *, member_id: int) -> dict[s
         "event_answers": await _event_answers(session, member_id),
         "reminder_dms": await _reminder_dms(session, member_id),
         "event_notices": await member_notices(session, member_id=member_id),
+        "calendar_feed": await member_feed_export(session, member_id=member_id),
         "submitted_practices": await _submitted_practices(session, member_id),
         "moderator_actions": await _moderator_actions(session, member_id),
     }
@@ -219,6 +221,7 @@ class ForgetReport:
     reminder_opt_ins: int = 0
     reminder_dms: int = 0
     event_notices: int = 0
+    calendar_feed: int = 0
     time_zone: int = 0
     questions: int = 0
     practices: int = 0
@@ -235,6 +238,7 @@ class ForgetReport:
             + self.reminder_opt_ins
             + self.reminder_dms
             + self.event_notices
+            + self.calendar_feed
             + self.time_zone
             + self.questions
             + self.practices
@@ -305,6 +309,7 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
         await settle_reminder(session, reminder_id=reminder_id, now=utcnow())
 
     notices = await forget_member_notices(session, member_id=member_id)
+    feed = await revoke_member_feed(session, member_id=member_id)
     preference = await session.execute(delete(MemberPreference).where(MemberPreference.member_id == member_id))
     practices = await session.execute(
         update(Practice)
@@ -319,6 +324,7 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
         reminder_opt_ins=sum(reminders for _event_id, _rsvp, reminders, _status in answers),
         reminder_dms=len(dropped),
         event_notices=notices,
+        calendar_feed=int(feed),
         time_zone=preference.rowcount,  # type: ignore[attr-defined]
         questions=questions.rowcount,  # type: ignore[attr-defined]
         practices=practices.rowcount,  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Events: /event-admin create, edit, cancel, attendees; /event list, show, remind, ics, calendar; /timezone."""
+"""Events: /event-admin create, edit, cancel, attendees; /event list, show, remind, ics, calendar, feed; /timezone."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from cogs.events._embeds import (
     event_list_pages,
     stamp,
 )
-from cogs.events._notices import NoticeSender, NoticeTally
+from cogs.events._missed import MissedReporter
+from cogs.events._notices import NoticeSender, NoticeTally, told_reply
 from cogs.events._reminders import DiscordReminderSender
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
 from cogs.knowledge import Choices
@@ -47,6 +48,7 @@ from db.events import (
     set_named_reminder_opt_in,
 )
 from db.events import autocomplete_events as event_choices
+from db.member_feeds import open_member_feed, revoke_member_feed
 from db.members import member_timezone, set_member_timezone
 from db.models import Event
 from db.models.base import utcnow
@@ -380,6 +382,30 @@ class Events(commands.Cog):
             ephemeral=True,
         )
 
+    @event.command(name="feed")
+    @app_commands.describe(stop="True: stop your link (nobody can read it any more)")
+    async def feed(self, interaction: discord.Interaction, stop: bool = False) -> None:
+        """Your own secret calendar link: the events you answered Going to, kept up to date."""
+        if stop:
+            stopped = await self.bot.db.transaction(revoke_member_feed, member_id=interaction.user.id)
+            reply = "Your calendar link is stopped." if stopped else "You had no calendar link."
+            await interaction.response.send_message(reply, ephemeral=True)
+            return
+        base_url = self.bot.settings.web_base_url
+        if not base_url:
+            await interaction.response.send_message(
+                "Calendar links need the bot's web views, which are off here; use `/event ics` for one event.",
+                ephemeral=True,
+            )
+            return
+        token = await self.bot.db.transaction(open_member_feed, member_id=interaction.user.id, now=utcnow())
+        await interaction.response.send_message(
+            f"Subscribe to <{base_url}/calendar/{token}.ics> in your calendar app: it holds the events you answered "
+            "Going to and follows every change.\nKeep it to yourself: whoever has it sees which events you go to. "
+            "Asking again gives a new link and stops this one; `/event feed stop:True` stops it.",
+            ephemeral=True,
+        )
+
     # --- /timezone ----------------------------------------------------------------------------------------
 
     @zone.command(name="set")
@@ -500,14 +526,6 @@ def event_input(
     )
 
 
-def told_reply(tally: NoticeTally) -> list[str]:
-    """How the notices to Going and Maybe members went, for the moderator's reply."""
-    if not (tally.told or tally.unreachable):
-        return []
-    closed = f"; {tally.unreachable} have DMs closed." if tally.unreachable else "."
-    return [f"Told {tally.told} member(s) by DM{closed}"]
-
-
 @dataclass(frozen=True)
 class MirrorValues:
     name: str
@@ -551,4 +569,5 @@ def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
 async def setup(bot: CoalitionBot) -> None:
     bot.add_dynamic_items(RsvpButton, CalendarButton)
     bot.reminders.use_sender(DiscordReminderSender(bot))
+    bot.reminders.on_missed(MissedReporter(bot).post)
     await bot.add_cog(Events(bot))

@@ -121,3 +121,11 @@ class NoticeSender:
         except (aiohttp.ClientError, TimeoutError) as error:
             return UNCONFIRMED, f"connection lost mid-request ({type(error).__name__})"
         return SENT, None
+
+
+def told_reply(tally: NoticeTally) -> list[str]:
+    """How the notices to Going and Maybe members went, for the moderator's reply."""
+    if not (tally.told or tally.unreachable):
+        return []
+    closed = f"; {tally.unreachable} have DMs closed." if tally.unreachable else "."
+    return [f"Told {tally.told} member(s) by DM{closed}"]

@@ -42,6 +42,8 @@ def data_summary(data: dict[str, Any]) -> list[str]:
         lines.append(_count(opt_ins, "event") + " with DM reminders on")
     if data["reminder_dms"]:
         lines.append(_count(len(data["reminder_dms"]), "reminder DM") + " sent or planned for you")
+    if data["calendar_feed"]:
+        lines.append("your own calendar link (only its creation time; the link itself is not stored)")
     if data["event_notices"]:
         lines.append(_count(len(data["event_notices"]), "event change notice") + " sent or planned for you")
     if data["time_zone"]:
@@ -89,6 +91,7 @@ def forget_report(report: ForgetReport) -> str:
         (report.reminder_opt_ins, _count(report.reminder_opt_ins, "DM-reminder setting") + " deleted"),
         (report.reminder_dms, _count(report.reminder_dms, "reminder DM record") + " deleted"),
         (report.event_notices, _count(report.event_notices, "event change notice") + " deleted"),
+        (report.calendar_feed, "your calendar link stopped"),
         (report.time_zone, "your time zone deleted"),
         (report.questions, _count(report.questions, "question") + " made anonymous (texts kept)"),
         (report.practices, _count(report.practices, "submitted practice") + " no longer carry your name"),

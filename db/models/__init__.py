@@ -1,6 +1,6 @@
 """Every model, imported here so the metadata Alembic compares against is complete."""
 
-from db.models.attendance import EventNotice
+from db.models.attendance import EventNotice, MemberCalendarFeed
 from db.models.base import Base
 from db.models.events import Event, EventAttendee, Reminder, ReminderDelivery
 from db.models.knowledge import KnowledgeGap, KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
@@ -15,6 +15,7 @@ __all__ = [
     "EventNotice",
     "KnowledgeGap",
     "KnowledgeRevision",
+    "MemberCalendarFeed",
     "MemberPreference",
     "Panel",
     "PanelBlock",

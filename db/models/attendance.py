@@ -30,3 +30,13 @@ class EventNotice(Base):
     claimed_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class MemberCalendarFeed(Base):
+    """A member's secret calendar link (events they answered Going to). Only the SHA-256 of its token is kept."""
+
+    __tablename__ = "member_calendar_feeds"
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -220,3 +220,25 @@ async def test_a_kill_9_while_notices_go_out_tells_nobody_twice(
         assert "→ Ljubljana, Hall B" in notice.content
     # Alice's notice was claimed when the bot died: at most once means it is never sent again.
     assert dms_about(driver, driver.alice, title, "has changed") == []
+
+
+async def test_reminders_missed_while_down_are_summed_up_once_per_channel(bot: BotProcess, driver: Driver) -> None:
+    started = start_in_at_least(100)
+    late = started + timedelta(minutes=3)
+    await create_announced(driver, "Panel that starts while down", kind="panel", start=typed(started), reminders="1m")
+    await create_announced(driver, "Panel reminded late", kind="panel", start=typed(late), reminders="4m")
+    bot.kill()
+    await asyncio.sleep(max(0.0, (started - datetime.now(UTC)).total_seconds()) + 5)
+    bot.start().wait_ready()
+
+    summary = await driver.wait_for_message(driver.announcements, lambda m: m.content.startswith("⏱️"), timeout=30)
+    assert summary.content.endswith(
+        f"in <#{driver.announcements.id}>: 1 reminder sent late, 1 skipped because the event had started."
+    ), summary.content
+    assert "Offline " in summary.content and " UTC" in summary.content
+    (reminded,) = reminders_of(driver, "Panel reminded late")
+    assert stamp(late, "R") in reminded.content
+    assert reminders_of(driver, "Panel that starts while down") == []
+    await asyncio.sleep(3)
+    assert len([m for m in driver.messages_in(driver.announcements) if m.content.startswith("⏱️")]) == 1
+    driver.assert_clean()

@@ -1,4 +1,4 @@
-"""Event attendance: capacity with a waiting list, RSVP cut-off and role, and durable change notices.
+"""Event attendance: capacity with a waiting list, RSVP cut-off and role, durable change notices, member feeds.
 
 Revision ID: 0011
 Revises: 0010
@@ -46,9 +46,18 @@ def upgrade() -> None:
     op.create_index("ix_event_notices_status_created_at", "event_notices", ["status", "created_at"])
     op.create_index(op.f("ix_event_notices_event_id"), "event_notices", ["event_id"])
     op.create_index(op.f("ix_event_notices_member_id"), "event_notices", ["member_id"])
+    op.create_table(
+        "member_calendar_feeds",
+        sa.Column("member_id", sa.BigInteger(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_member_calendar_feeds")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_member_calendar_feeds_token_hash")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("member_calendar_feeds")
     op.drop_index(op.f("ix_event_notices_member_id"), table_name="event_notices")
     op.drop_index(op.f("ix_event_notices_event_id"), table_name="event_notices")
     op.drop_index("ix_event_notices_status_created_at", table_name="event_notices")
