@@ -72,7 +72,7 @@ def forget_warning(held: list[str]) -> str:
     return (
         "**Forget me** — this cannot be undone.\n"
         "**Deleted:** your upvotes, your event answers and DM-reminder settings (no reminder DMs you after "
-        "this), the record of reminder DMs to you, and your time zone.\n"
+        "this), the record of reminder DMs and event change notices to you, your calendar link, and your time zone.\n"
         "**Your name removed:** your questions stay as anonymous questions, so panel records stay whole; "
         "practices you submitted stay (still pending or published) without your name.\n"
         "**Kept:** what you did as a moderator (events, panels, decisions, reviews) — the coalition's record "
