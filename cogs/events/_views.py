@@ -90,8 +90,9 @@ class RsvpButton(
         else:
             await interaction.response.send_message(confirmation, ephemeral=True)
             await refresh_announcement(bot, event)
-        # A Going member who stepped back freed a seat: whoever was moved up is told now.
-        await NoticeSender(bot, bot.db).send_pending(event_id=event.id)
+        if event.capacity is not None and self.choice != "going":
+            # A Going member who stepped back freed a seat: whoever was moved up is told now.
+            await NoticeSender(bot, bot.db).send_pending(event_id=event.id)
 
 
 class CalendarButton(IdButton, prefix="event:ics"):
