@@ -18,7 +18,7 @@ from rules.recurrence import RecurrenceError
 from rules.timeparse import format_offset, occurrences, parse_offsets, parse_time
 
 GOING, MAYBE, NOT_GOING, WAITING = "going", "maybe", "not_going", "waiting"
-# Typing this clears the capacity or the cut-off on /event edit.
+# Typing this clears the capacity or the cut-off on /event-admin edit.
 CLEAR = "none"
 CAPACITY_MAX = 100_000
 LONGEST_CUTOFF = timedelta(days=60)

@@ -80,7 +80,7 @@ class Events(commands.Cog):
     # default permission only at the top level, so a subcommand of /event would stay listed for everyone.
     event_admin = app_commands.Group(
         name="event-admin",
-        description="Organise coalition meetings: create, edit, cancel (moderators)",
+        description="Organise coalition meetings: create, edit, cancel, attendees (moderators)",
         guild_only=True,
         default_permissions=discord.Permissions(manage_events=True),
     )

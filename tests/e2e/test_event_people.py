@@ -30,10 +30,10 @@ def stamp(moment: datetime, style: str = "F") -> str:
 
 
 async def create_announced(driver: Driver, title: str, **options: str) -> tuple[Message, str]:
-    """/event create as the moderator; the announcement and the event id autocomplete offers."""
-    await driver.slash("event create", user=driver.moderator, options={"title": title, **options})
+    """/event-admin create as the moderator; the announcement and the event id autocomplete offers."""
+    await driver.slash("event-admin create", user=driver.moderator, options={"title": title, **options})
     announcement = await driver.wait_for_message(driver.announcements, announcing(title))
-    choices = await driver.autocomplete("event edit", "event", title, user=driver.moderator)
+    choices = await driver.autocomplete("event-admin edit", "event", title, user=driver.moderator)
     return announcement, choices[0]["value"]
 
 
@@ -61,7 +61,7 @@ async def test_moving_the_start_tells_each_going_member_once_and_reminders_follo
     going = (driver.alice, driver.bob, driver.chen)
     await answer(driver, announcement, "going", *going)
 
-    moved = await driver.slash("event edit", user=driver.moderator, event=event_id, start=typed(new_start))
+    moved = await driver.slash("event-admin edit", user=driver.moderator, event=event_id, start=typed(new_start))
     assert "Told 3 member(s) by DM." in moved.text, moved.text
     for member in going:
         (notice,) = dms_about(driver, member, title, "has changed")
@@ -96,7 +96,7 @@ async def test_cancel_tells_each_member_once_and_no_reminder_fires(driver: Drive
     await answer(driver, announcement, "going", driver.alice, driver.bob)
     await answer(driver, announcement, "maybe", driver.chen)
 
-    cancelled = await driver.slash("event cancel", user=driver.moderator, event=event_id, reason="Speaker ill")
+    cancelled = await driver.slash("event-admin cancel", user=driver.moderator, event=event_id, reason="Speaker ill")
     assert "Told 3 member(s) by DM." in cancelled.text
     for member in (driver.alice, driver.bob, driver.chen):
         (notice,) = dms_about(driver, member, title, "has been cancelled")
@@ -134,7 +134,7 @@ async def test_a_full_event_puts_the_third_member_in_line_and_moves_them_up_when
 async def test_bad_capacity_or_cutoff_is_refused_and_nothing_is_announced(driver: Driver) -> None:
     before = len(driver.messages_in(driver.announcements))
     zero = await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title="Empty room",
         kind="panel",
@@ -143,7 +143,7 @@ async def test_bad_capacity_or_cutoff_is_refused_and_nothing_is_announced(driver
     )
     assert zero.ephemeral and "“0” is not a capacity: write how many can go, at least 1" in zero.text
     late = await driver.slash(
-        "event create",
+        "event-admin create",
         user=driver.moderator,
         title="Late cut-off",
         kind="panel",
@@ -152,7 +152,7 @@ async def test_bad_capacity_or_cutoff_is_refused_and_nothing_is_announced(driver
     )
     assert late.ephemeral and "is after the start" in late.text
     assert len(driver.messages_in(driver.announcements)) == before
-    assert await driver.autocomplete("event edit", "event", "Empty room", user=driver.moderator) == []
+    assert await driver.autocomplete("event-admin edit", "event", "Empty room", user=driver.moderator) == []
     driver.assert_clean()
 
 
@@ -171,18 +171,18 @@ async def test_names_in_show_and_the_moderators_attendee_files(driver: Driver) -
     assert "Chen" in shown.message.field("Maybe (1)")
     assert driver.alice.id not in shown.message.text
 
-    exported = await driver.slash("event attendees", user=driver.moderator, event=event_id, format="csv")
+    exported = await driver.slash("event-admin attendees", user=driver.moderator, event=event_id, format="csv")
     rows = list(csv.DictReader(io.StringIO(exported.messages[-1].attachment_bytes().decode())))
     assert [(r["answer"], r["display_name"], r["member_id"]) for r in rows] == [
         ("going", "Alice", driver.alice.id),
         ("going", "Bob", driver.bob.id),
         ("maybe", "Chen", driver.chen.id),
     ]
-    markdown = await driver.slash("event attendees", user=driver.moderator, event=event_id, format="markdown")
+    markdown = await driver.slash("event-admin attendees", user=driver.moderator, event=event_id, format="markdown")
     text = markdown.messages[-1].attachment_bytes().decode()
     assert "## Going (2)" in text and "1. Alice" in text and "## Maybe (1)" in text
     assert driver.alice.id not in text
-    refused = await driver.slash("event attendees", user=driver.alice, event=event_id)
+    refused = await driver.slash("event-admin attendees", user=driver.alice, event=event_id)
     assert refused.text == "Sorry, only moderators can do that."
 
     calendar = await driver.click(
@@ -206,7 +206,9 @@ async def test_a_kill_9_while_notices_go_out_tells_nobody_twice(
 
     # The first notice's DM hangs on a long rate limit; the bot is killed while it waits.
     stalled = fake.inject_fault("POST", CHANNEL_MESSAGES, status=429, retry_after=30)
-    await driver.slash("event edit", user=driver.moderator, event=event_id, location="Ljubljana, Hall B", settle=False)
+    await driver.slash(
+        "event-admin edit", user=driver.moderator, event=event_id, location="Ljubljana, Hall B", settle=False
+    )
     await driver.wait_until(lambda: bool(stalled.hits), "the first notice to be attempted", timeout=20)
     bot.kill()
     bot.start().wait_ready()
