@@ -31,6 +31,7 @@ from db.deliveries import (
     continue_delivering,
     refresh_plans,
 )
+from db.missed import MissedWhileDown, missed_outcomes, overdue_reminders
 from db.models.base import utcnow
 from db.session_state import Changes, ScheduledReminder
 
@@ -48,6 +49,19 @@ class Sender(Protocol):
     """Sends one claimed delivery and says how it went; never raises for Discord's answers."""
 
     async def send(self, claim: DeliveryClaim) -> DeliveryOutcome: ...
+
+
+MissedListener = Callable[[MissedWhileDown], Awaitable[object]]
+
+
+@dataclass
+class _CatchUp:
+    """The reminders found overdue at start, those not yet handled, and the span they fell due in."""
+
+    reminder_ids: list[int]
+    waiting: set[int]
+    first_due: datetime
+    back_at: datetime
 
 
 @dataclass
@@ -106,6 +120,9 @@ class ReminderScheduler:
         # Set by stop(): claim nothing more, so what is left stays pending for another instance or the next start.
         self._stopping = False
         self._pass_work: list[Callable[[], Awaitable[object]]] = []
+        self._missed_listener: MissedListener | None = None
+        self._catch_up: _CatchUp | None = None
+        self._reporting: asyncio.Task[None] | None = None
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Late is better than never: a reminder fires however late the loop gets to it (the delivery job
         # decides whether it is still worth sending).
@@ -129,6 +146,10 @@ class ReminderScheduler:
         """Register who sends due reminders: the events feature, which owns their text (set before `start`)."""
         self.sender = sender
 
+    def on_missed(self, listener: MissedListener) -> None:
+        """Register who tells moderators, once, how the reminders missed while the bot was down ended."""
+        self._missed_listener = listener
+
     async def start(self) -> int:
         """Rebuild the timer from the tables and start it; return how many reminders it holds."""
         global _runtime
@@ -137,6 +158,11 @@ class ReminderScheduler:
         if _runtime is not None and _runtime.timer is not self:
             raise RuntimeError("another reminder scheduler is already running in this process")
         _runtime = _Runtime(self)
+        now = self.clock()
+        overdue = await self.db.transaction(overdue_reminders, now=now, limit=self.capacity)
+        if overdue:
+            ids = [reminder_id for reminder_id, _due in overdue]
+            self._catch_up = _CatchUp(ids, set(ids), overdue[0][1], now)
         count = await self.refill()
         self.scheduler.add_job(
             run_planner, IntervalTrigger(seconds=self.tick.total_seconds()), id=PLANNER_JOB_ID, replace_existing=True
@@ -214,6 +240,12 @@ class ReminderScheduler:
         await self.ready()
         if self._stopping:
             return
+        try:
+            await self._deliver(reminder_id)
+        finally:
+            self._handled(reminder_id)
+
+    async def _deliver(self, reminder_id: int) -> None:
         async with self._one_at_a_time:
             step = await self.db.transaction(
                 begin_delivering,
@@ -240,6 +272,31 @@ class ReminderScheduler:
                 )
         if step.retry_at is not None:
             self.schedule([ScheduledReminder(reminder_id, step.retry_at)])
+
+    def _handled(self, reminder_id: int) -> None:
+        """Once every reminder overdue at start has been handled, report how they ended (in the background)."""
+        catch_up = self._catch_up
+        if catch_up is None or reminder_id not in catch_up.waiting:
+            return
+        catch_up.waiting.discard(reminder_id)
+        if not catch_up.waiting:
+            self._catch_up = None
+            self._reporting = asyncio.create_task(self._report_missed(catch_up))
+
+    async def _report_missed(self, catch_up: _CatchUp) -> None:
+        if self._missed_listener is None:
+            return
+        try:
+            missed = await self.db.transaction(
+                missed_outcomes,
+                reminder_ids=catch_up.reminder_ids,
+                first_due=catch_up.first_due,
+                back_at=catch_up.back_at,
+                fallback_channel_id=self.fallback_channel_id,
+            )
+            await self._missed_listener(missed)
+        except Exception:
+            log.exception("Could not report the reminders missed while the bot was down")
 
     async def _send(self, claim: DeliveryClaim) -> DeliveryOutcome:
         assert self.sender is not None  # start() refuses to run without one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,11 +11,19 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.attendance import (
+    apply_attendance_rules,
+    check_may_answer,
+    move_up_waiting,
+    record_answer,
+)
 from db.members import member_timezone
 from db.models import Event, EventAttendee, Platform
+from db.notices import CANCELLED as CANCELLED_NOTICE
+from db.notices import answered_members, notice_snapshot, plan_change_notices, plan_notices
 from db.occurrences import event_occurrences, exceptions_of, keep_matching_exceptions
 from db.platforms import find_platform
-from db.reminders import ReminderPlan, ReminderStatus, drop_event_reminders, reminder_statuses, replan_event_reminders
+from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.recurrence import RecurrenceError, series_problem
@@ -84,6 +93,10 @@ class EventInput:
     # How a series ends: on a date ("none": never) or after a number of occurrences.
     ends_on: str | None = None
     count: int | None = None
+    capacity: str | None = None
+    rsvp_cutoff: str | None = None
+    # The role that may answer; 0 opens answers to everyone again.
+    rsvp_role_id: int | None = None
 
 
 @dataclass
@@ -137,6 +150,7 @@ async def create_event(
         occurrence_changes=[],
     )
     event.series_ends_at = series_last_end(event)
+    apply_attendance_rules(event, fields.capacity, fields.rsvp_cutoff, fields.rsvp_role_id, zone=zone, now=now)
     session.add(event)
     await session.flush()
     plan = await replan_event_reminders(session, event=event, now=now)
@@ -150,6 +164,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     if event.status == CANCELLED:
         raise ConflictError(f"“{event.title}” was cancelled; cancelled events can't be edited. Create a new one.")
     zone = zone_named(fields.timezone) if fields.timezone else ZoneInfo(event.timezone)
+    before = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
     changed: list[str] = []
     notes: list[str] = []
     duration = event.ends_at - event.starts_at
@@ -207,12 +222,21 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     if fields.ping_role_id is not None:
         event.ping_role_id = fields.ping_role_id
         changed.append("ping role")
+    changed += apply_attendance_rules(
+        event, fields.capacity, fields.rsvp_cutoff, fields.rsvp_role_id, zone=zone, now=now
+    )
     if not changed:
         raise InvalidInputError("Nothing to change: give at least one field to edit.")
     event.series_ends_at = series_last_end(event)
     event.updated_at = now
+    after = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
+    if after["start"] != before["start"]:
+        event.moved_from = datetime.fromisoformat(before["start"] or "")
     await session.flush()
     plan = await replan_event_reminders(session, event=event, now=now)
+    await plan_change_notices(session, event=event, before=before, after=after, now=now)
+    if "capacity" in changed:
+        await move_up_waiting(session, event=event, now=now)
     await index_event(session, event)
     return SavedEvent(await get_event(session, event.id), plan, notes, changed)
 
@@ -239,15 +263,11 @@ async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | No
     removed = await drop_event_reminders(session, event_id=event.id, now=now, note="event cancelled")
     await delete_document(session, kind="event", ref_id=event.id)
     await bump_revision(session)
-    tell = (
-        await session.scalars(
-            select(EventAttendee.member_id)
-            .where(EventAttendee.event_id == event.id, EventAttendee.rsvp.in_(("going", "maybe")))
-            .order_by(EventAttendee.member_id)
-        )
-    ).all()
+    tell = await answered_members(session, event_id=event.id)
+    details = {"start": next_start.isoformat(), "reason": event.cancel_reason}
+    await plan_notices(session, event_id=event.id, member_ids=tell, kind=CANCELLED_NOTICE, details=details, now=now)
     await session.flush()
-    return CancelledEvent(event, removed, list(tell), next_start)
+    return CancelledEvent(event, removed, tell, next_start)
 
 
 async def record_announcement(
@@ -396,18 +416,21 @@ async def rsvp_counts(session: AsyncSession, *, event_ids: list[int]) -> dict[in
 
 
 async def set_rsvp(
-    session: AsyncSession, *, event_id: int, member_id: int, choice: str, now: datetime
+    session: AsyncSession,
+    *,
+    event_id: int,
+    member_id: int,
+    choice: str,
+    now: datetime,
+    role_ids: Sequence[int] = (),
 ) -> tuple[Event, dict[str, int], EventAttendee]:
-    """Record a member's answer; Going turns DM reminders on, Not going turns them off."""
+    """Record a member's answer; Going turns DM reminders on (or waits for a seat), Not going turns them off."""
     if choice not in RSVP_CHOICES:
         raise InvalidInputError("Answer Going, Maybe or Not going.")
     event = await _open_event(session, event_id, now)
+    check_may_answer(event, choice=choice, role_ids=role_ids, now=now)
     attendee = await _attendee(session, event.id, member_id)
-    attendee.rsvp = choice
-    if choice != "maybe":
-        attendee.reminders = choice == "going"
-    attendee.updated_at = now
-    await session.flush()
+    await record_answer(session, event=event, attendee=attendee, choice=choice, now=now)
     return event, (await rsvp_counts(session, event_ids=[event.id]))[event.id], attendee
 
 
@@ -546,43 +569,3 @@ def series_last_end(event: Event) -> datetime | None:
         return None
     moved_ends = [end for _start, end in exceptions_of(event).moved.values()]
     return max([last + (event.ends_at - event.starts_at), *moved_ends])
-
-
-# --- the event a member named (an autocomplete id or a title) ---------------------------------------------
-
-
-async def edit_named_event(session: AsyncSession, *, key: str, fields: EventInput, now: datetime) -> SavedEvent:
-    """Edit the event a moderator picked."""
-    found = await find_event(session, key)
-    return await edit_event(session, event_id=found.id, fields=fields, now=now)
-
-
-async def cancel_named_event(session: AsyncSession, *, key: str, reason: str | None, now: datetime) -> CancelledEvent:
-    """Cancel the event a moderator picked."""
-    found = await find_event(session, key)
-    return await cancel_event(session, event_id=found.id, reason=reason, now=now)
-
-
-@dataclass
-class EventOverview:
-    details: EventDetails
-    # How its reminders went; only for moderators, else None.
-    reminders: list[ReminderStatus] | None
-
-
-async def named_event_overview(
-    session: AsyncSession, *, key: str, member_id: int, now: datetime, with_reminders: bool
-) -> EventOverview:
-    """The event a member picked, in full, with their answer (and its reminders' fate, for moderators)."""
-    found = await find_event(session, key)
-    details = await event_details(session, event_id=found.id, member_id=member_id, now=now)
-    statuses = await reminder_statuses(session, event_id=found.id) if with_reminders else None
-    return EventOverview(details, statuses)
-
-
-async def set_named_reminder_opt_in(
-    session: AsyncSession, *, key: str, member_id: int, on: bool, now: datetime
-) -> Event:
-    """Turn a member's DM reminders on or off for the event they picked."""
-    found = await find_event(session, key)
-    return await set_reminder_opt_in(session, event_id=found.id, member_id=member_id, on=on, now=now)

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import SCHEDULED
+from db.member_feeds import member_feed_export, revoke_member_feed
 from db.models import (
     Event,
     EventAttendee,
@@ -32,6 +33,7 @@ from db.models import (
 )
 from db.models.base import utcnow
 from db.models.panels import PANEL_CLOSED, PANEL_OPEN
+from db.notices import forget_member_notices, member_notices
 from db.panels import panelist_label
 from db.questions import member_questions
 from db.reminders import DM, SENDING, settle_reminder
@@ -79,6 +81,8 @@ async def export_member_data(session: AsyncSession, *, member_id: int) -> dict[s
         "votes": await _votes(session, member_id),
         "event_answers": await _event_answers(session, member_id),
         "reminder_dms": await _reminder_dms(session, member_id),
+        "event_notices": await member_notices(session, member_id=member_id),
+        "calendar_feed": await member_feed_export(session, member_id=member_id),
         "submitted_practices": await _submitted_practices(session, member_id),
         "moderator_actions": await _moderator_actions(session, member_id),
     }
@@ -216,6 +220,8 @@ class ForgetReport:
     rsvps: int = 0
     reminder_opt_ins: int = 0
     reminder_dms: int = 0
+    event_notices: int = 0
+    calendar_feed: int = 0
     time_zone: int = 0
     questions: int = 0
     practices: int = 0
@@ -231,6 +237,8 @@ class ForgetReport:
             + self.rsvps
             + self.reminder_opt_ins
             + self.reminder_dms
+            + self.event_notices
+            + self.calendar_feed
             + self.time_zone
             + self.questions
             + self.practices
@@ -300,6 +308,8 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
     for reminder_id in sending.all():
         await settle_reminder(session, reminder_id=reminder_id, now=utcnow())
 
+    notices = await forget_member_notices(session, member_id=member_id)
+    feed = await revoke_member_feed(session, member_id=member_id)
     preference = await session.execute(delete(MemberPreference).where(MemberPreference.member_id == member_id))
     practices = await session.execute(
         update(Practice)
@@ -313,6 +323,8 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
         rsvps=sum(rsvp is not None for _event_id, rsvp, _reminders, _status in answers),
         reminder_opt_ins=sum(reminders for _event_id, _rsvp, reminders, _status in answers),
         reminder_dms=len(dropped),
+        event_notices=notices,
+        calendar_feed=int(feed),
         time_zone=preference.rowcount,  # type: ignore[attr-defined]
         questions=questions.rowcount,  # type: ignore[attr-defined]
         practices=practices.rowcount,  # type: ignore[attr-defined]

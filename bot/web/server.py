@@ -1,4 +1,4 @@
-"""The bot's small web server: the presenter screen of a panel and the subscribable events feed.
+"""The bot's small web server: the presenter screen of a panel and the subscribable events feeds.
 
 aiohttp (which discord.py already brings) runs inside the bot's own event loop, so a page hears of a
 change the moment a cog commits it. Off unless WEB_PORT is set.
@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.web.hub import ScreenHub
 from db.database import Database
 from db.events import list_upcoming_events
+from db.member_feeds import member_feed_events
 from db.models.base import utcnow
 from db.screens import UNKNOWN_SCREEN, hash_token, screen_panel, screen_panel_id
 from rules.errors import NotFoundError
@@ -78,6 +79,7 @@ def create_app(*, db: Database, screens: ScreenHub) -> web.Application:
     app.router.add_get("/screen/{token}", screen_page)
     app.router.add_get("/screen/{token}/events", screen_events)
     app.router.add_get("/calendar.ics", calendar_feed)
+    app.router.add_get("/calendar/{token}.ics", member_calendar_feed)
     app.router.add_static("/static/", HERE / "static", append_version=False)
     return app
 
@@ -143,6 +145,22 @@ async def calendar_feed(request: web.Request) -> web.Response:
         "Cache-Control": f"public, max-age={CALENDAR_MAX_AGE}",
     }
     if _not_modified(request, etag, last_modified):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers=headers)
+
+
+async def member_calendar_feed(request: web.Request) -> web.Response:
+    """One member's secret feed: the events they answered Going to. The address is the password."""
+    try:
+        events = await request.app[DATABASE].transaction(
+            member_feed_events, token=request.match_info["token"], now=utcnow()
+        )
+    except NotFoundError:
+        raise web.HTTPNotFound(text="This calendar link does not exist (any more).") from None
+    body = build_calendar(events, now=max((event.updated_at for event in events), default=utcnow()), name="My events")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": f"private, max-age={CALENDAR_MAX_AGE}"}
+    if any(tag.strip() in (etag, "W/" + etag) for tag in request.headers.get("If-None-Match", "").split(",")):
         return web.Response(status=304, headers=headers)
     return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers=headers)
 

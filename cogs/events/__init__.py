@@ -1,9 +1,11 @@
-"""Events: /event-admin create, edit, cancel; /event list, show, remind, ics, calendar; /timezone set, show."""
+"""Events: /event-admin create, edit, cancel, attendees; /event list, show, remind, ics, calendar, feed; /timezone."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import discord
@@ -16,37 +18,37 @@ from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs._text import inert
+from cogs.events._attendees import attendee_lines, attendees_csv, attendees_markdown, display_names
 from cogs.events._embeds import (
-    cancellation_dm,
     event_card,
     event_details_card,
     event_list_pages,
-    stamp,
+    saved_reply,
 )
 from cogs.events._mirror import EventsTab
+from cogs.events._missed import MissedReporter
+from cogs.events._notices import NoticeSender, NoticeTally, told_reply
 from cogs.events._occurrences import SCOPE_CHOICES, occurrence_reply
 from cogs.events._reminders import DiscordReminderSender
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
 from cogs.knowledge import Choices
+from db.attendance import event_attendees
 from db.events import (
     KINDS,
     EventInput,
-    SavedEvent,
-    cancel_named_event,
     create_event,
     describe_reminders,
-    edit_named_event,
     find_event,
     list_upcoming_events,
-    named_event_overview,
     next_occurrence,
     record_announcement,
-    set_named_reminder_opt_in,
 )
 from db.events import autocomplete_events as event_choices
+from db.member_feeds import open_member_feed, revoke_member_feed
 from db.members import member_timezone, set_member_timezone
 from db.models import Event
 from db.models.base import utcnow
+from db.named_events import cancel_named_event, edit_named_event, named_event_overview, set_named_reminder_opt_in
 from db.native_events import follow_interest
 from db.platforms import autocomplete_platforms
 from db.series import edit_occurrence, occurrence_choices
@@ -76,7 +78,7 @@ class Events(commands.Cog):
     # default permission only at the top level, so a subcommand of /event would stay listed for everyone.
     event_admin = app_commands.Group(
         name="event-admin",
-        description="Organise coalition meetings: create, edit, cancel (moderators)",
+        description="Organise coalition meetings: create, edit, cancel, attendees (moderators)",
         guild_only=True,
         default_permissions=discord.Permissions(manage_events=True),
     )
@@ -85,6 +87,23 @@ class Events(commands.Cog):
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
         self.tab = EventsTab(bot)
+        self.notices = NoticeSender(bot, bot.db)
+        self.recovery: asyncio.Task[NoticeTally] | None = None
+
+    async def cog_load(self) -> None:
+        self.recovery = asyncio.create_task(self.send_notices_left_pending())
+
+    async def cog_unload(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
+
+    async def send_notices_left_pending(self) -> NoticeTally:
+        """Send the notices a stopped bot left unsent; one it had claimed is never sent again (at most once)."""
+        await self.bot.wait_until_ready()
+        tally = await self.notices.send_pending()
+        if tally.told or tally.unreachable:
+            log.info("Sent %d notice(s) left pending before a restart (%d unreachable)", tally.told, tally.unreachable)
+        return tally
 
     # --- autocomplete -------------------------------------------------------------------------------------
 
@@ -130,6 +149,9 @@ class Events(commands.Cog):
         ping_role="A role to ping in the channel reminders",
         ends="A series: the last day it may occur, e.g. 2027-06-30",
         count="A series: how many times it takes place",
+        capacity="How many can go, e.g. 40; the rest wait in line and move up when someone cancels",
+        rsvp_cutoff="When answers close: how long before the start (2d) or a time (default: at the start)",
+        rsvp_role="Only members with this role can answer (e.g. GA delegates)",
     )
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(timezone=zones, host=platforms, repeat=repeats)
@@ -150,6 +172,9 @@ class Events(commands.Cog):
         reminders: str | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
+        capacity: str | None = None,
+        rsvp_cutoff: str | None = None,
+        rsvp_role: discord.Role | None = None,
         ends: str | None = None,
         count: int | None = None,
     ) -> None:
@@ -171,6 +196,9 @@ class Events(commands.Cog):
             description=description,
             repeat=repeat,
             reminders=reminders,
+            capacity=capacity,
+            rsvp_cutoff=rsvp_cutoff,
+            rsvp_role=rsvp_role,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         saved = await self.bot.db.transaction(
@@ -207,6 +235,9 @@ class Events(commands.Cog):
         occurrence="A series: change only this occurrence (pick from the list), with start or skip",
         scope="With occurrence: this one only, or this and all following (default: this one)",
         skip="With occurrence: True if it does not take place",
+        capacity="New capacity (none: no limit); a bigger one moves the first in line up",
+        rsvp_cutoff="When answers close: 2d before, a time, or none (at the start)",
+        rsvp_role="Only members with this role can answer (@everyone: anyone)",
     )
     @app_commands.choices(kind=KIND_CHOICES, scope=[app_commands.Choice(name=n, value=v) for n, v in SCOPE_CHOICES])
     @app_commands.autocomplete(
@@ -235,6 +266,9 @@ class Events(commands.Cog):
         occurrence: str | None = None,
         scope: app_commands.Choice[str] | None = None,
         skip: bool | None = None,
+        capacity: str | None = None,
+        rsvp_cutoff: str | None = None,
+        rsvp_role: discord.Role | None = None,
     ) -> None:
         """Change an event; its reminders are rescheduled and its announcement updated (moderators only)."""
         if occurrence is not None or scope is not None or skip is not None:
@@ -263,10 +297,14 @@ class Events(commands.Cog):
             description=description,
             repeat=repeat,
             reminders=reminders,
+            capacity=capacity,
+            rsvp_cutoff=rsvp_cutoff,
+            rsvp_role=rsvp_role,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
         notes = await self.publish(interaction, saved.event)
+        notes += told_reply(await self.notices.send_pending(event_id=saved.event.id))
         await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
 
     async def edit_occurrence(
@@ -304,13 +342,30 @@ class Events(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         cancelled = await self.bot.db.transaction(cancel_named_event, key=event, reason=reason, now=utcnow())
         notes = await self.publish(interaction, cancelled.event)
-        told, unreachable = await self.tell_members(
-            cancelled.tell, cancellation_dm(cancelled.event, starts_at=cancelled.next_start)
-        )
+        told = told_reply(await self.notices.send_pending(event_id=cancelled.event.id))
         lines = [f"Cancelled **{inert(cancelled.event.title)}** (event #{cancelled.event.id}); its reminders stop."]
-        if cancelled.tell:
-            lines.append(f"Told {told} member(s) by DM" + (f"; {unreachable} have DMs closed." if unreachable else "."))
-        await interaction.followup.send("\n".join(lines + notes), ephemeral=True)
+        await interaction.followup.send("\n".join(lines + told + notes), ephemeral=True)
+
+    @event_admin.command(name="attendees")
+    @moderator_only("manage_events")
+    @app_commands.describe(event="The event", format="csv (with member ids, for spreadsheets) or markdown (names)")
+    @app_commands.autocomplete(event=any_events)
+    async def attendees(
+        self, interaction: discord.Interaction, event: str, format: Literal["csv", "markdown"] = "csv"
+    ) -> None:
+        """Who is going, maybe coming and waiting, as a file for badges, catering and rooms (moderators only)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.bot.db.transaction(find_event, event)
+        listed = await self.bot.db.transaction(event_attendees, event_id=found.id)
+        names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
+        content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
+        filename = f"event-{found.id}-attendees.{'csv' if format == 'csv' else 'md'}"
+        summary = f"{len(listed.going)} going, {len(listed.maybe)} maybe, {len(listed.waiting)} waiting"
+        await interaction.followup.send(
+            f"Attendees of **{inert(found.title)}**: {summary}.",
+            file=discord.File(io.BytesIO(content.encode()), filename=filename),
+            ephemeral=True,
+        )
 
     # --- everyone -------------------------------------------------------------------------------------------
 
@@ -331,9 +386,10 @@ class Events(commands.Cog):
         overview = await self.bot.db.transaction(
             named_event_overview, key=event, member_id=interaction.user.id, now=utcnow(), with_reminders=moderator
         )
-        details = overview.details
-        card = event_details_card(details, reminders=overview.reminders)
-        view = event_view(details.event.id, details.counts) if details.next_start else discord.utils.MISSING
+        details, listed = overview.details, overview.attendees
+        names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
+        card = event_details_card(details, reminders=overview.reminders, attendees=attendee_lines(listed, names))
+        view = event_view(details.event, listed.counts()) if details.next_start else discord.utils.MISSING
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     @event.command(name="remind")
@@ -384,6 +440,30 @@ class Events(commands.Cog):
             ephemeral=True,
         )
 
+    @event.command(name="feed")
+    @app_commands.describe(stop="True: stop your link (nobody can read it any more)")
+    async def feed(self, interaction: discord.Interaction, stop: bool = False) -> None:
+        """Your own secret calendar link: the events you answered Going to, kept up to date."""
+        if stop:
+            stopped = await self.bot.db.transaction(revoke_member_feed, member_id=interaction.user.id)
+            reply = "Your calendar link is stopped." if stopped else "You had no calendar link."
+            await interaction.response.send_message(reply, ephemeral=True)
+            return
+        base_url = self.bot.settings.web_base_url
+        if not base_url:
+            await interaction.response.send_message(
+                "Calendar links need the bot's web views, which are off here; use `/event ics` for one event.",
+                ephemeral=True,
+            )
+            return
+        token = await self.bot.db.transaction(open_member_feed, member_id=interaction.user.id, now=utcnow())
+        await interaction.response.send_message(
+            f"Subscribe to <{base_url}/calendar/{token}.ics> in your calendar app: it holds the events you answered "
+            "Going to and follows every change.\nKeep it to yourself: whoever has it sees which events you go to. "
+            "Asking again gives a new link and stops this one; `/event feed stop:True` stops it.",
+            ephemeral=True,
+        )
+
     # --- /timezone ----------------------------------------------------------------------------------------
 
     @zone.command(name="set")
@@ -430,7 +510,7 @@ class Events(commands.Cog):
         card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()))
         try:
             message = await self.bot.get_partial_messageable(channel_id).send(
-                embed=card, view=event_view(event.id, counts)
+                embed=card, view=event_view(event, counts)
             )
         except discord.HTTPException as error:
             log.warning("Could not announce event %s in %s: %s", event.id, channel_id, error)
@@ -472,25 +552,13 @@ class Events(commands.Cog):
             now=utcnow(),
         )
 
-    async def tell_members(self, member_ids: list[int], text: str) -> tuple[int, int]:
-        """DM each member; a closed DM is counted, never an error."""
-        told = unreachable = 0
-        for member_id in member_ids:
-            try:
-                user = self.bot.get_user(member_id) or await self.bot.fetch_user(member_id)
-                await user.send(text, allowed_mentions=discord.AllowedMentions.none())
-                told += 1
-            except discord.HTTPException as error:
-                log.info("Could not DM member %s: %s", member_id, error)
-                unreachable += 1
-        return told, unreachable
-
 
 def event_input(
     *,
     kind: app_commands.Choice[str] | None,
     channel: discord.TextChannel | None,
     ping_role: discord.Role | None,
+    rsvp_role: discord.Role | None,
     count: int | None = None,
     **typed: str | None,
 ) -> EventInput:
@@ -500,27 +568,10 @@ def event_input(
         channel_id=channel.id if channel else None,
         ping_role_id=ping_role.id if ping_role else None,
         count=count,
+        # @everyone opens answers to every member again.
+        rsvp_role_id=None if rsvp_role is None else 0 if rsvp_role.is_default() else rsvp_role.id,
         **typed,
     )
-
-
-def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
-    """Echo what was understood, so a misread time is caught before anyone is reminded of it."""
-    event = saved.event
-    local = event.starts_at.astimezone(ZoneInfo(event.timezone))
-    changed = f" ({', '.join(saved.changed)})" if saved.changed else ""
-    lines = [
-        f"✅ {verb} **{inert(event.title)}** (event #{event.id}){changed}.",
-        f"🗓️ Starts {stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}), read as "
-        f"{local:%A %-d %B %Y %H:%M} {local:%Z} in {event.timezone}.",
-        f"🏁 Ends {stamp(event.ends_at)}.",
-        f"⏰ Reminders: {describe_reminders(event.reminder_offsets)}"
-        + (f" ({len(saved.plan.added)} newly planned)." if saved.plan.added else "."),
-    ]
-    lines += [f"⚠️ {note}" for note in saved.notes]
-    lines += notes
-    lines.append(f"-# Wrong? Fix it with `/event-admin edit event:{event.id}`.")
-    return "\n".join(lines)
 
 
 async def setup(bot: CoalitionBot) -> None:
@@ -528,4 +579,5 @@ async def setup(bot: CoalitionBot) -> None:
     bot.reminders.use_sender(DiscordReminderSender(bot))
     events = Events(bot)
     bot.reminders.after_each_pass(events.tab.sync_all)
+    bot.reminders.on_missed(MissedReporter(bot).post)
     await bot.add_cog(events)

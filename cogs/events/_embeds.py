@@ -5,13 +5,15 @@ Times are Discord timestamps (`<t:unix:F>`), so every reader sees their own loca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import discord
 
 from cogs._text import bullets, inert, trim
 from db.deliveries import ReminderNotice
-from db.events import KINDS, EventDetails, UpcomingEvent
+from db.events import KINDS, EventDetails, SavedEvent, UpcomingEvent, describe_reminders
 from db.models import Event
 from db.reminders import ReminderStatus
 from rules.timeparse import format_offset, format_offsets
@@ -19,6 +21,8 @@ from rules.timeparse import format_offset, format_offsets
 EVENT_COLOUR = discord.Colour.from_rgb(38, 110, 190)
 CANCELLED_COLOUR = discord.Colour.dark_grey()
 PAGE_SIZE = 6
+# Names shown under an announcement before "+N more".
+NAMES_SHOWN = 10
 KIND_EMOJI = {
     "general_assembly": "🏛️",
     "webinar": "💻",
@@ -80,11 +84,34 @@ def host_text(event: Event) -> str | None:
     return f"{host.name}{acronym}, {host.country}"
 
 
-def counts_text(counts: dict[str, int]) -> str:
-    return " · ".join(f"{RSVP_LABELS[choice]} **{counts.get(choice, 0)}**" for choice in RSVP_LABELS)
+def counts_text(counts: dict[str, int], *, capacity: int | None = None) -> str:
+    parts = [f"{RSVP_LABELS[choice]} **{counts.get(choice, 0)}**" for choice in RSVP_LABELS]
+    if capacity is not None:
+        parts[0] += f" of {capacity}"
+    if counts.get("waiting"):
+        parts.append(f"⏳ Waiting **{counts['waiting']}**")
+    return " · ".join(parts)
 
 
-def event_card(event: Event, *, counts: dict[str, int], next_start: datetime | None) -> discord.Embed:
+def mentions(member_ids: Sequence[int], shown: int = NAMES_SHOWN) -> str:
+    """Members as mentions (an embed never pings), the first few then "+N more"."""
+    names = ", ".join(f"<@{member_id}>" for member_id in member_ids[:shown])
+    rest = len(member_ids) - shown
+    return names + (f" +{rest} more" if rest > 0 else "")
+
+
+def who_is_coming(event: Event, counts: dict[str, int], going: Sequence[int]) -> str:
+    lines = [counts_text(counts, capacity=event.capacity)]
+    if going:
+        lines.append(f"Going: {mentions(going)}")
+    if event.rsvp_role_id:
+        lines.append(f"Open to <@&{event.rsvp_role_id}> only")
+    return "\n".join(lines)
+
+
+def event_card(
+    event: Event, *, counts: dict[str, int], next_start: datetime | None, going: Sequence[int] = ()
+) -> discord.Embed:
     """The announcement: what, when, where, who hosts, who's coming; greyed out once cancelled."""
     cancelled = event.status == "cancelled"
     title = f"{KIND_EMOJI.get(event.kind, '📅')} {event.title}"
@@ -94,7 +121,10 @@ def event_card(event: Event, *, counts: dict[str, int], next_start: datetime | N
         colour=CANCELLED_COLOUR if cancelled else EVENT_COLOUR,
     )
     start = next_start or event.starts_at
-    embed.add_field(name="When", value=when_text(start, start + (event.ends_at - event.starts_at)), inline=False)
+    when = when_text(start, start + (event.ends_at - event.starts_at))
+    if event.moved_from and event.moved_from != start and not cancelled:
+        when = f"Moved: ~~{stamp(event.moved_from)}~~\n{when}"
+    embed.add_field(name="When", value=when, inline=False)
     repeats = repeat_text(event.rrule, event.timezone)
     if repeats:
         embed.add_field(name="Repeats", value=repeats, inline=False)
@@ -109,18 +139,22 @@ def event_card(event: Event, *, counts: dict[str, int], next_start: datetime | N
         reason = inert(event.cancel_reason) if event.cancel_reason else "No reason given."
         embed.add_field(name="Cancelled", value=trim(reason, 500), inline=False)
     else:
-        embed.add_field(name="Who's coming", value=counts_text(counts), inline=False)
+        embed.add_field(name="Who's coming", value=trim(who_is_coming(event, counts, going), 1000), inline=False)
     footer = f"Event #{event.id} · times are shown in your own time zone"
     embed.set_footer(text=footer if cancelled else footer + " · reminders: /event remind")
     return embed
 
 
-def event_details_card(details: EventDetails, *, reminders: list[ReminderStatus] | None) -> discord.Embed:
-    """/event show: the card, what this member answered, and for moderators the reminders' state."""
+def event_details_card(
+    details: EventDetails, *, reminders: list[ReminderStatus] | None, attendees: Sequence[tuple[str, str]] = ()
+) -> discord.Embed:
+    """/event show: the card, who answered by name, what this member answered, for moderators the reminders."""
     event = details.event
     embed = event_card(event, counts=details.counts, next_start=details.next_start)
+    for name, value in attendees:
+        embed.add_field(name=name, value=value, inline=True)
     attendee = details.attendee
-    answer = RSVP_LABELS[attendee.rsvp] if attendee and attendee.rsvp else "No answer yet"
+    answer = RSVP_LABELS.get(attendee.rsvp, "⏳ On the waiting list") if attendee and attendee.rsvp else "No answer yet"
     dms = "on" if attendee and attendee.reminders else "off"
     if event.status == "scheduled":
         embed.add_field(name="You", value=f"{answer} · DM reminders {dms}", inline=False)
@@ -194,9 +228,20 @@ def reminder_text(notice: ReminderNotice, *, now: datetime, in_channel: bool) ->
     return "\n".join(lines)
 
 
-def cancellation_dm(event: Event, *, starts_at: datetime) -> str:
-    reason = f"\nReason: {trim(inert(event.cancel_reason), 300)}" if event.cancel_reason else ""
-    return (
-        f"❌ **{inert(event.title)}** on {stamp(starts_at)} has been cancelled.{reason}\n"
-        "-# You get this because you answered Going or Maybe."
-    )
+def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
+    """Echo what was understood, so a misread time is caught before anyone is reminded of it."""
+    event = saved.event
+    local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+    changed = f" ({', '.join(saved.changed)})" if saved.changed else ""
+    lines = [
+        f"✅ {verb} **{inert(event.title)}** (event #{event.id}){changed}.",
+        f"🗓️ Starts {stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}), read as "
+        f"{local:%A %-d %B %Y %H:%M} {local:%Z} in {event.timezone}.",
+        f"🏁 Ends {stamp(event.ends_at)}.",
+        f"⏰ Reminders: {describe_reminders(event.reminder_offsets)}"
+        + (f" ({len(saved.plan.added)} newly planned)." if saved.plan.added else "."),
+    ]
+    lines += [f"⚠️ {note}" for note in saved.notes]
+    lines += notes
+    lines.append(f"-# Wrong? Fix it with `/event-admin edit event:{event.id}`.")
+    return "\n".join(lines)

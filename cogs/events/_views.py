@@ -11,12 +11,16 @@ import discord
 
 from bot.calendar import build_calendar
 from cogs._checks import coalition_bot
-from cogs._text import inert
+from cogs._text import inert, trim
 from cogs._views import IdButton, ReportingItem
 from cogs.events._embeds import event_card
-from db.events import get_event, next_occurrence, rsvp_counts, set_rsvp
+from cogs.events._notices import NoticeSender
+from db.answers import answer_event
+from db.attendance import WAITING, event_attendees
+from db.events import get_event, next_occurrence
 from db.models import Event
 from db.models.base import utcnow
+from rules.calendar_links import google_calendar_link, is_meeting_link, outlook_calendar_link
 from rules.text import record_id
 
 if TYPE_CHECKING:
@@ -33,6 +37,8 @@ CONFIRMATIONS = {
     "going": "You're going to **{title}**. You'll get its reminders by DM (turn them off with `/event remind`).",
     "maybe": "You might come to **{title}**. DM reminders are {dms} for you; change that with `/event remind`.",
     "not_going": "Noted: you're not going to **{title}**. You won't get DM reminders for it.",
+    WAITING: "**{title}** is full: you're number {position} on the waiting list. If a seat frees up, you'll get it "
+    "and a DM saying so.",
 }
 
 
@@ -62,20 +68,31 @@ class RsvpButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
         now = utcnow()
-        event, counts, attendee = await bot.db.transaction(
-            set_rsvp, event_id=self.event_id, member_id=interaction.user.id, choice=self.choice, now=now
+        roles = [role.id for role in getattr(interaction.user, "roles", [])]
+        answered = await bot.db.transaction(
+            answer_event,
+            event_id=self.event_id,
+            member_id=interaction.user.id,
+            choice=self.choice,
+            role_ids=roles,
+            now=now,
         )
-        confirmation = CONFIRMATIONS[self.choice].format(
-            title=inert(event.title), dms="on" if attendee.reminders else "off"
+        event, counts, attendee = answered.event, answered.counts, answered.attendee
+        confirmation = CONFIRMATIONS[attendee.rsvp or self.choice].format(
+            title=inert(event.title), dms="on" if attendee.reminders else "off", position=answered.waiting_position
         )
-        card = event_card(event, counts=counts, next_start=next_occurrence(event, now))
+        going = answered.attendees.going
+        card = event_card(event, counts=counts, next_start=next_occurrence(event, now), going=going)
         message = interaction.message
         if message is not None and message.id == event.announcement_message_id:
-            await interaction.response.edit_message(embed=card, view=event_view(event.id, counts))
+            await interaction.response.edit_message(embed=card, view=event_view(event, counts))
             await interaction.followup.send(confirmation, ephemeral=True)
         else:
             await interaction.response.send_message(confirmation, ephemeral=True)
-            await refresh_announcement(bot, event, counts=counts)
+            await refresh_announcement(bot, event)
+        if event.capacity is not None and self.choice != "going":
+            # A Going member who stepped back freed a seat: whoever was moved up is told now.
+            await NoticeSender(bot, bot.db).send_pending(event_id=event.id)
 
 
 class CalendarButton(IdButton, prefix="event:ics"):
@@ -87,17 +104,44 @@ class CalendarButton(IdButton, prefix="event:ics"):
     async def handle(self, interaction: discord.Interaction) -> None:
         event = await coalition_bot(interaction).db.transaction(get_event, self.ref_id)
         await interaction.response.send_message(
-            "Open the file to add the event to your calendar; its reminders come along.",
+            "Tap Google or Outlook to add the event there, or open the file for any calendar app "
+            "(its reminders come along).",
             file=calendar_file([event], f"event-{event.id}.ics"),
+            view=calendar_links_view(event),
             ephemeral=True,
         )
 
 
-def event_view(event_id: int, counts: dict[str, int]) -> discord.ui.View:
+def link_label(url: str) -> str:
+    """Join for a video call, Register for any other page (sign-up form, agenda, venue)."""
+    return "Join" if is_meeting_link(url) else "Register"
+
+
+def event_view(event: Event, counts: dict[str, int]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for choice in RSVP_BUTTONS:
-        view.add_item(RsvpButton(choice, event_id, counts.get(choice, 0)))
-    view.add_item(CalendarButton(event_id))
+        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0)))
+    view.add_item(CalendarButton(event.id))
+    if event.url:
+        view.add_item(discord.ui.Button(label=link_label(event.url), emoji="🔗", url=event.url))
+    return view
+
+
+def calendar_links_view(event: Event) -> discord.ui.View:
+    """Google Calendar and Outlook buttons for the next occurrence (Google also gets the series' rule)."""
+    start = next_occurrence(event, utcnow()) or event.starts_at
+    end = start + (event.ends_at - event.starts_at)
+    details = "\n\n".join(part for part in (trim(event.description or "", 300), event.url or "") if part)
+    place = trim(event.location or event.url or "", 100)
+    google = google_calendar_link(
+        title=event.title, start=start, end=end, details=details, location=place, rule=event.rrule
+    )
+    outlook = outlook_calendar_link(title=event.title, start=start, end=end, details=details, location=place)
+    links = [("Google Calendar", google), ("Outlook", outlook)]
+    view = discord.ui.View(timeout=None)
+    for label, url in links:
+        if url:
+            view.add_item(discord.ui.Button(label=label, emoji="📅", url=url))
     return view
 
 
@@ -105,14 +149,14 @@ def calendar_file(events: list[Event], filename: str) -> discord.File:
     return discord.File(io.BytesIO(build_calendar(events, now=utcnow())), filename=filename)
 
 
-async def refresh_announcement(bot: CoalitionBot, event: Event, *, counts: dict[str, int] | None = None) -> bool:
+async def refresh_announcement(bot: CoalitionBot, event: Event) -> bool:
     """Bring the announcement in line with the database; False when it could not be edited."""
     if not (event.announcement_channel_id and event.announcement_message_id):
         return False
-    if counts is None:
-        counts = (await bot.db.transaction(rsvp_counts, event_ids=[event.id]))[event.id]
-    card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()))
-    view = event_view(event.id, counts) if event.status == "scheduled" else None
+    attendees = await bot.db.transaction(event_attendees, event_id=event.id)
+    counts = attendees.counts()
+    card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()), going=attendees.going)
+    view = event_view(event, counts) if event.status == "scheduled" else None
     message = bot.get_partial_messageable(event.announcement_channel_id).get_partial_message(
         event.announcement_message_id
     )

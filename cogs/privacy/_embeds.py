@@ -61,6 +61,19 @@ def data_summary(data: dict[str, Any], locale: str | None) -> list[str]:
                 len(data["reminder_dms"]),
             )
         )
+    if data["calendar_feed"]:
+        lines.append(
+            translate(locale, "your own calendar link (only its creation time; the link itself is not stored)")
+        )
+    if data["event_notices"]:
+        lines.append(
+            translate_plural(
+                locale,
+                "{count} event change notice sent or planned for you",
+                "{count} event change notices sent or planned for you",
+                len(data["event_notices"]),
+            )
+        )
     if data["time_zone"]:
         lines.append(translate(locale, "your time zone ({zone})", zone=inert(data["time_zone"]["zone"])))
     if data["submitted_practices"]:
@@ -93,7 +106,7 @@ def forget_warning(held: list[str], locale: str | None) -> str:
         locale,
         "**Forget me** — this cannot be undone.\n"
         "**Deleted:** your upvotes, your event answers and DM-reminder settings (no reminder DMs you after "
-        "this), the record of reminder DMs to you, and your time zone.\n"
+        "this), the record of reminder DMs and event change notices to you, your calendar link, and your time zone.\n"
         "**Your name removed:** your questions stay as anonymous questions, so panel records stay whole; "
         "practices you submitted stay (still pending or published) without your name.\n"
         "**Kept:** what you did as a moderator (events, panels, decisions, reviews) — the coalition's record "
@@ -128,6 +141,16 @@ def forget_report(report: ForgetReport, locale: str | None) -> str:
                 locale, "{count} reminder DM record deleted", "{count} reminder DM records deleted", report.reminder_dms
             ),
         ),
+        (
+            report.event_notices,
+            translate_plural(
+                locale,
+                "{count} event change notice deleted",
+                "{count} event change notices deleted",
+                report.event_notices,
+            ),
+        ),
+        (report.calendar_feed, translate(locale, "your calendar link stopped")),
         (report.time_zone, translate(locale, "your time zone deleted")),
         (
             report.questions,

@@ -1,5 +1,6 @@
 """Every model, imported here so the metadata Alembic compares against is complete."""
 
+from db.models.attendance import EventNotice, MemberCalendarFeed
 from db.models.base import Base
 from db.models.events import Event, EventAttendee, NativeEvent, OccurrenceChange, Reminder, ReminderDelivery
 from db.models.knowledge import KnowledgeGap, KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
@@ -11,8 +12,10 @@ __all__ = [
     "Base",
     "Event",
     "EventAttendee",
+    "EventNotice",
     "KnowledgeGap",
     "KnowledgeRevision",
+    "MemberCalendarFeed",
     "MemberPreference",
     "NativeEvent",
     "OccurrenceChange",

@@ -46,6 +46,13 @@ class Event(Base):
     cancelled_at: Mapped[datetime | None]
     # Reminders due up to this instant have been planned; the planner extends it as time passes.
     planned_until: Mapped[datetime | None]
+    # Who may answer: at most `capacity` Going (the rest wait), until `rsvp_cutoff_seconds` before each start
+    # (None: until the start), members of `rsvp_role_id` only (None: everyone).
+    capacity: Mapped[int | None]
+    rsvp_cutoff_seconds: Mapped[int | None]
+    rsvp_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The occurrence start before the last move, so the announcement can strike it through.
+    moved_from: Mapped[datetime | None]
 
     host: Mapped[Platform | None] = relationship(lazy="raise")
     # Few per series and needed wherever occurrences are listed, so loaded with the event (no hidden I/O later).
@@ -64,6 +71,8 @@ class EventAttendee(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     rsvp: Mapped[str | None] = mapped_column(String(12))
     reminders: Mapped[bool] = mapped_column(default=False)
+    # Set while the member is on the waiting list (rsvp "waiting"): the earliest is moved up first.
+    waiting_since: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

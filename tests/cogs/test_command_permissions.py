@@ -19,6 +19,7 @@ MODERATOR_COMMANDS = {
     "event-admin create": "manage_events",
     "event-admin edit": "manage_events",
     "event-admin cancel": "manage_events",
+    "event-admin attendees": "manage_events",
     "panel open": "manage_messages",
     "panel next": "manage_messages",
     "panel answered": "manage_messages",

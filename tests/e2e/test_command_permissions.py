@@ -15,6 +15,7 @@ MODERATOR_COMMANDS = {
     "event-admin create",
     "event-admin edit",
     "event-admin cancel",
+    "event-admin attendees",
     "panel open",
     "panel next",
     "panel answered",

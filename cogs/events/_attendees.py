@@ -1,0 +1,79 @@
+"""Who is coming, by name: member names for /event show and the moderators' attendee list (CSV or Markdown)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+import discord
+
+from cogs._text import bullets
+from db.attendance import GOING, MAYBE, WAITING, Attendees
+
+log = logging.getLogger(__name__)
+
+FORMER_MEMBER = "(no longer in the server)"
+SECTIONS = ((GOING, "Going"), (MAYBE, "Maybe"), (WAITING, "Waiting list"))
+
+
+async def display_names(client: discord.Client, guild: discord.Guild | None, member_ids: list[int]) -> dict[int, str]:
+    """Each member's server display name: from the cache, else asked of Discord; someone who left is said so."""
+    names: dict[int, str] = {}
+    for member_id in dict.fromkeys(member_ids):
+        member = guild.get_member(member_id) if guild else None
+        if member is None and guild is not None:
+            try:
+                member = await guild.fetch_member(member_id)
+            except discord.HTTPException as error:
+                log.info("No member %s in the server: %s", member_id, error)
+        user = member or client.get_user(member_id)
+        names[member_id] = user.display_name if user else FORMER_MEMBER
+    return names
+
+
+def _groups(attendees: Attendees) -> dict[str, list[int]]:
+    return {GOING: attendees.going, MAYBE: attendees.maybe, WAITING: attendees.waiting}
+
+
+def attendee_lines(attendees: Attendees, names: dict[int, str]) -> list[tuple[str, str]]:
+    """(field name, names) for /event show: Going and Maybe always, the waiting list when someone is on it."""
+    fields = []
+    for key, label in SECTIONS:
+        members = _groups(attendees)[key]
+        if key == WAITING and not members:
+            continue
+        listed = bullets([discord.utils.escape_markdown(names[m]) for m in members], 1000) if members else "Nobody yet"
+        fields.append((f"{label} ({len(members)})", listed))
+    return fields
+
+
+def _csv_cell(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet apps; a leading quote keeps it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def attendees_csv(attendees: Attendees, names: dict[int, str]) -> str:
+    """One row per member: answer, position (the waiting list's order), display name and member id."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["answer", "position", "display_name", "member_id"])
+    for key, _label in SECTIONS:
+        for position, member_id in enumerate(_groups(attendees)[key], start=1):
+            writer.writerow([key, position, _csv_cell(names[member_id]), str(member_id)])
+    return buffer.getvalue()
+
+
+def attendees_markdown(attendees: Attendees, names: dict[int, str]) -> str:
+    """A readable list by answer, names only (no ids), for badges, catering and rooms."""
+    event = attendees.event
+    lines = [f"# {event.title}", ""]
+    if event.capacity is not None:
+        lines += [f"Capacity: {event.capacity}", ""]
+    for key, label in SECTIONS:
+        members = _groups(attendees)[key]
+        lines.append(f"## {label} ({len(members)})")
+        numbered = enumerate(members, start=1)
+        lines += [f"{n}. {discord.utils.escape_markdown(names[m])}" for n, m in numbered] or ["Nobody."]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""Notices to members about an event they answered: it moved, changed place, was cancelled, or they got a seat.
+
+One row per member and change, written in the transaction that made the change. Sending claims the row
+(`pending` → `sending`, committed) before the DM goes out and records the outcome after. A row still `sending`
+after a crash is never sent again: it becomes `unconfirmed`. At most once per member and change is the policy,
+as for reminders: a notice must never arrive twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Event, EventAttendee
+from db.models.attendance import EventNotice
+
+CHANGED, CANCELLED, MOVED_UP = "changed", "cancelled", "moved_up"
+PENDING, SENDING, SENT, SKIPPED, FAILED, UNCONFIRMED = "pending", "sending", "sent", "skipped", "failed", "unconfirmed"
+# What a change notice compares, before and after: the time and the place.
+NOTICED_FIELDS = ("start", "end", "location", "url")
+# A notice claimed longer ago than this without an outcome belongs to a process that died mid-send.
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def notice_snapshot(event: Event, start: datetime) -> dict[str, str | None]:
+    """The time and place of an event as a change notice shows them (instants in ISO, UTC)."""
+    return {
+        "start": _iso(start),
+        "end": _iso(start + (event.ends_at - event.starts_at)),
+        "location": event.location,
+        "url": event.url,
+    }
+
+
+async def answered_members(session: AsyncSession, *, event_id: int) -> list[int]:
+    """Members who answered Going or Maybe (or wait for a seat): those a change concerns."""
+    rows = await session.scalars(
+        select(EventAttendee.member_id)
+        .where(EventAttendee.event_id == event_id, EventAttendee.rsvp.in_(("going", "maybe", "waiting")))
+        .order_by(EventAttendee.member_id)
+    )
+    return list(rows.all())
+
+
+async def plan_notices(
+    session: AsyncSession, *, event_id: int, member_ids: list[int], kind: str, details: dict[str, Any], now: datetime
+) -> list[int]:
+    """Write one pending notice per member, in the caller's transaction; return their ids."""
+    notices = [
+        EventNotice(event_id=event_id, member_id=member, kind=kind, details=details, status=PENDING, created_at=now)
+        for member in member_ids
+    ]
+    session.add_all(notices)
+    await session.flush()
+    return [notice.id for notice in notices]
+
+
+async def plan_change_notices(
+    session: AsyncSession, *, event: Event, before: dict[str, str | None], after: dict[str, str | None], now: datetime
+) -> list[int]:
+    """Tell Going and Maybe members when the time or the place changed; nothing when neither did."""
+    if all(before[name] == after[name] for name in NOTICED_FIELDS):
+        return []
+    members = await answered_members(session, event_id=event.id)
+    details = {"before": before, "after": after}
+    return await plan_notices(session, event_id=event.id, member_ids=members, kind=CHANGED, details=details, now=now)
+
+
+@dataclass(frozen=True)
+class NoticeClaim:
+    """A notice this process has claimed and must now send, once."""
+
+    id: int
+    event_id: int
+    title: str
+    member_id: int
+    kind: str
+    details: dict[str, Any]
+
+
+async def sendable_notices(
+    session: AsyncSession, *, now: datetime, event_id: int | None = None, stale_after: timedelta = STALE_CLAIM
+) -> list[int]:
+    """Pending notices (of one event, or all), oldest first; claims of dead processes become `unconfirmed`."""
+    await session.execute(
+        update(EventNotice)
+        .where(EventNotice.status == SENDING, EventNotice.claimed_at <= now - stale_after)
+        .values(status=UNCONFIRMED, finished_at=now, error="claimed, then the bot stopped before recording the outcome")
+        .execution_options(synchronize_session=False)
+    )
+    statement = select(EventNotice.id).where(EventNotice.status == PENDING)
+    if event_id is not None:
+        statement = statement.where(EventNotice.event_id == event_id)
+    return list((await session.scalars(statement.order_by(EventNotice.created_at, EventNotice.id))).all())
+
+
+async def claim_notice(session: AsyncSession, *, notice_id: int, now: datetime) -> NoticeClaim | None:
+    """Claim one notice for sending; None when another process has it (or had it)."""
+    claimed = await session.execute(
+        update(EventNotice)
+        .where(EventNotice.id == notice_id, EventNotice.status == PENDING)
+        .values(status=SENDING, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    row = (
+        await session.execute(
+            select(EventNotice, Event.title)
+            .join(Event, Event.id == EventNotice.event_id)
+            .where(EventNotice.id == notice_id)
+        )
+    ).one()
+    notice, title = row
+    return NoticeClaim(notice.id, notice.event_id, title, notice.member_id, notice.kind, dict(notice.details))
+
+
+async def record_notice(
+    session: AsyncSession, *, notice_id: int, status: str, error: str | None, now: datetime
+) -> None:
+    """Record how a claimed notice went: sent, skipped (DMs closed) or failed."""
+    await session.execute(
+        update(EventNotice)
+        .where(EventNotice.id == notice_id, EventNotice.status == SENDING)
+        .values(status=status, finished_at=now, error=error)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- members' data rights ---------------------------------------------------------------------------------
+
+
+async def member_notices(session: AsyncSession, *, member_id: int) -> list[dict[str, Any]]:
+    """The notices sent (or planned) to a member, for /privacy export."""
+    rows = await session.execute(
+        select(EventNotice, Event.title)
+        .join(Event, Event.id == EventNotice.event_id)
+        .where(EventNotice.member_id == member_id)
+        .order_by(EventNotice.created_at, EventNotice.id)
+    )
+    return [
+        {
+            "event": {"id": notice.event_id, "title": title},
+            "kind": notice.kind,
+            "details": notice.details,
+            "status": notice.status,
+            "created_at": _iso(notice.created_at),
+        }
+        for notice, title in rows
+    ]
+
+
+async def forget_member_notices(session: AsyncSession, *, member_id: int) -> int:
+    """Delete every notice to a member, pending ones included, so none reaches them after /privacy forget."""
+    result = await session.execute(delete(EventNotice).where(EventNotice.member_id == member_id))
+    return int(result.rowcount)  # type: ignore[attr-defined]
