@@ -85,5 +85,6 @@ async def test_about_card_everyone_sees_follows_the_servers_language(settings: S
     await run_command(Knowledge(german_server).about, interaction)  # type: ignore[arg-type]
     field = next(f for f in interaction.reply.embeds[0].fields if f.name == "Nächste Generalversammlung")
     assert field.value == (
-        "Noch keine geplant. Moderatoren kündigen sie mit `/veranstaltung erstellen` an; siehe `/veranstaltung liste`."
+        "Noch keine geplant. Moderatoren kündigen sie mit `/veranstaltung-admin erstellen` an; siehe "
+        "`/veranstaltung liste`."
     )
