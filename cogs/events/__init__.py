@@ -331,6 +331,7 @@ class Events(commands.Cog):
         notes = await self.publish(interaction, changed.event)
         if changed.successor is not None:
             notes += await self.publish(interaction, changed.successor)
+        notes += told_reply(await self.notices.send_pending(event_id=changed.event.id))
         await interaction.followup.send(occurrence_reply(changed, notes), ephemeral=True)
 
     @event_admin.command(name="cancel")
