@@ -581,4 +581,6 @@ async def setup(bot: CoalitionBot) -> None:
     events = Events(bot)
     bot.reminders.after_each_pass(events.tab.sync_all)
     bot.reminders.on_missed(MissedReporter(bot).post)
+    # Notices left pending (a member moved up after another was forgotten, a send cut short) go out within a pass.
+    bot.reminders.after_each_pass(events.notices.send_pending)
     await bot.add_cog(events)
