@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._text import inert, trim
 from cogs._views import ReportingItem, ReportingModal, ReportingView, answer
@@ -18,6 +19,7 @@ from db.models.panels import PANEL_OPEN, PENDING
 from db.open_questions import check_similar_question
 from db.panels import channel_panel, panel_by_id
 from db.questions import ask_question, next_pending_question
+from rules.i18n import translate
 from rules.labels import panel_labels
 from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
 from rules.text import record_id
@@ -77,26 +79,43 @@ async def submit_question(
             _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)
     except SimilarQuestionError as similar:
         view = SimilarQuestionView(
-            similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous, label=label
+            similar.similar,
+            panel_id=panel_id,
+            text=text,
+            to=to,
+            anonymous=anonymous,
+            label=label,
+            locale=member_locale(interaction),
         )
-        await answer(interaction, similar_prompt(similar.similar), view=view, replace=replace)
+        await answer(interaction, similar_prompt(interaction, similar.similar), view=view, replace=replace)
         return
     pending = question.status == PENDING
-    await answer(interaction, confirmation(question, posted_to_queue=pending), replace=replace)
+    await answer(
+        interaction,
+        confirmation(question, posted_to_queue=pending, locale=member_locale(interaction)),
+        replace=replace,
+    )
     if pending:
         await send_for_review(bot, question, waiting=waiting)
     elif not await post_question(bot, question):
         await interaction.followup.send(
-            f"I could not post #{question.number} in the channel (missing permission?). It is saved; "
-            "moderators see it with `/questions`.",
+            for_member(
+                interaction,
+                "I could not post #{number} in the channel (missing permission?). It is saved; "
+                "moderators see it with `/questions`.",
+                number=question.number,
+            ),
             ephemeral=True,
         )
 
 
-def similar_prompt(similar: SimilarQuestion) -> str:
-    return (
-        f"A similar question exists: **#{similar.number}** — “{trim(inert(similar.text), 300)}”\n"
-        "Upvote it instead? If yours asks something else, post it anyway."
+def similar_prompt(interaction: discord.Interaction, similar: SimilarQuestion) -> str:
+    return for_member(
+        interaction,
+        "A similar question exists: **#{number}** — “{text}”\n"
+        "Upvote it instead? If yours asks something else, post it anyway.",
+        number=similar.number,
+        text=trim(inert(similar.text), 300),
     )
 
 
@@ -112,6 +131,7 @@ class SimilarQuestionView(ReportingView):
         to: str | None,
         anonymous: bool,
         label: str | None = None,
+        locale: str | None = None,
     ):
         super().__init__(timeout=SUGGESTION_TIMEOUT_SECONDS)
         self.panel_id = panel_id
@@ -119,7 +139,10 @@ class SimilarQuestionView(ReportingView):
         self.text = text
         self.to = to
         self.anonymous = anonymous
-        self.add_item(VoteButton(similar.id, label=f"Upvote #{similar.number} instead"))
+        self.add_item(
+            VoteButton(similar.id, label=translate(locale, "Upvote #{number} instead", number=similar.number))
+        )
+        self.post_anyway.label = translate(locale, "Post mine anyway")
 
     @discord.ui.button(label="Post mine anyway", style=discord.ButtonStyle.secondary)
     async def post_anyway(
@@ -229,10 +252,10 @@ class AskButton(
         bot = coalition_bot(interaction)
         panel = await bot.db.read(panel_by_id, self.panel_id)
         if panel.status != PANEL_OPEN:
-            await answer(interaction, "This panel is closed: it no longer takes questions.")
+            await answer(interaction, for_member(interaction, "This panel is closed: it no longer takes questions."))
             return
         if self.anonymous and not panel.anonymous_allowed:
-            await answer(interaction, "This panel does not take anonymous questions.")
+            await answer(interaction, for_member(interaction, "This panel does not take anonymous questions."))
             return
         await interaction.response.send_modal(
             QuestionModal(panel, anonymous=self.anonymous, rules=question_rules(bot.settings))

@@ -12,6 +12,7 @@ from db.models import Panel, Panelist, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
 from db.panel_summary import PanelSummary
 from db.panels import RankedQuestion, panelist_label, shown_author
+from rules.i18n import N_, translate
 
 PANEL_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 OPEN_COLOUR = discord.Colour.from_rgb(0, 133, 102)
@@ -216,12 +217,17 @@ def decided_embed(question: Question, votes: int, *, verdict: str, moderator: st
     return embed
 
 
-def confirmation(question: Question, *, posted_to_queue: bool) -> str:
-    """What the asker sees once their question is safely stored."""
-    anonymously = " anonymously" if question.anonymous else ""
-    if posted_to_queue:
-        return (
-            f"✅ Your question is **#{question.number}**, saved{anonymously}. "
-            "A moderator will review it before it appears."
-        )
-    return f"✅ Your question is **#{question.number}**, saved{anonymously} and posted. Others can now upvote it."
+# What the asker sees once their question is safely stored: (queued for review, anonymous) → text.
+CONFIRMATIONS = {
+    (True, False): N_("✅ Your question is **#{number}**, saved. A moderator will review it before it appears."),
+    (True, True): N_(
+        "✅ Your question is **#{number}**, saved anonymously. A moderator will review it before it appears."
+    ),
+    (False, False): N_("✅ Your question is **#{number}**, saved and posted. Others can now upvote it."),
+    (False, True): N_("✅ Your question is **#{number}**, saved anonymously and posted. Others can now upvote it."),
+}
+
+
+def confirmation(question: Question, *, posted_to_queue: bool, locale: str | None = None) -> str:
+    """What the asker sees once their question is safely stored, in their language."""
+    return translate(locale, CONFIRMATIONS[(posted_to_queue, question.anonymous)], number=question.number)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member
 from cogs._checks import coalition_bot, ensure_moderator
 from cogs._views import NO_MENTIONS, IdButton, ReportingItem, answer
 from cogs.panels._embeds import decided_embed, now_answering_embed, queue_embed
@@ -115,8 +116,12 @@ async def block(interaction: discord.Interaction, question_id: int) -> None:
     question = await bot.db.transaction(block_asker, question_id=question_id, moderator_id=interaction.user.id)
     await answer(
         interaction,
-        f"⛔ The asker of #{question.number} can no longer ask or vote on this panel; nobody was told who it is. "
-        f"`/panel unblock question:{question.number}` lets them back.",
+        for_member(
+            interaction,
+            "⛔ The asker of #{number} can no longer ask or vote on this panel; nobody was told who it is. "
+            "`/panel unblock question:{number}` lets them back.",
+            number=question.number,
+        ),
     )
 
 
@@ -160,17 +165,30 @@ async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: 
     """Move the panel on: the current question counts as answered, the most upvoted open one is up."""
     bot = coalition_bot(interaction)
     advance = await bot.db.transaction(advance_panel, panel_id=panel_id, moderator_id=interaction.user.id)
-    done = f"#{advance.answered.question.number} is marked answered. " if advance.answered else ""
+    answered = advance.answered.question.number if advance.answered else None
     if advance.answered:
         await show_in_channel(bot, advance.answered.question, advance.answered.votes)
     if advance.current is None:
-        await answer(interaction, f"{done}No open questions are left.", replace=replace)
+        if answered is None:
+            left = for_member(interaction, "No open questions are left.")
+        else:
+            left = for_member(
+                interaction, "#{answered} is marked answered. No open questions are left.", answered=answered
+            )
+        await answer(interaction, left, replace=replace)
         return
     current = advance.current
     await show_in_channel(bot, current.question, current.votes)
+    number = current.question.number
+    if answered is None:
+        now = for_member(interaction, "Now answering #{number}.", number=number)
+    else:
+        now = for_member(
+            interaction, "#{answered} is marked answered. Now answering #{number}.", answered=answered, number=number
+        )
     await answer(
         interaction,
-        f"{done}Now answering #{current.question.number}.",
+        now,
         view=controls_view(current.question),
         replace=replace,
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member
 from cogs._checks import coalition_bot
 from cogs._views import NO_MENTIONS, ReportingItem, answer
 from cogs.panels._embeds import hidden_notice, question_embed
@@ -81,10 +82,12 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
         outcome = await bot.db.write(toggle_vote, question_id=self.question_id, member_id=interaction.user.id)
-        note = (
-            f"👍 You upvoted #{outcome.number}. Click again to take your vote back."
+        note = for_member(
+            interaction,
+            "👍 You upvoted #{number}. Click again to take your vote back."
             if outcome.voted
-            else f"You took back your vote on #{outcome.number}."
+            else "You took back your vote on #{number}.",
+            number=outcome.number,
         )
         if interaction.message is not None and interaction.message.id == outcome.message_id:
             # Only the count changed, and it is on the button: the embed stays as it is.
