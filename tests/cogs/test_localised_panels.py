@@ -1,0 +1,105 @@
+"""Panel replies and event refusals follow the member's Discord language; an English client reads them as before,
+and the member's own words and the numbers stay as given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import pytest
+
+from cogs.events import Events
+from cogs.panels import Panels
+from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, moderator, run_command
+
+MODERATOR = FakeMember(400000000000000001, name="Geert", moderator=True)
+GERMAN_MEMBER = FakeMember(500000000000000001, name="Greta")
+ENGLISH_MEMBER = FakeMember(500000000000000002, name="Emma")
+
+
+@pytest.fixture
+def panels(fake_bot: FakeBot) -> Panels:
+    return Panels(fake_bot)  # type: ignore[arg-type]
+
+
+async def open_panel(cog: Panels, fake_bot: FakeBot) -> None:
+    command: Any = cog.panel.get_command("open")
+    interaction = FakeInteraction(fake_bot, MODERATOR)
+    await run_command(command, interaction, title="EU STEM Coalition panel", panelists="Jan Lundell (LUMA)")
+    assert interaction.last.content.startswith("Panel “EU STEM Coalition panel” is open in"), interaction.replies
+
+
+async def ask(
+    cog: Panels, fake_bot: FakeBot, who: FakeMember, question: str, locale: discord.Locale
+) -> FakeInteraction:
+    interaction = FakeInteraction(fake_bot, who, locale=locale)
+    await run_command(cog.ask, interaction, question=question)
+    return interaction
+
+
+async def test_ask_confirmation_reads_german_for_a_german_client_and_unchanged_english_otherwise(
+    panels: Panels, fake_bot: FakeBot
+) -> None:
+    await open_panel(panels, fake_bot)
+    german = await ask(
+        panels, fake_bot, GERMAN_MEMBER, "Wie bindet ihr die Industrie in den Unterricht ein?", discord.Locale.german
+    )
+    assert german.reply.ephemeral
+    assert german.reply.content == (
+        "✅ Deine Frage ist **#1**, gespeichert und gepostet. Andere können sie jetzt upvoten."
+    )
+    english = await ask(
+        panels,
+        fake_bot,
+        ENGLISH_MEMBER,
+        "How do you train career changers as teachers?",
+        discord.Locale.british_english,
+    )
+    assert english.reply.content == "✅ Your question is **#2**, saved and posted. Others can now upvote it."
+
+
+async def test_similar_question_prompt_and_its_buttons_read_german_and_keep_the_members_words(
+    panels: Panels, fake_bot: FakeBot
+) -> None:
+    await open_panel(panels, fake_bot)
+    await ask(
+        panels,
+        fake_bot,
+        ENGLISH_MEMBER,
+        "How do you train career changers as teachers?",
+        discord.Locale.american_english,
+    )
+    german = await ask(
+        panels, fake_bot, GERMAN_MEMBER, "How do you train career changers as teachers??", discord.Locale.german
+    )
+    assert german.reply.content.startswith(
+        "Es gibt eine ähnliche Frage: **#1** — „How do you train career changers as teachers?“"
+    ), german.reply.content
+    assert sorted(german.reply.labels) == ["Meine trotzdem posten", "Stattdessen #1 upvoten"]
+
+
+async def test_event_refusal_from_a_time_rule_reads_german_and_english_is_unchanged(fake_bot: FakeBot) -> None:
+    events = Events(fake_bot)  # type: ignore[arg-type]
+    values: dict[str, Any] = {
+        "title": "Webinar on role models",
+        "kind": discord.app_commands.Choice(name="webinar", value="webinar"),
+        "start": "in 5 hours",
+        "reminders": "5x",
+    }
+    german = FakeInteraction(fake_bot, moderator(), locale=discord.Locale.german)
+    await run_command(events.create, german, **values)
+    assert german.reply.ephemeral
+    assert german.reply.content == (
+        "„5x“ ist kein Erinnerungsabstand. Verwende Zahlen mit w, d, h oder m vor dem Beginn, z. B. 30d,7d,1d "
+        "oder 1h,10m."
+    )
+    bad_time = values | {"reminders": "1d", "start": "in 3 lightyears"}
+    german_time = FakeInteraction(fake_bot, moderator(), locale=discord.Locale.german)
+    await run_command(events.create, german_time, **bad_time)
+    assert (
+        german_time.reply.content == "„lightyears“ ist keine Zeiteinheit; verwende Minuten, Stunden, Tage oder Wochen."
+    )
+    english = FakeInteraction(fake_bot, moderator(), locale=discord.Locale.american_english)
+    await run_command(events.create, english, **bad_time)
+    assert english.reply.content == "“lightyears” is not a unit of time; use minutes, hours, days or weeks."
+    assert english.reply.ephemeral
