@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import for_member
+from bot.i18n import for_member, member_locale
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
@@ -271,7 +271,8 @@ class Panels(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             card = await self.bot.get_partial_messageable(channel_id).send(
-                embed=panel_card(panel), view=panel_view(panel)
+                embed=panel_card(panel, self.bot.settings.server_language),
+                view=panel_view(panel, self.bot.settings.server_language),
             )
         except discord.HTTPException:
             await answer(
@@ -316,7 +317,7 @@ class Panels(commands.Cog):
         panel, ranked = await self.bot.db.read(
             channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort, label=label
         )
-        pages = question_pages(ranked, panel=panel, sort=sort, status=status)
+        pages = question_pages(ranked, panel=panel, sort=sort, status=status, language=member_locale(interaction))
         await Paginator.send(interaction, pages, ephemeral=True)
 
     @panel.command(name="next")
@@ -457,7 +458,9 @@ class Panels(commands.Cog):
             )
             return
         await interaction.response.send_message(
-            embed=queue_embed(question, waiting=waiting), view=review_view(question), ephemeral=True
+            embed=queue_embed(question, waiting=waiting, language=member_locale(interaction)),
+            view=review_view(question),
+            ephemeral=True,
         )
 
     @panel.command(name="close")
@@ -465,7 +468,7 @@ class Panels(commands.Cog):
     async def panel_close(self, interaction: discord.Interaction) -> None:
         """Stop taking questions and post a summary (moderators only)."""
         summary = await self.bot.db.transaction(close_panel_with_summary, channel_id=_channel_id(interaction))
-        await interaction.response.send_message(embed=summary_embed(summary))
+        await interaction.response.send_message(embed=summary_embed(summary, self.bot.settings.server_language))
         await refresh_panel_card(self.bot, summary.panel)
 
     @panel.command(name="reopen")

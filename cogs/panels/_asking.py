@@ -228,11 +228,13 @@ class AskButton(
     """ "Ask a question" on the panel card: opens the question form ("Ask anonymously", on cards posted before the
     form could choose, opens it with anonymity chosen)."""
 
-    def __init__(self, panel_id: int, *, anonymous: bool = False, closed: bool = False) -> None:
-        label = "Ask anonymously" if anonymous else "Ask a question"
+    def __init__(
+        self, panel_id: int, *, anonymous: bool = False, closed: bool = False, language: str | None = None
+    ) -> None:
+        label = translate(language, "Ask anonymously" if anonymous else "Ask a question")
         super().__init__(
             discord.ui.Button(
-                label="Questions closed" if closed else label,
+                label=translate(language, "Questions closed") if closed else label,
                 emoji=None if closed else ("🕶️" if anonymous else "✋"),
                 style=discord.ButtonStyle.secondary if anonymous or closed else discord.ButtonStyle.primary,
                 disabled=closed,

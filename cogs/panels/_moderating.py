@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-VERDICTS = {"approve": "Approved", "hide": "Hidden", "answered": "Marked answered"}
-
-
 async def send_for_review(bot: CoalitionBot, question: Question, *, waiting: int) -> bool:
     """Put a pending question in front of moderators, in the panel's or the configured moderators' channel."""
     channel_id = question.panel.moderator_channel_id or bot.settings.moderator_channel_id
@@ -34,7 +31,9 @@ async def send_for_review(bot: CoalitionBot, question: Question, *, waiting: int
         return False
     try:
         await bot.get_partial_messageable(channel_id).send(
-            embed=queue_embed(question, waiting=waiting), view=review_view(question), allowed_mentions=NO_MENTIONS
+            embed=queue_embed(question, waiting=waiting, language=bot.settings.server_language),
+            view=review_view(question),
+            allowed_mentions=NO_MENTIONS,
         )
     except discord.HTTPException as error:
         log.warning("Could not send question %s for review to channel %s: %s", question.id, channel_id, error)
@@ -89,10 +88,15 @@ class ModerateButton(
         question, votes = await moderate(
             bot, action=self.action, question_id=self.question_id, moderator_id=interaction.user.id
         )
-        verdict = VERDICTS[self.action]
         follow_on = next_view(question.panel_id) if self.action == "answered" else None
         await interaction.response.edit_message(
-            embed=decided_embed(question, votes, verdict=verdict, moderator=interaction.user.display_name),
+            embed=decided_embed(
+                question,
+                votes,
+                verdict=self.action,
+                moderator=interaction.user.display_name,
+                language=bot.settings.server_language,
+            ),
             view=follow_on,
         )
         await show_in_channel(bot, question, votes)
@@ -194,7 +198,7 @@ async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: 
     )
     try:
         await bot.get_partial_messageable(current.question.panel.channel_id).send(
-            embed=now_answering_embed(current), allowed_mentions=NO_MENTIONS
+            embed=now_answering_embed(current, bot.settings.server_language), allowed_mentions=NO_MENTIONS
         )
     except discord.HTTPException as error:
         log.warning("Could not announce question %s: %s", current.question.id, error)

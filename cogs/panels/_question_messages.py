@@ -28,7 +28,9 @@ async def post_question(bot: CoalitionBot, question: Question, votes: int = 0) -
     channel = bot.get_partial_messageable(question.panel.channel_id)
     try:
         message = await channel.send(
-            embed=question_embed(question), view=question_view(question, votes), allowed_mentions=NO_MENTIONS
+            embed=question_embed(question, bot.settings.server_language),
+            view=question_view(question, votes),
+            allowed_mentions=NO_MENTIONS,
         )
     except discord.HTTPException as error:
         log.warning("Could not post question %s in channel %s: %s", question.id, question.panel.channel_id, error)
@@ -47,10 +49,12 @@ async def show_in_channel(bot: CoalitionBot, question: Question, votes: int) -> 
     message = bot.get_partial_messageable(question.panel.channel_id).get_partial_message(question.message_id)
     try:
         if question.status == HIDDEN:
-            await message.edit(content=hidden_notice(question), embed=None, view=None, allowed_mentions=NO_MENTIONS)
+            notice = hidden_notice(question, bot.settings.server_language)
+            await message.edit(content=notice, embed=None, view=None, allowed_mentions=NO_MENTIONS)
         else:
             # content=None clears the "hidden" notice when a hidden question is approved again.
-            await message.edit(content=None, embed=question_embed(question), view=question_view(question, votes))
+            embed = question_embed(question, bot.settings.server_language)
+            await message.edit(content=None, embed=embed, view=question_view(question, votes))
     except discord.HTTPException as error:
         log.info("Could not update the message of question %s: %s", question.id, error)
 

@@ -3,13 +3,16 @@ and the member's own words and the numbers stay as given."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import discord
 import pytest
 
+from bot.settings import Settings
 from cogs.events import Events
 from cogs.panels import Panels
+from db.database import Database
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, moderator, run_command
 
 MODERATOR = FakeMember(400000000000000001, name="Geert", moderator=True)
@@ -103,3 +106,29 @@ async def test_event_refusal_from_a_time_rule_reads_german_and_english_is_unchan
     await run_command(events.create, english, **bad_time)
     assert english.reply.content == "“lightyears” is not a unit of time; use minutes, hours, days or weeks."
     assert english.reply.ephemeral
+
+
+async def test_panel_card_and_question_follow_the_servers_language_and_the_moderator_reads_their_own(
+    settings: Settings, database: Database
+) -> None:
+    german_server = FakeBot(dataclasses.replace(settings, server_language="de"), database)
+    panels = Panels(german_server)  # type: ignore[arg-type]
+    command: Any = panels.panel.get_command("open")
+    french_moderator = FakeInteraction(german_server, MODERATOR, locale=discord.Locale.french)
+    await run_command(command, french_moderator, title="EU STEM Coalition panel", panelists="Jan Lundell (LUMA)")
+    assert french_moderator.last.content.startswith("Le panel « EU STEM Coalition panel » est ouvert dans <#")
+    english = await ask(
+        panels,
+        german_server,
+        ENGLISH_MEMBER,
+        "How do you train career changers as teachers?",
+        discord.Locale.american_english,
+    )
+    assert english.reply.content == "✅ Your question is **#1**, saved and posted. Others can now upvote it."
+    card, question = german_server.get_partial_messageable(english.channel_id).messages
+    assert card.current.embeds[0].description.startswith("Fragen aus dem Publikum sind offen.")
+    assert [field.name for field in card.current.embeds[0].fields] == ["Podiumsgäste"]
+    assert card.current.labels[:2] == ["Frage stellen", "Top-Fragen"]
+    assert question.current.embeds[0].author.name == "Frage #1"
+    # The member's own words are never translated.
+    assert question.current.embeds[0].description.startswith("How do you train career changers as teachers?")
