@@ -126,9 +126,9 @@ async def test_panel_card_and_question_follow_the_servers_language_and_the_moder
     )
     assert english.reply.content == "✅ Your question is **#1**, saved and posted. Others can now upvote it."
     card, question = german_server.get_partial_messageable(english.channel_id).messages
-    assert card.current.embeds[0].description.startswith("Fragen aus dem Publikum sind offen.")
+    assert (card.current.embeds[0].description or "").startswith("Fragen aus dem Publikum sind offen.")
     assert [field.name for field in card.current.embeds[0].fields] == ["Podiumsgäste"]
     assert card.current.labels[:2] == ["Frage stellen", "Top-Fragen"]
     assert question.current.embeds[0].author.name == "Frage #1"
     # The member's own words are never translated.
-    assert question.current.embeds[0].description.startswith("How do you train career changers as teachers?")
+    assert (question.current.embeds[0].description or "").startswith("How do you train career changers as teachers?")
