@@ -459,7 +459,7 @@ class Panels(commands.Cog):
             return
         await interaction.response.send_message(
             embed=queue_embed(question, waiting=waiting, language=member_locale(interaction)),
-            view=review_view(question),
+            view=review_view(question, member_locale(interaction)),
             ephemeral=True,
         )
 

@@ -169,22 +169,22 @@ class QuestionModal(ReportingModal):
     """The one form behind "Ask a question": the question, whom or what it is for, and (where the panel allows
     it) whether to show the asker's name."""
 
-    def __init__(self, panel: Panel, *, anonymous: bool, rules: QuestionRules) -> None:
-        super().__init__(title="Ask the panel")
+    def __init__(self, panel: Panel, *, anonymous: bool, rules: QuestionRules, locale: str | None = None) -> None:
+        super().__init__(title=translate(locale, "Ask the panel"))
         self.panel_id = panel.id
         self.question: discord.ui.TextInput[QuestionModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             min_length=rules.min_length,
             max_length=rules.max_length,
-            placeholder="One clear question. Others can upvote it.",
+            placeholder=translate(locale, "One clear question. Others can upvote it."),
         )
-        self.add_item(discord.ui.Label(text="Your question", component=self.question))
+        self.add_item(discord.ui.Label(text=translate(locale, "Your question"), component=self.question))
         # A label is a topic or a panelist; picking a panelist addresses the question to them (db/panel_guards.py).
         self.labels = panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))
         self.label: discord.ui.Select[QuestionModal] | None = None
         if self.labels:
             self.label = discord.ui.Select(
-                placeholder="Anyone on the panel",
+                placeholder=translate(locale, "Anyone on the panel"),
                 required=False,
                 options=[
                     discord.SelectOption(label=trim(label, 100), value=str(position))
@@ -193,8 +193,8 @@ class QuestionModal(ReportingModal):
             )
             self.add_item(
                 discord.ui.Label(
-                    text="For a panelist or topic? (optional)",
-                    description="Leave empty if it is for anyone on the panel.",
+                    text=translate(locale, "For a panelist or topic? (optional)"),
+                    description=translate(locale, "Leave empty if it is for anyone on the panel."),
                     component=self.label,
                 )
             )
@@ -202,11 +202,13 @@ class QuestionModal(ReportingModal):
         if panel.anonymous_allowed:
             self.name = discord.ui.Select(
                 options=[
-                    discord.SelectOption(label="Show my name", value=NAMED, default=not anonymous),
-                    discord.SelectOption(label="Ask anonymously", value=ANONYMOUS, default=anonymous),
+                    discord.SelectOption(label=translate(locale, "Show my name"), value=NAMED, default=not anonymous),
+                    discord.SelectOption(
+                        label=translate(locale, "Ask anonymously"), value=ANONYMOUS, default=anonymous
+                    ),
                 ],
             )
-            self.add_item(discord.ui.Label(text="Your name", component=self.name))
+            self.add_item(discord.ui.Label(text=translate(locale, "Your name"), component=self.name))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         chosen = self.label.values if self.label else []
@@ -260,5 +262,7 @@ class AskButton(
             await answer(interaction, for_member(interaction, "This panel does not take anonymous questions."))
             return
         await interaction.response.send_modal(
-            QuestionModal(panel, anonymous=self.anonymous, rules=question_rules(bot.settings))
+            QuestionModal(
+                panel, anonymous=self.anonymous, rules=question_rules(bot.settings), locale=member_locale(interaction)
+            )
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.i18n import for_member
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot, ensure_moderator
 from cogs._views import NO_MENTIONS, IdButton, ReportingItem, answer
 from cogs.panels._embeds import decided_embed, now_answering_embed, queue_embed
@@ -16,6 +16,7 @@ from cogs.panels._question_messages import show_in_channel
 from db.models import Question
 from db.question_moderation import block_asker
 from db.questions import advance_panel, moderate_question
+from rules.i18n import N_, translate
 from rules.text import record_id
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ async def send_for_review(bot: CoalitionBot, question: Question, *, waiting: int
     try:
         await bot.get_partial_messageable(channel_id).send(
             embed=queue_embed(question, waiting=waiting, language=bot.settings.server_language),
-            view=review_view(question),
+            view=review_view(question, bot.settings.server_language),
             allowed_mentions=NO_MENTIONS,
         )
     except discord.HTTPException as error:
@@ -50,9 +51,9 @@ async def moderate(bot: CoalitionBot, *, action: str, question_id: int, moderato
 
 
 MODERATOR_BUTTONS = {
-    "approve": ("Approve", "✅", discord.ButtonStyle.success),
-    "hide": ("Hide", "🙈", discord.ButtonStyle.danger),
-    "answered": ("Answered", "✅", discord.ButtonStyle.success),
+    "approve": (N_("Approve"), "✅", discord.ButtonStyle.success),
+    "hide": (N_("Hide"), "🙈", discord.ButtonStyle.danger),
+    "answered": (N_("Answered"), "✅", discord.ButtonStyle.success),
 }
 
 
@@ -63,8 +64,11 @@ class ModerateButton(
 ):
     """Approve / Hide / Answered for moderators, on review messages and on the "now answering" controls."""
 
-    def __init__(self, action: str, question_id: int, *, number: int | None = None) -> None:
+    def __init__(
+        self, action: str, question_id: int, *, number: int | None = None, language: str | None = None
+    ) -> None:
         label, emoji, style = MODERATOR_BUTTONS[action]
+        label = translate(language, label)
         super().__init__(
             discord.ui.Button(
                 label=f"{label} #{number}" if number else label,
@@ -88,7 +92,7 @@ class ModerateButton(
         question, votes = await moderate(
             bot, action=self.action, question_id=self.question_id, moderator_id=interaction.user.id
         )
-        follow_on = next_view(question.panel_id) if self.action == "answered" else None
+        follow_on = next_view(question.panel_id, bot.settings.server_language) if self.action == "answered" else None
         await interaction.response.edit_message(
             embed=decided_embed(
                 question,
@@ -129,11 +133,11 @@ async def block(interaction: discord.Interaction, question_id: int) -> None:
     )
 
 
-def review_view(question: Question) -> discord.ui.View:
+def review_view(question: Question, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ModerateButton("approve", question.id))
-    view.add_item(ModerateButton("hide", question.id))
-    view.add_item(BlockButton(question.id))
+    view.add_item(ModerateButton("approve", question.id, language=language))
+    view.add_item(ModerateButton("hide", question.id, language=language))
+    view.add_item(BlockButton(question.id, label=translate(language, "Block asker")))
     return view
 
 
@@ -149,19 +153,19 @@ class NextButton(IdButton, prefix="panel:mod:next"):
         await run_next(interaction, self.ref_id, replace=True)
 
 
-def next_view(panel_id: int) -> discord.ui.View:
+def next_view(panel_id: int, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(panel_id))
+    view.add_item(NextButton(panel_id, label=translate(language, "Next question")))
     return view
 
 
-def controls_view(question: Question) -> discord.ui.View:
+def controls_view(question: Question, language: str | None = None) -> discord.ui.View:
     """A moderator's controls while a question is being answered."""
     view = discord.ui.View(timeout=None)
-    view.add_item(ModerateButton("answered", question.id, number=question.number))
-    view.add_item(NextButton(question.panel_id))
-    view.add_item(ModerateButton("hide", question.id, number=question.number))
-    view.add_item(BlockButton(question.id))
+    view.add_item(ModerateButton("answered", question.id, number=question.number, language=language))
+    view.add_item(NextButton(question.panel_id, label=translate(language, "Next question")))
+    view.add_item(ModerateButton("hide", question.id, number=question.number, language=language))
+    view.add_item(BlockButton(question.id, label=translate(language, "Block asker")))
     return view
 
 
@@ -193,7 +197,7 @@ async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: 
     await answer(
         interaction,
         now,
-        view=controls_view(current.question),
+        view=controls_view(current.question, member_locale(interaction)),
         replace=replace,
     )
     try:

@@ -12,6 +12,7 @@ import pytest
 from bot.settings import Settings
 from cogs.events import Events
 from cogs.panels import Panels
+from cogs.panels._asking import AskButton
 from db.database import Database
 from tests.cogs.fakes import FakeBot, FakeInteraction, FakeMember, moderator, run_command
 
@@ -132,3 +133,17 @@ async def test_panel_card_and_question_follow_the_servers_language_and_the_moder
     assert question.current.embeds[0].author.name == "Frage #1"
     # The member's own words are never translated.
     assert (question.current.embeds[0].description or "").startswith("How do you train career changers as teachers?")
+
+
+async def test_question_form_from_the_card_reads_german_for_a_german_member(panels: Panels, fake_bot: FakeBot) -> None:
+    await open_panel(panels, fake_bot)
+    card = fake_bot.get_partial_messageable(FakeInteraction(fake_bot, MODERATOR).channel_id).messages[0]
+    pressed = FakeInteraction(fake_bot, GERMAN_MEMBER, message=card, locale=discord.Locale.german)
+    match = AskButton.__discord_ui_compiled_template__.fullmatch(card.sent.custom_ids[0])
+    assert match is not None
+    button = await AskButton.from_custom_id(pressed, None, match)  # type: ignore[arg-type]
+    await button.callback(pressed)  # type: ignore[arg-type]
+    modal = pressed.last.modal
+    assert modal is not None and modal.title == "Frag das Panel"
+    labels = [field["label"] for field in modal.to_components()]
+    assert "Deine Frage" in labels and "Dein Name" in labels
