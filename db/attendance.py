@@ -34,8 +34,8 @@ def parse_capacity(text: str) -> int | None:
         return None
     if not value.isdigit() or not 1 <= int(value) <= CAPACITY_MAX:
         raise InvalidInputError(
-            f"“{text.strip()[:20]}” is not a capacity: write how many can go, at least 1 (e.g. 40), "
-            "or none for no limit."
+            "“{text}” is not a capacity: write how many can go, at least 1 (e.g. 40), or none for no limit.",
+            text=text.strip()[:20],
         )
     return int(value)
 
@@ -54,8 +54,10 @@ def parse_cutoff(text: str, *, start: datetime, zone: ZoneInfo, now: datetime) -
         if before < timedelta(0):
             local = closes.astimezone(zone)
             raise InvalidInputError(
-                f"The RSVP cut-off ({local:%-d %B %Y %H:%M} {zone.key}) is after the start: answers close at the "
-                "start at the latest. Give an earlier time, or how long before, e.g. 2d."
+                "The RSVP cut-off ({when} {zone}) is after the start: answers close at the "
+                "start at the latest. Give an earlier time, or how long before, e.g. 2d.",
+                when=f"{local:%-d %B %Y %H:%M}",
+                zone=zone.key,
             )
     if before > LONGEST_CUTOFF:
         raise InvalidInputError("Answers can close at most 60 days before the start; give a shorter cut-off.")
@@ -100,15 +102,23 @@ def check_may_answer(event: Event, *, choice: str, role_ids: Sequence[int], now:
         return
     if event.rsvp_role_id is not None and event.rsvp_role_id not in role_ids:
         raise ConflictError(
-            f"Answers to “{event.title}” are open to members with the <@&{event.rsvp_role_id}> role only. "
-            "Ask a moderator if you should have it."
+            "Answers to “{title}” are open to members with the <@&{role_id}> role only. "
+            "Ask a moderator if you should have it.",
+            title=event.title,
+            role_id=event.rsvp_role_id,
         )
     start = _next_start(event, now)
     cutoff = timedelta(seconds=event.rsvp_cutoff_seconds or 0)
     if start is None or now >= start - cutoff:
-        closed = f" ({format_offset(event.rsvp_cutoff_seconds)} before the start)" if event.rsvp_cutoff_seconds else ""
+        if event.rsvp_cutoff_seconds:
+            raise ConflictError(
+                "Answers to “{title}” are closed ({cutoff} before the start). "
+                "Ask a moderator if you still want to come.",
+                title=event.title,
+                cutoff=format_offset(event.rsvp_cutoff_seconds),
+            )
         raise ConflictError(
-            f"Answers to “{event.title}” are closed{closed}. Ask a moderator if you still want to come."
+            "Answers to “{title}” are closed. Ask a moderator if you still want to come.", title=event.title
         )
 
 

@@ -162,7 +162,9 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     """Change what was given, keep the rest; reschedule reminders (never duplicating) and reindex."""
     event = await get_event(session, event_id)
     if event.status == CANCELLED:
-        raise ConflictError(f"“{event.title}” was cancelled; cancelled events can't be edited. Create a new one.")
+        raise ConflictError(
+            "“{title}” was cancelled; cancelled events can't be edited. Create a new one.", title=event.title
+        )
     zone = zone_named(fields.timezone) if fields.timezone else ZoneInfo(event.timezone)
     before = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
     changed: list[str] = []
@@ -254,7 +256,7 @@ async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | No
     """Cancel an event: drop its pending reminders, unlist it; return who answered Going or Maybe."""
     event = await get_event(session, event_id)
     if event.status == CANCELLED:
-        raise ConflictError(f"“{event.title}” is already cancelled.")
+        raise ConflictError("“{title}” is already cancelled.", title=event.title)
     next_start = next_occurrence(event, now) or event.starts_at
     event.status = CANCELLED
     event.cancel_reason = reason.strip()[:500] if reason and reason.strip() else None
@@ -311,8 +313,11 @@ async def find_event(session: AsyncSession, key: str) -> Event:
         )
     ).all()
     if len(matches) != 1 or not key:
-        what = "No event matches" if not matches else "More than one event matches"
-        raise NotFoundError(f"{what} “{key[:60]}”. Pick one from the list as you type.")
+        if matches:
+            raise NotFoundError(
+                "More than one event matches “{key}”. Pick one from the list as you type.", key=key[:60]
+            )
+        raise NotFoundError("No event matches “{key}”. Pick one from the list as you type.", key=key[:60])
     return await get_event(session, matches[0])
 
 
@@ -449,9 +454,9 @@ async def set_reminder_opt_in(
 async def _open_event(session: AsyncSession, event_id: int, now: datetime) -> Event:
     event = await get_event(session, event_id)
     if event.status == CANCELLED:
-        raise ConflictError(f"“{event.title}” was cancelled.")
+        raise ConflictError("“{title}” was cancelled.", title=event.title)
     if next_occurrence(event, now) is None:
-        raise ConflictError(f"“{event.title}” is over.")
+        raise ConflictError("“{title}” is over.", title=event.title)
     return event
 
 
@@ -500,7 +505,9 @@ def describe_reminders(offsets: list[int]) -> str:
 def _kind(value: str) -> str:
     key = value.strip().casefold().replace(" ", "_").replace("-", "_")
     if key not in KINDS:
-        raise InvalidInputError(f"“{value[:40]}” is not a kind of event. Use one of: {', '.join(KINDS)}.")
+        raise InvalidInputError(
+            "“{value}” is not a kind of event. Use one of: {kinds}.", value=value[:40], kinds=", ".join(KINDS)
+        )
     return key
 
 
@@ -508,7 +515,9 @@ def _title(value: str) -> str:
     title = " ".join(value.split())
     low, high = TITLE_LIMITS
     if not low <= len(title) <= high:
-        raise InvalidInputError(f"The title must be {low}–{high} characters long (it is {len(title)}).")
+        raise InvalidInputError(
+            "The title must be {low}–{high} characters long (it is {length}).", low=low, high=high, length=len(title)
+        )
     return title
 
 
@@ -516,7 +525,9 @@ def _description(value: str) -> str:
     description = value.strip()
     if len(description) > DESCRIPTION_MAX:
         raise InvalidInputError(
-            f"The description can be at most {DESCRIPTION_MAX} characters (it is {len(description)})."
+            "The description can be at most {limit} characters (it is {length}).",
+            limit=DESCRIPTION_MAX,
+            length=len(description),
         )
     return description
 
@@ -528,7 +539,7 @@ def _description_or_none(value: str | None) -> str:
 def _location(value: str | None) -> str | None:
     location = " ".join((value or "").split())
     if len(location) > LOCATION_MAX:
-        raise InvalidInputError(f"The location can be at most {LOCATION_MAX} characters.")
+        raise InvalidInputError("The location can be at most {limit} characters.", limit=LOCATION_MAX)
     return location or None
 
 

@@ -22,6 +22,7 @@ from db.notices import CHANGED, answered_members, notice_snapshot, plan_notices
 from db.occurrences import event_occurrences, exceptions_of
 from db.reminders import ReminderPlan, replan_event_reminders
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.i18n import N_
 from rules.recurrence import MAX_COUNT, check_series, rule_parts
 from rules.series import rule_occurs_at, with_end
 from rules.timeparse import localize, occurrences, parse_time
@@ -58,9 +59,11 @@ async def edit_occurrence(
     move them (a new series, with the same answers, carries on from the new start)."""
     event = await find_event(session, key)
     if event.status == CANCELLED:
-        raise ConflictError(f"“{event.title}” was cancelled; its occurrences can't be changed.")
+        raise ConflictError("“{title}” was cancelled; its occurrences can't be changed.", title=event.title)
     if event.rrule is None:
-        raise InvalidInputError(f"“{event.title}” is a single event; leave occurrence out and edit it as a whole.")
+        raise InvalidInputError(
+            "“{title}” is a single event; leave occurrence out and edit it as a whole.", title=event.title
+        )
     if skip == (start is not None):
         raise InvalidInputError("With occurrence, give either start (to move it) or skip: True (it is not held).")
     if scope not in (THIS, FOLLOWING):
@@ -76,7 +79,7 @@ async def edit_occurrence(
         new_start = parse_time(start, zone=zone, now=now).instant
         successor = await _split(session, event, original, new_start, now)
     elif scope == FOLLOWING:
-        _end_before(event, original)
+        _end_before(event, original, instead=FIRST_BY_CANCELLING)
     elif skip:
         _change(event, original, now).skipped = True
     else:
@@ -143,12 +146,19 @@ def _move(event: Event, original: datetime, new_start: datetime, now: datetime) 
     change.skipped, change.starts_at, change.ends_at = False, new_start, new_start + duration
 
 
-def _end_before(
-    event: Event, original: datetime, *, instead: str = "cancel the event with /event-admin cancel"
-) -> None:
+# What to do instead when a change "from this occurrence on" starts at the first one, each refusal whole.
+FIRST_BY_CANCELLING = N_(
+    "That is the first occurrence: to change it and all after it, cancel the event with /event-admin cancel."
+)
+FIRST_BY_EDITING = N_(
+    "That is the first occurrence: to change it and all after it, edit the series' start without occurrence."
+)
+
+
+def _end_before(event: Event, original: datetime, *, instead: str) -> None:
     assert event.rrule is not None
     if original <= event.starts_at:
-        raise InvalidInputError(f"That is the first occurrence: to change it and all after it, {instead}.")
+        raise InvalidInputError(instead)
     event.rrule = with_end(event.rrule, until=original - timedelta(seconds=1))
     event.occurrence_changes[:] = [c for c in event.occurrence_changes if c.original_start < original]
 
@@ -195,7 +205,7 @@ async def _split(session: AsyncSession, event: Event, original: datetime, new_st
         occurrence_changes=[],
     )
     successor.series_ends_at = series_last_end(successor)
-    _end_before(event, original, instead="edit the series' start without occurrence")
+    _end_before(event, original, instead=FIRST_BY_EDITING)
     session.add(successor)
     await session.flush()
     attendees = (await session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id))).all()
@@ -222,7 +232,7 @@ def find_occurrence(event: Event, typed: str) -> datetime:
     except ValueError:
         original = _occurrence_on(event, text)
     if not rule_occurs_at(event.starts_at, zone=event.timezone, rule=event.rrule, original=original):
-        raise NotFoundError(f"“{event.title}” has no such occurrence. Pick one from the list as you type.")
+        raise NotFoundError("“{title}” has no such occurrence. Pick one from the list as you type.", title=event.title)
     if original in skipped:
         raise ConflictError("That occurrence is already skipped; pick another from the list.")
     return original
@@ -234,7 +244,8 @@ def _occurrence_on(event: Event, text: str) -> datetime:
         day = date.fromisoformat(text[:10])
     except ValueError:
         raise NotFoundError(
-            f"“{text[:40]}” is not an occurrence. Pick one from the list as you type, or give its date like 2027-01-12."
+            "“{text}” is not an occurrence. Pick one from the list as you type, or give its date like 2027-01-12.",
+            text=text[:40],
         ) from None
     first = localize(datetime.combine(day, time()), zone).instant
     last = localize(datetime.combine(day + timedelta(days=1), time()), zone).instant
@@ -242,7 +253,9 @@ def _occurrence_on(event: Event, text: str) -> datetime:
     originals += [found.original for found in event_occurrences(event, after=first, before=last) if found.moved]
     if not originals:
         raise NotFoundError(
-            f"“{event.title}” has no occurrence on {day:%-d %B %Y}. Pick one from the list as you type."
+            "“{title}” has no occurrence on {day}. Pick one from the list as you type.",
+            title=event.title,
+            day=f"{day:%-d %B %Y}",
         )
     return min(originals)
 

@@ -75,8 +75,10 @@ def rule_parts(rule: str) -> dict[str, str]:
     """Split and check an RRULE body (no DTSTART): known parts only, each once, values in range."""
     if len(rule) > MAX_RULE_LENGTH:
         raise RecurrenceError(
-            f"The repeat rule is too long ({len(rule)} characters; at most {MAX_RULE_LENGTH}). "
-            f"Use a short RRULE such as {RULE_EXAMPLE}."
+            "The repeat rule is too long ({length} characters; at most {limit}). Use a short RRULE such as {example}.",
+            length=len(rule),
+            limit=MAX_RULE_LENGTH,
+            example=RULE_EXAMPLE,
         )
     parts: dict[str, str] = {}
     for piece in rule.split(";"):
@@ -84,10 +86,12 @@ def rule_parts(rule: str) -> dict[str, str]:
         key, value = key.strip(), value.strip()
         if not equals or not key or not value:
             raise RecurrenceError(
-                f"“{rule[:60]}” is not a repeat rule. Use none, weekly, monthly or an RRULE such as {RULE_EXAMPLE}."
+                "“{rule}” is not a repeat rule. Use none, weekly, monthly or an RRULE such as {example}.",
+                rule=rule[:60],
+                example=RULE_EXAMPLE,
             )
         if key in parts:
-            raise RecurrenceError(f"{key[:20]} appears twice in the repeat rule; give each part once.")
+            raise RecurrenceError("{part} appears twice in the repeat rule; give each part once.", part=key[:20])
         parts[key] = value
     frequency = parts.get("FREQ")
     if frequency not in PARTS_BY_FREQUENCY:
@@ -118,10 +122,10 @@ def _check_value(key: str, value: str, frequency: str) -> None:
         _whole_number(key, value, 1, MAX_COUNT)
     elif key == "UNTIL":
         if not UNTIL.fullmatch(value):
-            raise RecurrenceError(f"UNTIL={value[:30]} is not a date; write it like UNTIL=20271231.")
+            raise RecurrenceError("UNTIL={value} is not a date; write it like UNTIL=20271231.", value=value[:30])
     elif key == "WKST":
         if value not in WEEKDAY_CODES:
-            raise RecurrenceError(f"WKST={value[:10]} is not a weekday; use MO, TU, WE, TH, FR, SA or SU.")
+            raise RecurrenceError("WKST={value} is not a weekday; use MO, TU, WE, TH, FR, SA or SU.", value=value[:10])
     elif key == "BYDAY":
         for item in value.split(","):
             _check_weekday(item, frequency)
@@ -131,28 +135,50 @@ def _check_value(key: str, value: str, frequency: str) -> None:
             negative = item.startswith("-")
             if not NUMBER.fullmatch(item) or not low <= abs(int(item)) <= high or (negative and key not in SIGNED):
                 sign = f"-{high}…-{low} or " if key in SIGNED else ""
-                raise RecurrenceError(f"{key}={item[:10]} is out of range; use {sign}{low}…{high}.")
+                raise RecurrenceError(
+                    "{part}={value} is out of range; use {signed}{low}…{high}.",
+                    part=key,
+                    value=item[:10],
+                    signed=sign,
+                    low=low,
+                    high=high,
+                )
 
 
 def _whole_number(key: str, value: str, low: int, high: int) -> None:
     if not value.isascii() or not value.isdigit() or len(value) > 6 or not low <= int(value) <= high:
-        raise RecurrenceError(f"{key}={value[:10]} is out of range; give a whole number from {low} to {high}.")
+        raise RecurrenceError(
+            "{part}={value} is out of range; give a whole number from {low} to {high}.",
+            part=key,
+            value=value[:10],
+            low=low,
+            high=high,
+        )
 
 
 def _check_weekday(item: str, frequency: str) -> None:
     match = WEEKDAY.fullmatch(item)
     if match is None:
-        raise RecurrenceError(f"BYDAY={item[:10]} is not a weekday; use MO, TU, WE, TH, FR, SA or SU (e.g. 1TU).")
+        raise RecurrenceError(
+            "BYDAY={value} is not a weekday; use MO, TU, WE, TH, FR, SA or SU (e.g. 1TU).", value=item[:10]
+        )
     if match["ordinal"] is None:
         return
     highest = MAX_WEEKDAY_ORDINAL[frequency]
     if highest == 0:
         raise RecurrenceError(
-            f"BYDAY={item} numbers a weekday, which needs FREQ=MONTHLY or YEARLY; with FREQ={frequency} "
-            f"write the weekday alone, e.g. BYDAY={match['day']}."
+            "BYDAY={value} numbers a weekday, which needs FREQ=MONTHLY or YEARLY; with FREQ={frequency} "
+            "write the weekday alone, e.g. BYDAY={day}.",
+            value=item,
+            frequency=frequency,
+            day=match["day"],
         )
     if not 1 <= abs(int(match["ordinal"])) <= highest:
-        raise RecurrenceError(f"BYDAY={item} is out of range; number the weekday from 1 to {highest} (or -1 for last).")
+        raise RecurrenceError(
+            "BYDAY={value} is out of range; number the weekday from 1 to {highest} (or -1 for last).",
+            value=item,
+            highest=highest,
+        )
 
 
 def series_problem(rule: str | None, *, start: datetime, zone: str) -> str | None:
@@ -212,7 +238,8 @@ def bounded(expanded: Iterable[datetime], *, limit: int = MAX_STEPS) -> Iterator
     for step, occurrence in enumerate(expanded, start=1):
         if step > limit:
             raise RecurrenceError(
-                f"This series has more than {limit} occurrences to go through; end it sooner with COUNT or "
-                "UNTIL, or start a new series."
+                "This series has more than {limit} occurrences to go through; end it sooner with COUNT or "
+                "UNTIL, or start a new series.",
+                limit=limit,
             )
         yield occurrence

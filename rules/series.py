@@ -85,7 +85,9 @@ def with_end(rule: str, *, until: datetime | None = None, count: int | None = No
         parts["UNTIL"] = f"{until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     if count is not None:
         if not 1 <= count <= MAX_COUNT:
-            raise InvalidInputError(f"A series needs from 1 to {MAX_COUNT} occurrences; {count} is not possible.")
+            raise InvalidInputError(
+                "A series needs from 1 to {limit} occurrences; {count} is not possible.", limit=MAX_COUNT, count=count
+            )
         parts["COUNT"] = str(count)
     return ";".join(f"{key}={value}" for key, value in parts.items())
 
@@ -108,7 +110,9 @@ def series_end(
         raise InvalidInputError("Give either ends (a date) or count (how many times), not both.")
     if count is not None:
         if count < 1:
-            raise InvalidInputError(f"count must be at least 1 (it was {count}); to stop a series, cancel it.")
+            raise InvalidInputError(
+                "count must be at least 1 (it was {count}); to stop a series, cancel it.", count=count
+            )
         ended = with_end(rule, count=count)
     elif ends_on is not None and ends_on.strip().casefold() == "none":
         ended = with_end(rule)
@@ -117,8 +121,9 @@ def series_end(
         until = _end_date(ends_on, zone=zone, now=now)
         if until < start:
             raise InvalidInputError(
-                f"The series would end on {until.astimezone(zone):%-d %B %Y}, before it starts "
-                f"({start.astimezone(zone):%-d %B %Y}); give a later date for ends."
+                "The series would end on {end}, before it starts ({start}); give a later date for ends.",
+                end=f"{until.astimezone(zone):%-d %B %Y}",
+                start=f"{start.astimezone(zone):%-d %B %Y}",
             )
         ended = with_end(rule, until=until)
     check_series(ended, start=start, zone=zone.key)

@@ -37,7 +37,9 @@ def check_storable(value: str, *, what: str) -> str:
 def record_id(value: str, *, what: str, largest: int = LARGEST_ID) -> int:
     """Read a database id (what autocomplete and buttons carry): plain digits, within the column's range."""
     if not value.isascii() or not value.isdigit() or len(value) > 19 or not 1 <= int(value) <= largest:
-        raise InvalidInputError(f"No {what} has the id “{value[:30]}”. Pick one from the list as you type.")
+        raise InvalidInputError(
+            "No {what} has the id “{value}”. Pick one from the list as you type.", what=what, value=value[:30]
+        )
     return int(value)
 
 

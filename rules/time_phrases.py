@@ -163,8 +163,11 @@ def read_wall_clock(text: str, *, local_now: datetime) -> datetime | None:
     if len(walls) > 1:
         first, second = list(walls)[:2]
         raise TimeInputError(
-            f"“{text[:60]}” can be read as {first:%A %-d %B %H:%M} or as {second:%A %-d %B %H:%M}; "
-            f"write the date and time, e.g. {first:%Y-%m-%d %H:%M}."
+            "“{phrase}” can be read as {first} or as {second}; write the date and time, e.g. {example}.",
+            phrase=text[:60],
+            first=f"{first:%A %-d %B %H:%M}",
+            second=f"{second:%A %-d %B %H:%M}",
+            example=f"{first:%Y-%m-%d %H:%M}",
         )
     if walls:
         return next(iter(walls))
@@ -289,14 +292,18 @@ def _wall(kinds: str, values: list[Any], *, local_now: datetime, phrase: str) ->
     at = _clock(reading) if reading.hour is not None else None
     if reading.days is None and reading.weekday is None and reading.month is None:
         shown = f"{at:%H:%M}" if at else "14:00"
-        raise TimeInputError(f"Add a day to “{phrase[:60]}”, e.g. today {shown} or tomorrow {shown}.")
+        raise TimeInputError(
+            "Add a day to “{phrase}”, e.g. today {time} or tomorrow {time}.", phrase=phrase[:60], time=shown
+        )
     day = _date(reading, at or time(0), local_now)
     if at is None:
-        raise TimeInputError(f"Add a time of day to “{phrase[:60]}”, e.g. {day:%Y-%m-%d} 14:00.")
+        raise TimeInputError(
+            "Add a time of day to “{phrase}”, e.g. {day} 14:00.", phrase=phrase[:60], day=f"{day:%Y-%m-%d}"
+        )
     try:
         return datetime.combine(day + timedelta(days=1) if reading.midnight else day, at)
     except OverflowError:
-        raise TimeInputError(f"{day:%Y} is too far ahead; give a date like 3 December 2027.") from None
+        raise TimeInputError("{year} is too far ahead; give a date like 3 December 2027.", year=f"{day:%Y}") from None
 
 
 def _read_day(kinds: str, values: list[Any], span: tuple[int, int], reading: _Reading) -> None:
@@ -329,7 +336,9 @@ def _read_time(kinds: str, values: list[Any], span: tuple[int, int], reading: _R
             reading.ampm = value
         elif kind in "OX":
             if reading.hour not in (None, 12):
-                raise TimeInputError(f"{reading.hour} and noon or midnight do not go together; write one of them.")
+                raise TimeInputError(
+                    "{hour} and noon or midnight do not go together; write one of them.", hour=reading.hour
+                )
             reading.hour, reading.midnight = (12, False) if kind == "O" else (0, True)
             reading.part = None
 
@@ -338,10 +347,12 @@ def clock_time(hour: int, minute: int, ampm: str | None) -> time:
     """A time of day from its written numbers, refusing 25:00 and 13pm with what to write instead."""
     if ampm:
         if not 1 <= hour <= 12:
-            raise TimeInputError(f"{hour} {ampm} is not a time; use 1–12 with am/pm, or 0–23 without.")
+            raise TimeInputError(
+                "{hour} {ampm} is not a time; use 1–12 with am/pm, or 0–23 without.", hour=hour, ampm=ampm
+            )
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise TimeInputError(f"{hour}:{minute:02d} is not a time of day; use 00:00–23:59.")
+        raise TimeInputError("{time} is not a time of day; use 00:00–23:59.", time=f"{hour}:{minute:02d}")
     return time(hour, minute)
 
 
@@ -351,10 +362,16 @@ def _clock(reading: _Reading) -> time:
         return at
     if reading.part == "morning":
         if at.hour >= 12:
-            raise TimeInputError(f"{at:%H:%M} is not in the morning; write the time as 0–11 or leave the morning out.")
+            raise TimeInputError(
+                "{time} is not in the morning; write the time as 0–11 or leave the morning out.", time=f"{at:%H:%M}"
+            )
         return at
     if at.hour == 0 or (at.hour == 12 and reading.part == "evening"):
-        raise TimeInputError(f"{at:%H:%M} in the {reading.part} is unclear; write noon, midnight or a time like 20:00.")
+        raise TimeInputError(
+            "{time} in the {part} is unclear; write noon, midnight or a time like 20:00.",
+            time=f"{at:%H:%M}",
+            part=reading.part,
+        )
     return at.replace(hour=at.hour + 12) if at.hour < 12 else at
 
 
@@ -371,11 +388,17 @@ def _date(reading: _Reading, at: time, local_now: datetime) -> date:
     day = next((found for year in years if (found := _valid_date(year, reading, at, local_now))), None)
     if day is None:
         raise TimeInputError(
-            f"{reading.day}.{reading.month}.{reading.year or ''} is not a date; write e.g. 3 December or 3.12."
+            "{date} is not a date; write e.g. 3 December or 3.12.",
+            date=f"{reading.day}.{reading.month}.{reading.year or ''}",
         )
     if reading.weekday is not None and day.weekday() != reading.weekday:
         named = date(2027, 3, 1 + reading.weekday)  # 1 March 2027 was a Monday
-        raise TimeInputError(f"{day:%-d %B %Y} is a {day:%A}, not a {named:%A}; check the day or the date.")
+        raise TimeInputError(
+            "{date} is a {weekday}, not a {named}; check the day or the date.",
+            date=f"{day:%-d %B %Y}",
+            weekday=f"{day:%A}",
+            named=f"{named:%A}",
+        )
     return day
 
 

@@ -28,6 +28,7 @@ from dateutil import parser as dateutil_parser
 from dateutil import rrule
 from rapidfuzz import fuzz, process
 
+from rules.i18n import N_
 from rules.recurrence import MAX_RULE_LENGTH, RecurrenceError, bounded, check_series, rule_parts
 from rules.time_phrases import TimeInputError, clock_time, read_time_of_day, read_wall_clock
 
@@ -116,10 +117,17 @@ def zone_named(name: str) -> ZoneInfo:
     canonical = _zone_index().get(key) or _city_index().get(key)
     if canonical is None or len(name) > MAX_ZONE_LENGTH:
         close = suggest_zones(wanted, limit=3) if wanted else []
-        hint = f"Did you mean {' or '.join(close)}? " if close else ""
+        if close:
+            raise TimeInputError(
+                "“{zone}” is not a time zone I know. Did you mean {close}? Use an IANA name like Europe/Brussels, "
+                "Europe/Lisbon or Europe/Kyiv (pick one from the list as you type).",
+                zone=wanted[:60],
+                close=" or ".join(close),
+            )
         raise TimeInputError(
-            f"“{wanted[:60]}” is not a time zone I know. {hint}Use an IANA name like Europe/Brussels, "
-            "Europe/Lisbon or Europe/Kyiv (pick one from the list as you type)."
+            "“{zone}” is not a time zone I know. Use an IANA name like Europe/Brussels, "
+            "Europe/Lisbon or Europe/Kyiv (pick one from the list as you type).",
+            zone=wanted[:60],
         )
     return ZoneInfo(canonical)
 
@@ -168,7 +176,11 @@ def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
     """Turn a wall-clock time in a zone into an instant: refuse a skipped time, take the first of a repeated one."""
     if not EARLIEST_YEAR <= wall.year <= LATEST_YEAR:
         raise TimeInputError(
-            f"{wall.year} is outside the years I handle ({EARLIEST_YEAR}–{LATEST_YEAR}); give a date like {EXAMPLES}."
+            "{year} is outside the years I handle ({earliest}–{latest}); give a date like {examples}.",
+            year=wall.year,
+            earliest=EARLIEST_YEAR,
+            latest=LATEST_YEAR,
+            examples=EXAMPLES,
         )
     first = wall.replace(tzinfo=zone, fold=0)
     second = wall.replace(tzinfo=zone, fold=1)
@@ -180,8 +192,14 @@ def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
         before, after = first.astimezone(UTC).astimezone(zone), second.astimezone(UTC).astimezone(zone)
         earlier, later = sorted((before, after))
         raise TimeInputError(
-            f"{when} does not exist in {zone.key}: the clocks jump forward that night. "
-            f"Did you mean {earlier:%H:%M} ({earlier:%Z}) or {later:%H:%M} ({later:%Z})?"
+            "{when} does not exist in {zone}: the clocks jump forward that night. "
+            "Did you mean {earlier} ({earlier_zone}) or {later} ({later_zone})?",
+            when=when,
+            zone=zone.key,
+            earlier=f"{earlier:%H:%M}",
+            earlier_zone=f"{earlier:%Z}",
+            later=f"{later:%H:%M}",
+            later_zone=f"{later:%Z}",
         )
     note = (
         f"{when} happens twice in {zone.key} (the clocks go back that night); "
@@ -202,28 +220,35 @@ def parse_time(text: str, *, zone: ZoneInfo, now: datetime, future: bool = True)
     """Read a point in time typed by a member, in their zone; with `future`, a past time is an error."""
     phrase = " ".join(text.strip().casefold().replace(",", " ").split())
     if not phrase:
-        raise TimeInputError(f"Give a time, e.g. {EXAMPLES}.")
+        raise TimeInputError("Give a time, e.g. {examples}.", examples=EXAMPLES)
     _check_length(phrase, "time")
     parsed = _in_amount(phrase, zone, now) or _in_words(phrase, zone, now) or _absolute(phrase, zone, now)
     if future and parsed.instant <= now:
         shown = parsed.instant.astimezone(zone)
         raise TimeInputError(
-            f"{shown:%-d %B %Y %H:%M} ({zone.key}) is in the past. Give a time in the future, e.g. {EXAMPLES}."
+            "{when} ({zone}) is in the past. Give a time in the future, e.g. {examples}.",
+            when=f"{shown:%-d %B %Y %H:%M}",
+            zone=zone.key,
+            examples=EXAMPLES,
         )
     return parsed
 
 
 def _check_length(text: str, what: str) -> None:
     if len(text) > MAX_TEXT_LENGTH:
-        too_long = f"That {what} is too long ({len(text)} characters; at most {MAX_TEXT_LENGTH})."
-        raise TimeInputError(f"{too_long} {HINTS[what]}")
+        raise TimeInputError(TOO_LONG[what], length=len(text), limit=MAX_TEXT_LENGTH, examples=EXAMPLES)
 
 
-HINTS = {
-    "time": f"Write e.g. {EXAMPLES}.",
-    "end": "Write e.g. 16:30 or 2027-03-05 17:00.",
-    "duration": "Write e.g. 90m, 2h, 1h30m or 2d.",
-    "reminder list": "Write e.g. 30d,7d,1d or 1h,10m.",
+# Each refusal whole, so that a translator sees the sentence it belongs to.
+TOO_LONG = {
+    "time": N_("That time is too long ({length} characters; at most {limit}). Write e.g. {examples}."),
+    "end": N_("That end is too long ({length} characters; at most {limit}). Write e.g. 16:30 or 2027-03-05 17:00."),
+    "duration": N_(
+        "That duration is too long ({length} characters; at most {limit}). Write e.g. 90m, 2h, 1h30m or 2d."
+    ),
+    "reminder list": N_(
+        "That reminder list is too long ({length} characters; at most {limit}). Write e.g. 30d,7d,1d or 1h,10m."
+    ),
 }
 
 
@@ -254,18 +279,22 @@ def _amount_seconds(amount: str) -> int:
     compact = amount.replace(" and ", " ")
     parts = AMOUNT_PART.findall(compact)
     if not parts or AMOUNT_PART.sub("", compact).strip():
-        raise TimeInputError(f"“in {amount}” is not an amount of time; write e.g. in 3 days, in 2 hours or in 1h30m.")
+        raise TimeInputError(
+            "“in {amount}” is not an amount of time; write e.g. in 3 days, in 2 hours or in 1h30m.", amount=amount
+        )
     total = 0
     for number, unit in parts:
         letter = UNIT_WORDS.get(unit, unit if unit in UNIT_SECONDS else None)
         if letter is None:
-            raise TimeInputError(f"“{unit[:20]}” is not a unit of time; use minutes, hours, days or weeks.")
+            raise TimeInputError("“{unit}” is not a unit of time; use minutes, hours, days or weeks.", unit=unit[:20])
         # Digits past the tenth already mean more than a century in any unit.
         total += (int(number) if len(number) <= 10 else 10**10) * UNIT_SECONDS[letter]
     if total > LONGEST_AMOUNT.total_seconds():
         raise TimeInputError(
-            f"“in {amount[:40]}” is too far ahead (at most {LONGEST_AMOUNT.days // 366} years); "
-            "write e.g. in 3 days or in 2 weeks, or give a date."
+            "“in {amount}” is too far ahead (at most {years} years); "
+            "write e.g. in 3 days or in 2 weeks, or give a date.",
+            amount=amount[:40],
+            years=LONGEST_AMOUNT.days // 366,
         )
     return total
 
@@ -279,13 +308,19 @@ def _absolute(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime:
     try:
         first, second = (dateutil_parser.parse(cleaned, default=d, dayfirst=day_first) for d in defaults)
     except (ValueError, ArithmeticError):  # OverflowError, and decimal.InvalidOperation on "1000…0m"
-        raise TimeInputError(f"I can't read “{phrase[:60]}” as a time. Try e.g. {EXAMPLES}.") from None
+        raise TimeInputError(
+            "I can't read “{phrase}” as a time. Try e.g. {examples}.", phrase=phrase[:60], examples=EXAMPLES
+        ) from None
     if first.tzinfo is not None:
         raise TimeInputError("Leave out the UTC offset or zone from the time; pick the zone in the timezone option.")
     if first.hour != second.hour:
-        raise TimeInputError(f"Add a time of day to “{phrase[:60]}”, e.g. {first:%Y-%m-%d} 14:00.")
+        raise TimeInputError(
+            "Add a time of day to “{phrase}”, e.g. {day} 14:00.", phrase=phrase[:60], day=f"{first:%Y-%m-%d}"
+        )
     if (first.month, first.day) != (second.month, second.day):
-        raise TimeInputError(f"Add a day to “{phrase[:60]}”, e.g. today {first:%H:%M} or tomorrow {first:%H:%M}.")
+        raise TimeInputError(
+            "Add a day to “{phrase}”, e.g. today {time} or tomorrow {time}.", phrase=phrase[:60], time=f"{first:%H:%M}"
+        )
     # "2pm" names the hour only: the minutes come from the defaults, and differ.
     wall = first.replace(minute=first.minute if first.minute == second.minute else 0, second=0, microsecond=0)
     if first.year != second.year:
@@ -311,7 +346,9 @@ def parse_duration(text: str) -> timedelta:
     try:
         seconds = _amount_seconds(compact)
     except TimeInputError:
-        raise TimeInputError(f"“{text.strip()[:40]}” is not a duration; write e.g. 90m, 2h, 1h30m or 2d.") from None
+        raise TimeInputError(
+            "“{text}” is not a duration; write e.g. 90m, 2h, 1h30m or 2d.", text=text.strip()[:40]
+        ) from None
     if seconds <= 0:
         raise TimeInputError("The duration must be longer than zero.")
     if seconds > 14 * 86400:
@@ -348,17 +385,24 @@ def parse_offsets(text: str, *, limit: int = 6, longest: timedelta = timedelta(d
     for piece in pieces:
         if not OFFSET.match(piece):
             raise TimeInputError(
-                f"“{piece[:20]}” is not a reminder offset. Use numbers with w, d, h or m before the start, "
-                "e.g. 30d,7d,1d or 1h,10m."
+                "“{offset}” is not a reminder offset. Use numbers with w, d, h or m before the start, "
+                "e.g. 30d,7d,1d or 1h,10m.",
+                offset=piece[:20],
             )
         seconds = sum(int(n) * UNIT_SECONDS[u] for n, u in re.findall(r"(\d+)([wdhm])", piece))
         if seconds < 60:
-            raise TimeInputError(f"“{piece}” is too short: a reminder needs at least 1m before the start.")
+            raise TimeInputError(
+                "“{offset}” is too short: a reminder needs at least 1m before the start.", offset=piece
+            )
         if seconds > longest.total_seconds():
-            raise TimeInputError(f"“{piece}” is too long: reminders can be at most {longest.days}d before the start.")
+            raise TimeInputError(
+                "“{offset}” is too long: reminders can be at most {days}d before the start.",
+                offset=piece,
+                days=longest.days,
+            )
         offsets.add(seconds)
     if len(offsets) > limit:
-        raise TimeInputError(f"At most {limit} reminders per event, please.")
+        raise TimeInputError("At most {limit} reminders per event, please.", limit=limit)
     return sorted(offsets, reverse=True)
 
 
@@ -386,8 +430,10 @@ def parse_repeat(text: str | None, *, start: datetime, zone: ZoneInfo) -> str | 
         return REPEAT_SHORTHANDS[raw.casefold()]
     if len(raw) > MAX_RULE_LENGTH:
         raise RecurrenceError(
-            f"The repeat rule is too long ({len(raw)} characters; at most {MAX_RULE_LENGTH}). "
-            "Use none, weekly, monthly or a short RRULE such as FREQ=WEEKLY;BYDAY=TU;COUNT=10."
+            "The repeat rule is too long ({length} characters; at most {limit}). "
+            "Use none, weekly, monthly or a short RRULE such as FREQ=WEEKLY;BYDAY=TU;COUNT=10.",
+            length=len(raw),
+            limit=MAX_RULE_LENGTH,
         )
     body = raw.removeprefix("RRULE:").removeprefix("rrule:").strip()
     parts = rule_parts(body.upper())
@@ -408,7 +454,7 @@ def _until_in_utc(value: str, zone: ZoneInfo) -> str:
         else:
             moment = localize(datetime.strptime(value, "%Y%m%d").replace(hour=23, minute=59, second=59), zone).instant
     except ValueError:
-        raise TimeInputError(f"UNTIL={value[:30]} is not a date; write it like UNTIL=20271231.") from None
+        raise TimeInputError("UNTIL={value} is not a date; write it like UNTIL=20271231.", value=value[:30]) from None
     return f"{moment:%Y%m%dT%H%M%SZ}"
 
 

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import for_member, member_locale
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
@@ -49,6 +50,7 @@ from db.questions import (
 )
 from db.screens import open_screen, revoke_screens
 from rules.errors import InvalidInputError
+from rules.i18n import N_, translate
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -64,6 +66,12 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "all": (PENDING, OPEN, ANSWERED, HIDDEN),
 }
 VISIBLE = (OPEN, ANSWERED)
+# What a moderator is told after /panel approve, hide or answered.
+MODERATED = {
+    "approve": N_("Question #{number} is approved and shown."),
+    "hide": N_("Question #{number} is hidden."),
+    "answered": N_("Question #{number} is marked answered."),
+}
 VOTE_ID = re.compile(VOTE_TEMPLATE)
 # How far back a restart looks for questions it posted but could not record.
 RECOVERY_HISTORY = 100
@@ -263,20 +271,28 @@ class Panels(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             card = await self.bot.get_partial_messageable(channel_id).send(
-                embed=panel_card(panel), view=panel_view(panel)
+                embed=panel_card(panel, self.bot.settings.server_language),
+                view=panel_view(panel, self.bot.settings.server_language),
             )
         except discord.HTTPException:
             await answer(
                 interaction,
-                f"The panel is open, but I cannot post in <#{channel_id}>. Give me Send Messages and Embed Links "
-                "there; members can already use `/ask`.",
+                for_member(
+                    interaction,
+                    "The panel is open, but I cannot post in <#{channel_id}>. Give me Send Messages and Embed Links "
+                    "there; members can already use `/ask`.",
+                    channel_id=channel_id,
+                ),
             )
             return
         await self.bot.db.transaction(set_panel_message, panel_id=panel.id, message_id=card.id)
-        queue_hint = ""
+        opened = N_("Panel “{title}” is open in <#{channel_id}>.")
         if moderated and not (moderator_channel or self.bot.settings.moderator_channel_id):
-            queue_hint = " Questions wait for approval: review them with `/panel queue`."
-        await answer(interaction, f"Panel “{inert(panel.title)}” is open in <#{channel_id}>.{queue_hint}")
+            opened = N_(
+                "Panel “{title}” is open in <#{channel_id}>. Questions wait for approval: review them with "
+                "`/panel queue`."
+            )
+        await answer(interaction, for_member(interaction, opened, title=inert(panel.title), channel_id=channel_id))
 
     @app_commands.command(name="questions")
     @app_commands.guild_only()
@@ -301,7 +317,7 @@ class Panels(commands.Cog):
         panel, ranked = await self.bot.db.read(
             channel_questions, channel_id=_channel_id(interaction), statuses=statuses, sort=sort, label=label
         )
-        pages = question_pages(ranked, panel=panel, sort=sort, status=status)
+        pages = question_pages(ranked, panel=panel, sort=sort, status=status, language=member_locale(interaction))
         await Paginator.send(interaction, pages, ephemeral=True)
 
     @panel.command(name="next")
@@ -320,8 +336,7 @@ class Panels(commands.Cog):
         question, votes = await moderate(
             self.bot, action=action, question_id=target.id, moderator_id=interaction.user.id
         )
-        done = {"approve": "approved and shown", "hide": "hidden", "answered": "marked answered"}[action]
-        await answer(interaction, f"Question #{question.number} is {done}.")
+        await answer(interaction, for_member(interaction, MODERATED[action], number=question.number))
         await show_in_channel(self.bot, question, votes)
 
     @panel.command(name="answered")
@@ -367,7 +382,9 @@ class Panels(commands.Cog):
             moderator=member_is_moderator(interaction),
             role_ids=[role.id for role in getattr(interaction.user, "roles", ())],
         )
-        await answer(interaction, f"Question #{question} now carries your written answer.")
+        await answer(
+            interaction, for_member(interaction, "Question #{number} now carries your written answer.", number=question)
+        )
         await show_in_channel(self.bot, answered.question, answered.votes)
 
     @panel.command(name="edit")
@@ -382,7 +399,15 @@ class Panels(commands.Cog):
         edited = await self.bot.db.transaction(
             edit_question, question_id=target.id, moderator_id=interaction.user.id, text=text
         )
-        await answer(interaction, f"Question #{question} now reads: “{inert(trim(edited.question.text, 300))}”.")
+        await answer(
+            interaction,
+            for_member(
+                interaction,
+                "Question #{number} now reads: “{text}”.",
+                number=question,
+                text=inert(trim(edited.question.text, 300)),
+            ),
+        )
         await show_in_channel(self.bot, edited.question, edited.votes)
 
     @panel.command(name="block")
@@ -402,7 +427,10 @@ class Panels(commands.Cog):
         """Let the asker of a question ask and vote on this panel again (moderators only)."""
         target = await self._numbered_question(interaction, question)
         await self.bot.db.transaction(unblock_asker, question_id=target.id)
-        await answer(interaction, f"The asker of #{question} can ask and vote on this panel again.")
+        await answer(
+            interaction,
+            for_member(interaction, "The asker of #{number} can ask and vote on this panel again.", number=question),
+        )
 
     @panel.command(name="blocked")
     @moderator_only("manage_messages")
@@ -422,10 +450,17 @@ class Panels(commands.Cog):
         chosen = await self._pick_panel(interaction, panel)
         question, waiting = await self.bot.db.read(next_pending_question, panel_id=chosen.id)
         if question is None:
-            await answer(interaction, f"No question of “{inert(chosen.title)}” is waiting for approval. 🎉")
+            await answer(
+                interaction,
+                for_member(
+                    interaction, "No question of “{title}” is waiting for approval. 🎉", title=inert(chosen.title)
+                ),
+            )
             return
         await interaction.response.send_message(
-            embed=queue_embed(question, waiting=waiting), view=review_view(question), ephemeral=True
+            embed=queue_embed(question, waiting=waiting, language=member_locale(interaction)),
+            view=review_view(question, member_locale(interaction)),
+            ephemeral=True,
         )
 
     @panel.command(name="close")
@@ -433,7 +468,7 @@ class Panels(commands.Cog):
     async def panel_close(self, interaction: discord.Interaction) -> None:
         """Stop taking questions and post a summary (moderators only)."""
         summary = await self.bot.db.transaction(close_panel_with_summary, channel_id=_channel_id(interaction))
-        await interaction.response.send_message(embed=summary_embed(summary))
+        await interaction.response.send_message(embed=summary_embed(summary, self.bot.settings.server_language))
         await refresh_panel_card(self.bot, summary.panel)
 
     @panel.command(name="reopen")
@@ -441,7 +476,13 @@ class Panels(commands.Cog):
     async def panel_reopen(self, interaction: discord.Interaction) -> None:
         """Take questions again on this channel's last panel (moderators only)."""
         panel = await self.bot.db.transaction(reopen_panel, channel_id=_channel_id(interaction))
-        await interaction.response.send_message(f"🔓 Questions are open again for “{inert(panel.title)}”.")
+        await interaction.response.send_message(
+            translate(
+                self.bot.settings.server_language,
+                "🔓 Questions are open again for “{title}”.",
+                title=inert(panel.title),
+            )
+        )
         await refresh_panel_card(self.bot, panel)
 
     @panel.command(name="export")
@@ -461,7 +502,12 @@ class Panels(commands.Cog):
             zone=self.bot.settings.default_timezone,
         )
         await interaction.response.send_message(
-            f"{export.count} question(s) from “{inert(chosen.title)}”. Anonymous questions show no author.",
+            for_member(
+                interaction,
+                "{count} question(s) from “{title}”. Anonymous questions show no author.",
+                count=export.count,
+                title=inert(chosen.title),
+            ),
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
             ephemeral=True,
         )
@@ -486,10 +532,14 @@ class Panels(commands.Cog):
         token = await self.bot.db.transaction(open_screen, panel_id=chosen.id, created_by=interaction.user.id)
         await answer(
             interaction,
-            f"Presenter screen for “{inert(chosen.title)}” — open it on the projector's computer:\n"
-            f"<{base_url}/screen/{token}>\n"
-            "It shows the question being answered and the top questions, live, and never who asked. Anyone with "
-            "the link can watch: keep it private. `/panel screen revoke` turns off every link of this panel.",
+            for_member(
+                interaction,
+                "Presenter screen for “{title}” — open it on the projector's computer:\n<{link}>\n"
+                "It shows the question being answered and the top questions, live, and never who asked. Anyone with "
+                "the link can watch: keep it private. `/panel screen revoke` turns off every link of this panel.",
+                title=inert(chosen.title),
+                link=f"{base_url}/screen/{token}",
+            ),
         )
 
     @screen.command(name="revoke")
@@ -501,10 +551,18 @@ class Panels(commands.Cog):
         chosen = await self._pick_panel(interaction, panel)
         revoked = await self.bot.db.transaction(revoke_screens, panel_id=chosen.id)
         if not revoked:
-            await answer(interaction, f"“{inert(chosen.title)}” had no working screen link.")
+            await answer(
+                interaction, for_member(interaction, "“{title}” had no working screen link.", title=inert(chosen.title))
+            )
             return
         await answer(
-            interaction, f"Revoked {revoked} screen link(s) of “{inert(chosen.title)}”; they show nothing now."
+            interaction,
+            for_member(
+                interaction,
+                "Revoked {count} screen link(s) of “{title}”; they show nothing now.",
+                count=revoked,
+                title=inert(chosen.title),
+            ),
         )
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._text import inert, trim
 from cogs._views import ReportingItem, ReportingModal, ReportingView, answer
@@ -18,6 +19,7 @@ from db.models.panels import PANEL_OPEN, PENDING
 from db.open_questions import check_similar_question
 from db.panels import channel_panel, panel_by_id
 from db.questions import ask_question, next_pending_question
+from rules.i18n import translate
 from rules.labels import panel_labels
 from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
 from rules.text import record_id
@@ -77,26 +79,43 @@ async def submit_question(
             _first, waiting = await bot.db.read(next_pending_question, panel_id=panel_id)
     except SimilarQuestionError as similar:
         view = SimilarQuestionView(
-            similar.similar, panel_id=panel_id, text=text, to=to, anonymous=anonymous, label=label
+            similar.similar,
+            panel_id=panel_id,
+            text=text,
+            to=to,
+            anonymous=anonymous,
+            label=label,
+            locale=member_locale(interaction),
         )
-        await answer(interaction, similar_prompt(similar.similar), view=view, replace=replace)
+        await answer(interaction, similar_prompt(interaction, similar.similar), view=view, replace=replace)
         return
     pending = question.status == PENDING
-    await answer(interaction, confirmation(question, posted_to_queue=pending), replace=replace)
+    await answer(
+        interaction,
+        confirmation(question, posted_to_queue=pending, locale=member_locale(interaction)),
+        replace=replace,
+    )
     if pending:
         await send_for_review(bot, question, waiting=waiting)
     elif not await post_question(bot, question):
         await interaction.followup.send(
-            f"I could not post #{question.number} in the channel (missing permission?). It is saved; "
-            "moderators see it with `/questions`.",
+            for_member(
+                interaction,
+                "I could not post #{number} in the channel (missing permission?). It is saved; "
+                "moderators see it with `/questions`.",
+                number=question.number,
+            ),
             ephemeral=True,
         )
 
 
-def similar_prompt(similar: SimilarQuestion) -> str:
-    return (
-        f"A similar question exists: **#{similar.number}** — “{trim(inert(similar.text), 300)}”\n"
-        "Upvote it instead? If yours asks something else, post it anyway."
+def similar_prompt(interaction: discord.Interaction, similar: SimilarQuestion) -> str:
+    return for_member(
+        interaction,
+        "A similar question exists: **#{number}** — “{text}”\n"
+        "Upvote it instead? If yours asks something else, post it anyway.",
+        number=similar.number,
+        text=trim(inert(similar.text), 300),
     )
 
 
@@ -112,6 +131,7 @@ class SimilarQuestionView(ReportingView):
         to: str | None,
         anonymous: bool,
         label: str | None = None,
+        locale: str | None = None,
     ):
         super().__init__(timeout=SUGGESTION_TIMEOUT_SECONDS)
         self.panel_id = panel_id
@@ -119,7 +139,10 @@ class SimilarQuestionView(ReportingView):
         self.text = text
         self.to = to
         self.anonymous = anonymous
-        self.add_item(VoteButton(similar.id, label=f"Upvote #{similar.number} instead"))
+        self.add_item(
+            VoteButton(similar.id, label=translate(locale, "Upvote #{number} instead", number=similar.number))
+        )
+        self.post_anyway.label = translate(locale, "Post mine anyway")
 
     @discord.ui.button(label="Post mine anyway", style=discord.ButtonStyle.secondary)
     async def post_anyway(
@@ -146,22 +169,22 @@ class QuestionModal(ReportingModal):
     """The one form behind "Ask a question": the question, whom or what it is for, and (where the panel allows
     it) whether to show the asker's name."""
 
-    def __init__(self, panel: Panel, *, anonymous: bool, rules: QuestionRules) -> None:
-        super().__init__(title="Ask the panel")
+    def __init__(self, panel: Panel, *, anonymous: bool, rules: QuestionRules, locale: str | None = None) -> None:
+        super().__init__(title=translate(locale, "Ask the panel"))
         self.panel_id = panel.id
         self.question: discord.ui.TextInput[QuestionModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             min_length=rules.min_length,
             max_length=rules.max_length,
-            placeholder="One clear question. Others can upvote it.",
+            placeholder=translate(locale, "One clear question. Others can upvote it."),
         )
-        self.add_item(discord.ui.Label(text="Your question", component=self.question))
+        self.add_item(discord.ui.Label(text=translate(locale, "Your question"), component=self.question))
         # A label is a topic or a panelist; picking a panelist addresses the question to them (db/panel_guards.py).
         self.labels = panel_labels(panel.topics, (panelist.name for panelist in panel.panelists))
         self.label: discord.ui.Select[QuestionModal] | None = None
         if self.labels:
             self.label = discord.ui.Select(
-                placeholder="Anyone on the panel",
+                placeholder=translate(locale, "Anyone on the panel"),
                 required=False,
                 options=[
                     discord.SelectOption(label=trim(label, 100), value=str(position))
@@ -170,8 +193,8 @@ class QuestionModal(ReportingModal):
             )
             self.add_item(
                 discord.ui.Label(
-                    text="For a panelist or topic? (optional)",
-                    description="Leave empty if it is for anyone on the panel.",
+                    text=translate(locale, "For a panelist or topic? (optional)"),
+                    description=translate(locale, "Leave empty if it is for anyone on the panel."),
                     component=self.label,
                 )
             )
@@ -179,11 +202,13 @@ class QuestionModal(ReportingModal):
         if panel.anonymous_allowed:
             self.name = discord.ui.Select(
                 options=[
-                    discord.SelectOption(label="Show my name", value=NAMED, default=not anonymous),
-                    discord.SelectOption(label="Ask anonymously", value=ANONYMOUS, default=anonymous),
+                    discord.SelectOption(label=translate(locale, "Show my name"), value=NAMED, default=not anonymous),
+                    discord.SelectOption(
+                        label=translate(locale, "Ask anonymously"), value=ANONYMOUS, default=anonymous
+                    ),
                 ],
             )
-            self.add_item(discord.ui.Label(text="Your name", component=self.name))
+            self.add_item(discord.ui.Label(text=translate(locale, "Your name"), component=self.name))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         chosen = self.label.values if self.label else []
@@ -205,11 +230,13 @@ class AskButton(
     """ "Ask a question" on the panel card: opens the question form ("Ask anonymously", on cards posted before the
     form could choose, opens it with anonymity chosen)."""
 
-    def __init__(self, panel_id: int, *, anonymous: bool = False, closed: bool = False) -> None:
-        label = "Ask anonymously" if anonymous else "Ask a question"
+    def __init__(
+        self, panel_id: int, *, anonymous: bool = False, closed: bool = False, language: str | None = None
+    ) -> None:
+        label = translate(language, "Ask anonymously" if anonymous else "Ask a question")
         super().__init__(
             discord.ui.Button(
-                label="Questions closed" if closed else label,
+                label=translate(language, "Questions closed") if closed else label,
                 emoji=None if closed else ("🕶️" if anonymous else "✋"),
                 style=discord.ButtonStyle.secondary if anonymous or closed else discord.ButtonStyle.primary,
                 disabled=closed,
@@ -229,11 +256,13 @@ class AskButton(
         bot = coalition_bot(interaction)
         panel = await bot.db.read(panel_by_id, self.panel_id)
         if panel.status != PANEL_OPEN:
-            await answer(interaction, "This panel is closed: it no longer takes questions.")
+            await answer(interaction, for_member(interaction, "This panel is closed: it no longer takes questions."))
             return
         if self.anonymous and not panel.anonymous_allowed:
-            await answer(interaction, "This panel does not take anonymous questions.")
+            await answer(interaction, for_member(interaction, "This panel does not take anonymous questions."))
             return
         await interaction.response.send_modal(
-            QuestionModal(panel, anonymous=self.anonymous, rules=question_rules(bot.settings))
+            QuestionModal(
+                panel, anonymous=self.anonymous, rules=question_rules(bot.settings), locale=member_locale(interaction)
+            )
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.i18n import member_locale
 from cogs._checks import coalition_bot
 from cogs._text import trim
 from cogs._views import IdButton
@@ -18,6 +19,7 @@ from db.models.panels import PANEL_OPEN
 from db.panels import panelist_platform
 from db.questions import top_questions
 from db.shipped import source_documents
+from rules.i18n import translate
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -34,7 +36,8 @@ async def refresh_panel_card(bot: CoalitionBot, panel: Panel) -> None:
         return
     message = bot.get_partial_messageable(panel.channel_id).get_partial_message(panel.message_id)
     try:
-        await message.edit(embed=panel_card(panel), view=panel_view(panel))
+        language = bot.settings.server_language
+        await message.edit(embed=panel_card(panel, language), view=panel_view(panel, language))
     except discord.HTTPException as error:
         log.info("Could not update the card of panel %s: %s", panel.id, error)
 
@@ -47,7 +50,8 @@ class TopButton(IdButton, prefix="panel:top"):
 
     async def handle(self, interaction: discord.Interaction) -> None:
         panel, top = await coalition_bot(interaction).db.read(top_questions, panel_id=self.ref_id, limit=TOP_LIMIT)
-        await interaction.response.send_message(embed=top_questions_embed(panel, top), ephemeral=True)
+        embed = top_questions_embed(panel, top, member_locale(interaction))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 class PlatformButton(IdButton, prefix="panel:platform"):
@@ -62,11 +66,11 @@ class PlatformButton(IdButton, prefix="panel:platform"):
         await interaction.response.send_message(embed=card, ephemeral=True)
 
 
-def panel_view(panel: Panel) -> discord.ui.View:
+def panel_view(panel: Panel, language: str | None = None) -> discord.ui.View:
     """The card's buttons: ask (one form, named or anonymous), top questions, and one per linked platform."""
     view = discord.ui.View(timeout=None)
-    view.add_item(AskButton(panel.id, closed=panel.status != PANEL_OPEN))
-    view.add_item(TopButton(panel.id))
+    view.add_item(AskButton(panel.id, closed=panel.status != PANEL_OPEN, language=language))
+    view.add_item(TopButton(panel.id, label=translate(language, "Top questions")))
     linked = [panelist for panelist in panel.panelists if panelist.platform_slug]
     for panelist in linked[:5]:
         button = PlatformButton(panelist.id, label=trim(panelist.organisation or panelist.name, 80))

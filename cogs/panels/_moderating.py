@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot, ensure_moderator
 from cogs._views import NO_MENTIONS, IdButton, ReportingItem, answer
 from cogs.panels._embeds import decided_embed, now_answering_embed, queue_embed
@@ -15,15 +16,13 @@ from cogs.panels._question_messages import show_in_channel
 from db.models import Question
 from db.question_moderation import block_asker
 from db.questions import advance_panel, moderate_question
+from rules.i18n import N_, translate
 from rules.text import record_id
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
 
 log = logging.getLogger(__name__)
-
-
-VERDICTS = {"approve": "Approved", "hide": "Hidden", "answered": "Marked answered"}
 
 
 async def send_for_review(bot: CoalitionBot, question: Question, *, waiting: int) -> bool:
@@ -33,7 +32,9 @@ async def send_for_review(bot: CoalitionBot, question: Question, *, waiting: int
         return False
     try:
         await bot.get_partial_messageable(channel_id).send(
-            embed=queue_embed(question, waiting=waiting), view=review_view(question), allowed_mentions=NO_MENTIONS
+            embed=queue_embed(question, waiting=waiting, language=bot.settings.server_language),
+            view=review_view(question, bot.settings.server_language),
+            allowed_mentions=NO_MENTIONS,
         )
     except discord.HTTPException as error:
         log.warning("Could not send question %s for review to channel %s: %s", question.id, channel_id, error)
@@ -50,9 +51,9 @@ async def moderate(bot: CoalitionBot, *, action: str, question_id: int, moderato
 
 
 MODERATOR_BUTTONS = {
-    "approve": ("Approve", "✅", discord.ButtonStyle.success),
-    "hide": ("Hide", "🙈", discord.ButtonStyle.danger),
-    "answered": ("Answered", "✅", discord.ButtonStyle.success),
+    "approve": (N_("Approve"), "✅", discord.ButtonStyle.success),
+    "hide": (N_("Hide"), "🙈", discord.ButtonStyle.danger),
+    "answered": (N_("Answered"), "✅", discord.ButtonStyle.success),
 }
 
 
@@ -63,8 +64,11 @@ class ModerateButton(
 ):
     """Approve / Hide / Answered for moderators, on review messages and on the "now answering" controls."""
 
-    def __init__(self, action: str, question_id: int, *, number: int | None = None) -> None:
+    def __init__(
+        self, action: str, question_id: int, *, number: int | None = None, language: str | None = None
+    ) -> None:
         label, emoji, style = MODERATOR_BUTTONS[action]
+        label = translate(language, label)
         super().__init__(
             discord.ui.Button(
                 label=f"{label} #{number}" if number else label,
@@ -88,10 +92,15 @@ class ModerateButton(
         question, votes = await moderate(
             bot, action=self.action, question_id=self.question_id, moderator_id=interaction.user.id
         )
-        verdict = VERDICTS[self.action]
-        follow_on = next_view(question.panel_id) if self.action == "answered" else None
+        follow_on = next_view(question.panel_id, bot.settings.server_language) if self.action == "answered" else None
         await interaction.response.edit_message(
-            embed=decided_embed(question, votes, verdict=verdict, moderator=interaction.user.display_name),
+            embed=decided_embed(
+                question,
+                votes,
+                verdict=self.action,
+                moderator=interaction.user.display_name,
+                language=bot.settings.server_language,
+            ),
             view=follow_on,
         )
         await show_in_channel(bot, question, votes)
@@ -115,16 +124,20 @@ async def block(interaction: discord.Interaction, question_id: int) -> None:
     question = await bot.db.transaction(block_asker, question_id=question_id, moderator_id=interaction.user.id)
     await answer(
         interaction,
-        f"⛔ The asker of #{question.number} can no longer ask or vote on this panel; nobody was told who it is. "
-        f"`/panel unblock question:{question.number}` lets them back.",
+        for_member(
+            interaction,
+            "⛔ The asker of #{number} can no longer ask or vote on this panel; nobody was told who it is. "
+            "`/panel unblock question:{number}` lets them back.",
+            number=question.number,
+        ),
     )
 
 
-def review_view(question: Question) -> discord.ui.View:
+def review_view(question: Question, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ModerateButton("approve", question.id))
-    view.add_item(ModerateButton("hide", question.id))
-    view.add_item(BlockButton(question.id))
+    view.add_item(ModerateButton("approve", question.id, language=language))
+    view.add_item(ModerateButton("hide", question.id, language=language))
+    view.add_item(BlockButton(question.id, label=translate(language, "Block asker")))
     return view
 
 
@@ -140,19 +153,19 @@ class NextButton(IdButton, prefix="panel:mod:next"):
         await run_next(interaction, self.ref_id, replace=True)
 
 
-def next_view(panel_id: int) -> discord.ui.View:
+def next_view(panel_id: int, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(panel_id))
+    view.add_item(NextButton(panel_id, label=translate(language, "Next question")))
     return view
 
 
-def controls_view(question: Question) -> discord.ui.View:
+def controls_view(question: Question, language: str | None = None) -> discord.ui.View:
     """A moderator's controls while a question is being answered."""
     view = discord.ui.View(timeout=None)
-    view.add_item(ModerateButton("answered", question.id, number=question.number))
-    view.add_item(NextButton(question.panel_id))
-    view.add_item(ModerateButton("hide", question.id, number=question.number))
-    view.add_item(BlockButton(question.id))
+    view.add_item(ModerateButton("answered", question.id, number=question.number, language=language))
+    view.add_item(NextButton(question.panel_id, label=translate(language, "Next question")))
+    view.add_item(ModerateButton("hide", question.id, number=question.number, language=language))
+    view.add_item(BlockButton(question.id, label=translate(language, "Block asker")))
     return view
 
 
@@ -160,23 +173,36 @@ async def run_next(interaction: discord.Interaction, panel_id: int, *, replace: 
     """Move the panel on: the current question counts as answered, the most upvoted open one is up."""
     bot = coalition_bot(interaction)
     advance = await bot.db.transaction(advance_panel, panel_id=panel_id, moderator_id=interaction.user.id)
-    done = f"#{advance.answered.question.number} is marked answered. " if advance.answered else ""
+    answered = advance.answered.question.number if advance.answered else None
     if advance.answered:
         await show_in_channel(bot, advance.answered.question, advance.answered.votes)
     if advance.current is None:
-        await answer(interaction, f"{done}No open questions are left.", replace=replace)
+        if answered is None:
+            left = for_member(interaction, "No open questions are left.")
+        else:
+            left = for_member(
+                interaction, "#{answered} is marked answered. No open questions are left.", answered=answered
+            )
+        await answer(interaction, left, replace=replace)
         return
     current = advance.current
     await show_in_channel(bot, current.question, current.votes)
+    number = current.question.number
+    if answered is None:
+        now = for_member(interaction, "Now answering #{number}.", number=number)
+    else:
+        now = for_member(
+            interaction, "#{answered} is marked answered. Now answering #{number}.", answered=answered, number=number
+        )
     await answer(
         interaction,
-        f"{done}Now answering #{current.question.number}.",
-        view=controls_view(current.question),
+        now,
+        view=controls_view(current.question, member_locale(interaction)),
         replace=replace,
     )
     try:
         await bot.get_partial_messageable(current.question.panel.channel_id).send(
-            embed=now_answering_embed(current), allowed_mentions=NO_MENTIONS
+            embed=now_answering_embed(current, bot.settings.server_language), allowed_mentions=NO_MENTIONS
         )
     except discord.HTTPException as error:
         log.warning("Could not announce question %s: %s", current.question.id, error)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import for_member
 from cogs._checks import coalition_bot
 from cogs._views import NO_MENTIONS, ReportingItem, answer
 from cogs.panels._embeds import hidden_notice, question_embed
@@ -27,7 +28,9 @@ async def post_question(bot: CoalitionBot, question: Question, votes: int = 0) -
     channel = bot.get_partial_messageable(question.panel.channel_id)
     try:
         message = await channel.send(
-            embed=question_embed(question), view=question_view(question, votes), allowed_mentions=NO_MENTIONS
+            embed=question_embed(question, bot.settings.server_language),
+            view=question_view(question, votes),
+            allowed_mentions=NO_MENTIONS,
         )
     except discord.HTTPException as error:
         log.warning("Could not post question %s in channel %s: %s", question.id, question.panel.channel_id, error)
@@ -46,10 +49,12 @@ async def show_in_channel(bot: CoalitionBot, question: Question, votes: int) -> 
     message = bot.get_partial_messageable(question.panel.channel_id).get_partial_message(question.message_id)
     try:
         if question.status == HIDDEN:
-            await message.edit(content=hidden_notice(question), embed=None, view=None, allowed_mentions=NO_MENTIONS)
+            notice = hidden_notice(question, bot.settings.server_language)
+            await message.edit(content=notice, embed=None, view=None, allowed_mentions=NO_MENTIONS)
         else:
             # content=None clears the "hidden" notice when a hidden question is approved again.
-            await message.edit(content=None, embed=question_embed(question), view=question_view(question, votes))
+            embed = question_embed(question, bot.settings.server_language)
+            await message.edit(content=None, embed=embed, view=question_view(question, votes))
     except discord.HTTPException as error:
         log.info("Could not update the message of question %s: %s", question.id, error)
 
@@ -81,10 +86,12 @@ class VoteButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
         outcome = await bot.db.write(toggle_vote, question_id=self.question_id, member_id=interaction.user.id)
-        note = (
-            f"👍 You upvoted #{outcome.number}. Click again to take your vote back."
+        note = for_member(
+            interaction,
+            "👍 You upvoted #{number}. Click again to take your vote back."
             if outcome.voted
-            else f"You took back your vote on #{outcome.number}."
+            else "You took back your vote on #{number}.",
+            number=outcome.number,
         )
         if interaction.message is not None and interaction.message.id == outcome.message_id:
             # Only the count changed, and it is on the button: the embed stays as it is.
