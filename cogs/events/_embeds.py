@@ -180,7 +180,7 @@ def event_details_card(
         if attendee and attendee.rsvp
         else N_("No answer yet")
     )
-    dms = "DM reminders on" if attendee and attendee.reminders else "DM reminders off"
+    dms = N_("DM reminders on" if attendee and attendee.reminders else "DM reminders off")
     if event.status == "scheduled":
         you = f"{translate(language, answer)} · {translate(language, dms)}"
         embed.add_field(name=translate(language, "You"), value=you, inline=False)
@@ -281,7 +281,7 @@ def saved_reply(saved: SavedEvent, created: bool, notes: list[str], language: st
     event = saved.event
     local = event.starts_at.astimezone(ZoneInfo(event.timezone))
     changed = f" ({', '.join(saved.changed)})" if saved.changed else ""
-    headline = (
+    headline = N_(
         "✅ Created **{title}** (event #{number}){changed}."
         if created
         else "✅ Updated **{title}** (event #{number}){changed}."
