@@ -404,9 +404,8 @@ class Events(commands.Cog):
         details, listed = overview.details, overview.attendees
         names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
         language = member_locale(interaction)
-        card = event_details_card(
-            details, reminders=overview.reminders, attendees=attendee_lines(listed, names), language=language
-        )
+        lines = attendee_lines(listed, names, language)
+        card = event_details_card(details, reminders=overview.reminders, attendees=lines, language=language)
         view = event_view(details.event, listed.counts(), language) if details.next_start else discord.utils.MISSING
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
