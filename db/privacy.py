@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.attendance import GOING, move_up_waiting
 from db.events import SCHEDULED
 from db.member_feeds import member_feed_export, revoke_member_feed
 from db.models import (
@@ -291,6 +292,10 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
         )
     ).all()
     await session.execute(delete(EventAttendee).where(EventAttendee.member_id == member_id))
+    # A seat they held goes to the first in line, who is told, as when a member answers Not going.
+    for event_id, rsvp, _reminders, status in answers:
+        if rsvp == GOING and status == SCHEDULED:
+            await move_up_waiting(session, event=await session.get_one(Event, event_id), now=utcnow())
 
     # Every DM delivery to them, pending ones included, so no reminder DMs them after this; a reminder left
     # with nothing to send is settled here, as the sender would have done.

@@ -2,7 +2,8 @@
 that occurrence and all after it); pick an occurrence by date.
 
 An occurrence is named by the start its rule gives it (UTC), so it stays the same occurrence when moved.
-RSVPs stay per series; reminders follow each occurrence (replanned in the same transaction).
+RSVPs stay per series; reminders follow each occurrence (replanned in the same transaction), and the series'
+Going and Maybe members are told of a moved or dropped occurrence (a notice each, sent once).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import CANCELLED, FAR_FUTURE, find_event, get_event, index_event, series_last_end
 from db.models import Event, EventAttendee, OccurrenceChange
+from db.notices import CANCELLED as CANCELLED_NOTICE
+from db.notices import CHANGED, answered_members, notice_snapshot, plan_notices
 from db.occurrences import event_occurrences, exceptions_of
 from db.reminders import ReminderPlan, replan_event_reminders
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
@@ -87,7 +90,30 @@ async def edit_occurrence(
     if successor is not None:
         later = await replan_event_reminders(session, event=successor, now=now)
         plan.added += later.added
+    await _plan_occurrence_notices(session, event, current, new_start, following=scope == FOLLOWING, now=now)
     return OccurrenceEdit(event, plan, original, current, new_start, scope == FOLLOWING, successor)
+
+
+async def _plan_occurrence_notices(
+    session: AsyncSession,
+    event: Event,
+    old_start: datetime,
+    new_start: datetime | None,
+    *,
+    following: bool,
+    now: datetime,
+) -> None:
+    """Tell Going and Maybe members of the series, once, that an occurrence moved (old -> new) or is not held."""
+    members = await answered_members(session, event_id=event.id)
+    if new_start is None:
+        reason = "The series ends before this date." if following else None
+        details: dict[str, object] = {"start": old_start.isoformat(), "reason": reason}
+        await plan_notices(
+            session, event_id=event.id, member_ids=members, kind=CANCELLED_NOTICE, details=details, now=now
+        )
+        return
+    details = {"before": notice_snapshot(event, old_start), "after": notice_snapshot(event, new_start)}
+    await plan_notices(session, event_id=event.id, member_ids=members, kind=CHANGED, details=details, now=now)
 
 
 def _change(event: Event, original: datetime, now: datetime) -> OccurrenceChange:

@@ -209,8 +209,7 @@ class Events(commands.Cog):
             now=utcnow(),
         )
         notes = await self.publisher.publish(interaction, saved.event)
-        reply = saved_reply(saved, True, notes, member_locale(interaction))
-        await interaction.followup.send(reply, ephemeral=True)
+        await interaction.followup.send(saved_reply(saved, True, notes, member_locale(interaction)), ephemeral=True)
 
     @event_admin.command(name="edit")
     @moderator_only("manage_events")
@@ -305,8 +304,7 @@ class Events(commands.Cog):
         saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
         notes = await self.publisher.publish(interaction, saved.event)
         notes += told_reply(await self.notices.send_pending(event_id=saved.event.id), member_locale(interaction))
-        reply = saved_reply(saved, False, notes, member_locale(interaction))
-        await interaction.followup.send(reply, ephemeral=True)
+        await interaction.followup.send(saved_reply(saved, False, notes, member_locale(interaction)), ephemeral=True)
 
     async def edit_occurrence(
         self,
@@ -332,7 +330,9 @@ class Events(commands.Cog):
         notes = await self.publisher.publish(interaction, changed.event)
         if changed.successor is not None:
             notes += await self.publisher.publish(interaction, changed.successor)
-        await interaction.followup.send(occurrence_reply(changed, notes, member_locale(interaction)), ephemeral=True)
+        language = member_locale(interaction)
+        notes += told_reply(await self.notices.send_pending(event_id=changed.event.id), language)
+        await interaction.followup.send(occurrence_reply(changed, notes, language), ephemeral=True)
 
     @event_admin.command(name="cancel")
     @moderator_only("manage_events")
@@ -595,4 +595,6 @@ async def setup(bot: CoalitionBot) -> None:
     events = Events(bot)
     bot.reminders.after_each_pass(events.tab.sync_all)
     bot.reminders.on_missed(MissedReporter(bot).post)
+    # Notices left pending (a member moved up after another was forgotten, a send cut short) go out within a pass.
+    bot.reminders.after_each_pass(events.notices.send_pending)
     await bot.add_cog(events)

@@ -179,7 +179,8 @@ def practice_result_pages(results: list[PracticeListing], *, query: str, filters
                 value=trim(f"{_text(practice.summary, practice.origin)}" + (f"\n*{where}*" if where else ""), 300),
                 inline=False,
             )
-        embed.set_footer(text=f"{len(results)} result(s), best first — open one with /practice show")
+        found = "1 practice" if len(results) == 1 else f"{len(results)} practices"
+        embed.set_footer(text=f"{found}, best first — open one with /practice show")
         pages.append(embed)
     return pages
 

@@ -12,6 +12,7 @@ import discord
 from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._views import ReportingItem
+from cogs.events._notices import NoticeSender
 from cogs.events._views import refresh_announcement
 from cogs.panels._question_messages import show_in_channel
 from cogs.privacy._embeds import forget_report
@@ -89,8 +90,12 @@ def forget_view(member_id: int, *, asked_at: datetime, locale: str | None) -> di
 
 
 async def refresh_posted_messages(bot: CoalitionBot, report: ForgetReport) -> None:
-    """Edit posted questions and announcements that named the member or counted them, after the commit."""
+    """Edit posted questions and announcements that named the member or counted them, and tell whoever moved up
+    to the seat they freed; after the commit."""
     for item in await bot.db.read(questions_with_votes, report.changed_question_ids):
         await show_in_channel(bot, item.question, item.votes)
+    notices = NoticeSender(bot, bot.db)
     for event in await bot.db.transaction(events_by_id, report.changed_event_ids):
         await refresh_announcement(bot, event)
+        # A seat the member held went to the first in line, who is told now.
+        await notices.send_pending(event_id=event.id)

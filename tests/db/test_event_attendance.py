@@ -141,6 +141,17 @@ async def test_a_full_event_puts_the_third_on_the_waiting_list_and_moves_them_up
     assert (told.member_id, told.kind) == (CHEN, "moved_up")
 
 
+async def test_a_forgotten_member_frees_their_seat_for_the_first_in_line(session: AsyncSession) -> None:
+    event = await make(session, capacity="1")
+    await set_rsvp(session, event_id=event.id, member_id=ALICE, choice="going", now=NOW)
+    await set_rsvp(session, event_id=event.id, member_id=BOB, choice="going", now=NOW)
+    assert (await event_attendees(session, event_id=event.id)).waiting == [BOB]
+    await forget_member(session, member_id=ALICE)
+    listed = await event_attendees(session, event_id=event.id)
+    assert listed.going == [BOB] and listed.waiting == []
+    assert [(n.member_id, n.kind) for n in await notices(session, event.id)] == [(BOB, "moved_up")]
+
+
 async def test_a_bigger_capacity_moves_the_first_in_line_up(session: AsyncSession) -> None:
     event = await make(session, capacity="1")
     await set_rsvp(session, event_id=event.id, member_id=ALICE, choice="going", now=NOW)

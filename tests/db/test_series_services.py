@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import EventInput, create_event, edit_event, event_details, get_event, set_rsvp
 from db.models import Event, EventAttendee, Reminder
+from db.models.attendance import EventNotice
 from db.native_events import claim_listing, events_tab_state, follow_interest, record_listing
+from db.notices import sendable_notices
 from db.occurrences import event_occurrences
 from db.reminders import extend_reminder_plans
 from db.series import edit_occurrence, occurrence_choices
@@ -250,3 +252,19 @@ async def test_only_one_process_claims_creating_a_native_event_until_its_claim_g
     assert not await claim_listing(session, guild_id=1, listing=listing, replacing=None, now=later + timedelta(hours=1))
     assert await claim_listing(session, guild_id=1, listing=listing, replacing=77, now=later)  # gone from Discord
     assert not await claim_listing(session, guild_id=1, listing=listing, replacing=77, now=later)
+
+
+async def test_a_moved_or_skipped_occurrence_is_told_once_to_each_member_who_answered(session: AsyncSession) -> None:
+    event = await weekly(session)
+    absent = MEMBER + 1
+    await set_rsvp(session, event_id=event.id, member_id=MEMBER, choice="going", now=NOW)
+    await set_rsvp(session, event_id=event.id, member_id=absent, choice="not_going", now=NOW)
+    await move_and_skip(session, event)
+    notice_ids = await sendable_notices(session, now=NOW, event_id=event.id)
+    rows = await session.scalars(select(EventNotice).where(EventNotice.id.in_(notice_ids)).order_by(EventNotice.id))
+    planned_notices = list(rows.all())
+    assert [(n.member_id, n.kind) for n in planned_notices] == [(MEMBER, "changed"), (MEMBER, "cancelled")]
+    moved, skipped = (n.details for n in planned_notices)
+    assert moved["before"]["start"] == "2027-10-19T08:00:00+00:00"
+    assert moved["after"]["start"] == "2027-10-21T13:00:00+00:00"  # 15:00 in Berlin summer time
+    assert skipped == {"start": "2027-11-02T09:00:00+00:00", "reason": None}

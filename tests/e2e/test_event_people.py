@@ -131,6 +131,30 @@ async def test_a_full_event_puts_the_third_member_in_line_and_moves_them_up_when
     driver.assert_clean()
 
 
+async def test_a_member_who_is_forgotten_frees_their_seat_and_the_first_in_line_is_told(driver: Driver) -> None:
+    title = "Roundtable on teacher shortages"
+    announcement, _event_id = await create_announced(
+        driver, title, kind="roundtable", start="in 12 days at 10:00", capacity="1"
+    )
+    await answer(driver, announcement, "going", driver.alice)
+    waiting = await driver.click(
+        announcement, announcement.button(startswith="event:rsvp:going")["custom_id"], user=driver.bob
+    )
+    assert "you're number 1 on the waiting list" in (await waiting.wait_followup()).content
+
+    warning = await driver.slash("privacy forget", user=driver.alice)
+    await driver.click(warning.message, warning.message.button("Yes, forget me")["custom_id"], user=driver.alice)
+
+    told = await driver.wait_for_dm(driver.bob, lambda m: title in m.content and "seat freed up" in m.content)
+    assert "you're now going" in told.content
+    await driver.wait_for_message(
+        driver.announcements,
+        lambda m: m.id == announcement.id and f"<@{driver.bob.id}>" in m.field("Who's coming"),
+    )
+    assert f"<@{driver.alice.id}>" not in announcement.field("Who's coming")
+    driver.assert_clean()
+
+
 async def test_bad_capacity_or_cutoff_is_refused_and_nothing_is_announced(driver: Driver) -> None:
     before = len(driver.messages_in(driver.announcements))
     zero = await driver.slash(

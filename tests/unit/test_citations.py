@@ -7,7 +7,8 @@ from pathlib import Path
 
 import discord
 
-from cogs.knowledge._embeds import _cite_links, cite, find_results
+from cogs.knowledge._embeds import _cite_links, cite, find_results, practice_result_pages
+from db.knowledge import PracticeListing
 from db.search import PanelSource, SearchHit
 from db.shipped import DATA_DIR, SourceDocument, check_shipped_data, source_documents
 
@@ -63,3 +64,13 @@ def test_panel_answer_in_find_cites_its_panel_and_day_and_stays_inert() -> None:
     assert field.name == "💬 Q&A: @\u200beveryone how do \\*\\*you\\*\\* fund it?"
     assert field.value is not None and field.value.endswith("*Answered at the panel “Funding STEM”, 5 March 2026*")
     assert field.value.startswith("Through the \\*\\*ministry\\*\\* and @\u200bhere.")
+
+
+def test_practice_pages_count_what_was_found_in_words_never_result_s() -> None:
+    def listing(number: int) -> PracticeListing:
+        return PracticeListing(number, f"p{number}", f"Practice {number}", "What it does.", "FI", [], "shipped", [])
+
+    one = practice_result_pages([listing(1)], query="mentors", filters="")
+    many = practice_result_pages([listing(n) for n in range(1, 13)], query="mentors", filters="")
+    assert one[0].footer.text == "1 practice, best first — open one with /practice show"
+    assert [page.footer.text for page in many] == ["12 practices, best first — open one with /practice show"] * 2
