@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.members import member_locale
 from db.models import Event, EventAttendee, Reminder, ReminderDelivery
 from db.reminders import (
     CHANNEL,
@@ -65,6 +66,8 @@ class DeliveryClaim:
     recipient_id: int
     notice: ReminderNotice
     attempt: int = 1
+    # The Discord locale a DM's recipient last acted in (None: English); a channel post reads the server's language.
+    locale: str | None = None
 
 
 async def start_reminder(
@@ -200,8 +203,15 @@ async def claim_delivery(session: AsyncSession, *, delivery_id: int, now: dateti
         url=event.url,
         ping_role_id=event.ping_role_id,
     )
+    locale = await member_locale(session, member_id=delivery.recipient_id) if delivery.target == DM else None
     return DeliveryClaim(
-        delivery.id, reminder.id, delivery.target, delivery.recipient_id, notice, attempt=delivery.attempts + 1
+        delivery.id,
+        reminder.id,
+        delivery.target,
+        delivery.recipient_id,
+        notice,
+        attempt=delivery.attempts + 1,
+        locale=locale,
     )
 
 

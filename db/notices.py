@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.members import member_locale
 from db.models import Event, EventAttendee
 from db.models.attendance import EventNotice
 
@@ -84,6 +85,8 @@ class NoticeClaim:
     member_id: int
     kind: str
     details: dict[str, Any]
+    # The Discord locale the member last acted in (None: English).
+    locale: str | None = None
 
 
 async def sendable_notices(
@@ -120,7 +123,10 @@ async def claim_notice(session: AsyncSession, *, notice_id: int, now: datetime) 
         )
     ).one()
     notice, title = row
-    return NoticeClaim(notice.id, notice.event_id, title, notice.member_id, notice.kind, dict(notice.details))
+    locale = await member_locale(session, member_id=notice.member_id)
+    return NoticeClaim(
+        notice.id, notice.event_id, title, notice.member_id, notice.kind, dict(notice.details), locale=locale
+    )
 
 
 async def record_notice(

@@ -65,7 +65,10 @@ async def export_member_data(session: AsyncSession, *, member_id: int) -> dict[s
         # A string: Discord ids are larger than what JSON readers in JavaScript keep exactly.
         "member_id": str(member_id),
         "exported_at": _iso(utcnow()),
-        "time_zone": ({"zone": preference.timezone, "updated_at": _iso(preference.updated_at)} if preference else None),
+        "time_zone": {"zone": preference.timezone, "updated_at": _iso(preference.updated_at)}
+        if preference and preference.timezone
+        else None,
+        "discord_locale": preference.locale if preference else None,
         "questions": [
             {
                 "panel": _panel(question.panel.id, question.panel.title),

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar import CALENDAR_LIMIT
+from bot.i18n import for_member, member_locale
 from bot.interest import ScheduledEventInterest
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
@@ -20,7 +21,6 @@ from cogs._pagination import Paginator
 from cogs._text import inert
 from cogs.events._attendees import attendee_lines, attendees_csv, attendees_markdown, display_names
 from cogs.events._embeds import (
-    event_card,
     event_details_card,
     event_list_pages,
     saved_reply,
@@ -29,8 +29,9 @@ from cogs.events._mirror import EventsTab
 from cogs.events._missed import MissedReporter
 from cogs.events._notices import NoticeSender, NoticeTally, told_reply
 from cogs.events._occurrences import SCOPE_CHOICES, occurrence_reply
+from cogs.events._publish import Publisher
 from cogs.events._reminders import DiscordReminderSender
-from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view, refresh_announcement
+from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view
 from cogs.knowledge import Choices
 from db.attendance import event_attendees
 from db.events import (
@@ -40,13 +41,10 @@ from db.events import (
     describe_reminders,
     find_event,
     list_upcoming_events,
-    next_occurrence,
-    record_announcement,
 )
 from db.events import autocomplete_events as event_choices
 from db.member_feeds import open_member_feed, revoke_member_feed
-from db.members import member_timezone, set_member_timezone
-from db.models import Event
+from db.members import member_timezone, remember_locale, set_member_timezone
 from db.models.base import utcnow
 from db.named_events import cancel_named_event, edit_named_event, named_event_overview, set_named_reminder_opt_in
 from db.native_events import follow_interest
@@ -87,6 +85,7 @@ class Events(commands.Cog):
     def __init__(self, bot: CoalitionBot) -> None:
         self.bot = bot
         self.tab = EventsTab(bot)
+        self.publisher = Publisher(bot, self.tab)
         self.notices = NoticeSender(bot, bot.db)
         self.recovery: asyncio.Task[NoticeTally] | None = None
 
@@ -209,8 +208,8 @@ class Events(commands.Cog):
             default_zone=self.bot.settings.default_timezone,
             now=utcnow(),
         )
-        notes = await self.publish(interaction, saved.event)
-        await interaction.followup.send(saved_reply(saved, "Created", notes), ephemeral=True)
+        notes = await self.publisher.publish(interaction, saved.event)
+        await interaction.followup.send(saved_reply(saved, True, notes, member_locale(interaction)), ephemeral=True)
 
     @event_admin.command(name="edit")
     @moderator_only("manage_events")
@@ -303,9 +302,9 @@ class Events(commands.Cog):
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
-        notes = await self.publish(interaction, saved.event)
-        notes += told_reply(await self.notices.send_pending(event_id=saved.event.id))
-        await interaction.followup.send(saved_reply(saved, "Updated", notes), ephemeral=True)
+        notes = await self.publisher.publish(interaction, saved.event)
+        notes += told_reply(await self.notices.send_pending(event_id=saved.event.id), member_locale(interaction))
+        await interaction.followup.send(saved_reply(saved, False, notes, member_locale(interaction)), ephemeral=True)
 
     async def edit_occurrence(
         self,
@@ -328,11 +327,12 @@ class Events(commands.Cog):
             skip=skip,
             now=utcnow(),
         )
-        notes = await self.publish(interaction, changed.event)
+        notes = await self.publisher.publish(interaction, changed.event)
         if changed.successor is not None:
-            notes += await self.publish(interaction, changed.successor)
-        notes += told_reply(await self.notices.send_pending(event_id=changed.event.id))
-        await interaction.followup.send(occurrence_reply(changed, notes), ephemeral=True)
+            notes += await self.publisher.publish(interaction, changed.successor)
+        language = member_locale(interaction)
+        notes += told_reply(await self.notices.send_pending(event_id=changed.event.id), language)
+        await interaction.followup.send(occurrence_reply(changed, notes, language), ephemeral=True)
 
     @event_admin.command(name="cancel")
     @moderator_only("manage_events")
@@ -342,9 +342,16 @@ class Events(commands.Cog):
         """Cancel an event: reminders stop, the announcement says so, attendees get a DM (moderators only)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         cancelled = await self.bot.db.transaction(cancel_named_event, key=event, reason=reason, now=utcnow())
-        notes = await self.publish(interaction, cancelled.event)
-        told = told_reply(await self.notices.send_pending(event_id=cancelled.event.id))
-        lines = [f"Cancelled **{inert(cancelled.event.title)}** (event #{cancelled.event.id}); its reminders stop."]
+        notes = await self.publisher.publish(interaction, cancelled.event)
+        told = told_reply(await self.notices.send_pending(event_id=cancelled.event.id), member_locale(interaction))
+        lines = [
+            for_member(
+                interaction,
+                "Cancelled **{title}** (event #{number}); its reminders stop.",
+                title=inert(cancelled.event.title),
+                number=cancelled.event.id,
+            )
+        ]
         await interaction.followup.send("\n".join(lines + told + notes), ephemeral=True)
 
     @event_admin.command(name="attendees")
@@ -361,9 +368,15 @@ class Events(commands.Cog):
         names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
         content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
         filename = f"event-{found.id}-attendees.{'csv' if format == 'csv' else 'md'}"
-        summary = f"{len(listed.going)} going, {len(listed.maybe)} maybe, {len(listed.waiting)} waiting"
         await interaction.followup.send(
-            f"Attendees of **{inert(found.title)}**: {summary}.",
+            for_member(
+                interaction,
+                "Attendees of **{title}**: {going} going, {maybe} maybe, {waiting} waiting.",
+                title=inert(found.title),
+                going=len(listed.going),
+                maybe=len(listed.maybe),
+                waiting=len(listed.waiting),
+            ),
             file=discord.File(io.BytesIO(content.encode()), filename=filename),
             ephemeral=True,
         )
@@ -376,7 +389,8 @@ class Events(commands.Cog):
     async def list_events(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None) -> None:
         """Upcoming events, soonest first, in your own local time."""
         upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind=kind.value if kind else None)
-        await Paginator.send(interaction, event_list_pages(upcoming, kind=kind.value if kind else None))
+        pages = event_list_pages(upcoming, kind=kind.value if kind else None, language=member_locale(interaction))
+        await Paginator.send(interaction, pages)
 
     @event.command(name="show")
     @app_commands.describe(event="The event (start typing its name)")
@@ -389,8 +403,10 @@ class Events(commands.Cog):
         )
         details, listed = overview.details, overview.attendees
         names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
-        card = event_details_card(details, reminders=overview.reminders, attendees=attendee_lines(listed, names))
-        view = event_view(details.event, listed.counts()) if details.next_start else discord.utils.MISSING
+        language = member_locale(interaction)
+        lines = attendee_lines(listed, names, language)
+        card = event_details_card(details, reminders=overview.reminders, attendees=lines, language=language)
+        view = event_view(details.event, listed.counts(), language) if details.next_start else discord.utils.MISSING
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     @event.command(name="remind")
@@ -401,12 +417,18 @@ class Events(commands.Cog):
         found = await self.bot.db.transaction(
             set_named_reminder_opt_in, key=event, member_id=interaction.user.id, on=on, now=utcnow()
         )
+        await self.bot.db.transaction(remember_locale, member_id=interaction.user.id, locale=member_locale(interaction))
         title = inert(found.title)
         message = (
-            f"You'll get the reminders of **{title}** by DM ({describe_reminders(found.reminder_offsets)}). "
-            "Make sure DMs from server members are allowed."
+            for_member(
+                interaction,
+                "You'll get the reminders of **{title}** by DM ({reminders}). "
+                "Make sure DMs from server members are allowed.",
+                title=title,
+                reminders=describe_reminders(found.reminder_offsets),
+            )
             if on
-            else f"You won't get DM reminders for **{title}** any more."
+            else for_member(interaction, "You won't get DM reminders for **{title}** any more.", title=title)
         )
         await interaction.response.send_message(message, ephemeral=True)
 
@@ -417,7 +439,9 @@ class Events(commands.Cog):
         """The event as an .ics file for your calendar, with its reminders."""
         found = await self.bot.db.transaction(find_event, event)
         await interaction.response.send_message(
-            f"**{inert(found.title)}** for your calendar (open the file to import it).",
+            for_member(
+                interaction, "**{title}** for your calendar (open the file to import it).", title=inert(found.title)
+            ),
             file=calendar_file([found], f"event-{found.id}.ics"),
             ephemeral=True,
         )
@@ -428,15 +452,27 @@ class Events(commands.Cog):
         upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), limit=CALENDAR_LIMIT)
         base_url = self.bot.settings.web_base_url
         subscribe = (
-            f"\nTo have new events appear by themselves, subscribe in your calendar app to <{base_url}/calendar.ics>."
+            "\n"
+            + for_member(
+                interaction,
+                "To have new events appear by themselves, subscribe in your calendar app to {link}.",
+                link=f"<{base_url}/calendar.ics>",
+            )
             if base_url
             else ""
         )
         if not upcoming:
-            await interaction.response.send_message(f"No upcoming events yet.{subscribe}", ephemeral=True)
+            await interaction.response.send_message(
+                for_member(interaction, "No upcoming events yet.") + subscribe, ephemeral=True
+            )
             return
         await interaction.response.send_message(
-            f"{len(upcoming)} upcoming event(s) for your calendar (open the file to import them).{subscribe}",
+            for_member(
+                interaction,
+                "{count} upcoming event(s) for your calendar (open the file to import them).",
+                count=len(upcoming),
+            )
+            + subscribe,
             file=calendar_file([item.event for item in upcoming], "coalition-events.ics"),
             ephemeral=True,
         )
@@ -447,21 +483,30 @@ class Events(commands.Cog):
         """Your own secret calendar link: the events you answered Going to, kept up to date."""
         if stop:
             stopped = await self.bot.db.transaction(revoke_member_feed, member_id=interaction.user.id)
-            reply = "Your calendar link is stopped." if stopped else "You had no calendar link."
+            reply = for_member(
+                interaction, "Your calendar link is stopped." if stopped else "You had no calendar link."
+            )
             await interaction.response.send_message(reply, ephemeral=True)
             return
         base_url = self.bot.settings.web_base_url
         if not base_url:
             await interaction.response.send_message(
-                "Calendar links need the bot's web views, which are off here; use `/event ics` for one event.",
+                for_member(
+                    interaction,
+                    "Calendar links need the bot's web views, which are off here; use `/event ics` for one event.",
+                ),
                 ephemeral=True,
             )
             return
         token = await self.bot.db.transaction(open_member_feed, member_id=interaction.user.id, now=utcnow())
         await interaction.response.send_message(
-            f"Subscribe to <{base_url}/calendar/{token}.ics> in your calendar app: it holds the events you answered "
-            "Going to and follows every change.\nKeep it to yourself: whoever has it sees which events you go to. "
-            "Asking again gives a new link and stops this one; `/event feed stop:True` stops it.",
+            for_member(
+                interaction,
+                "Subscribe to {link} in your calendar app: it holds the events you answered "
+                "Going to and follows every change.\nKeep it to yourself: whoever has it sees which events you go to. "
+                "Asking again gives a new link and stops this one; `/event feed stop:True` stops it.",
+                link=f"<{base_url}/calendar/{token}.ics>",
+            ),
             ephemeral=True,
         )
 
@@ -472,10 +517,17 @@ class Events(commands.Cog):
     @app_commands.autocomplete(zone=zones)
     async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
         """Set your time zone: the times you type are read in it."""
-        saved = await self.bot.db.transaction(set_member_timezone, member_id=interaction.user.id, zone=zone)
+        saved = await self.bot.db.transaction(
+            set_member_timezone, member_id=interaction.user.id, zone=zone, locale=member_locale(interaction)
+        )
         local = utcnow().astimezone(ZoneInfo(saved))
         await interaction.response.send_message(
-            f"Your time zone is now **{saved}** (it is {local:%H:%M} there). Times you type are read in it.",
+            for_member(
+                interaction,
+                "Your time zone is now **{zone}** (it is {clock} there). Times you type are read in it.",
+                zone=saved,
+                clock=f"{local:%H:%M}",
+            ),
             ephemeral=True,
         )
 
@@ -485,58 +537,20 @@ class Events(commands.Cog):
         own = await self.bot.db.transaction(member_timezone, member_id=interaction.user.id)
         zone = own or self.bot.settings.default_timezone
         local = utcnow().astimezone(zone_named(zone))
-        how = "you set it with `/timezone set`" if own else "the server default; set your own with `/timezone set`"
+        how = for_member(
+            interaction,
+            "you set it with `/timezone set`" if own else "the server default; set your own with `/timezone set`",
+        )
         await interaction.response.send_message(
-            f"Your times are read in **{zone}** ({how}). It is {local:%H:%M} there now.", ephemeral=True
+            for_member(
+                interaction,
+                "Your times are read in **{zone}** ({how}). It is {clock} there now.",
+                zone=zone,
+                how=how,
+                clock=f"{local:%H:%M}",
+            ),
+            ephemeral=True,
         )
-
-    # --- Discord side of an event ----------------------------------------------------------------------------
-
-    async def publish(self, interaction: discord.Interaction, event: Event) -> list[str]:
-        """Post or update the announcement and the native scheduled event; return notes for the reply."""
-        notes = []
-        if event.announcement_message_id:
-            if not await refresh_announcement(self.bot, event):
-                notes.append("⚠️ I could not update the announcement message (deleted, or I lost access).")
-        elif event.status == "scheduled":
-            notes.append(await self.announce(event))
-        notes += await self.mirror(interaction, event)
-        return [note for note in notes if note]
-
-    async def announce(self, event: Event) -> str:
-        channel_id = event.channel_id or self.bot.settings.announce_channel_id
-        if not channel_id:
-            return "⚠️ Not announced: pick a channel, or set ANNOUNCE_CHANNEL_ID."
-        counts = dict.fromkeys(("going", "maybe", "not_going"), 0)
-        card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()))
-        try:
-            message = await self.bot.get_partial_messageable(channel_id).send(
-                embed=card, view=event_view(event, counts)
-            )
-        except discord.HTTPException as error:
-            log.warning("Could not announce event %s in %s: %s", event.id, channel_id, error)
-            return f"⚠️ Not announced: I can't post in <#{channel_id}> (I need Send Messages and Embed Links there)."
-        await self.bot.db.transaction(
-            record_announcement, event_id=event.id, channel_id=channel_id, message_id=message.id
-        )
-        event.announcement_channel_id, event.announcement_message_id = channel_id, message.id
-        return f"📣 Announced in <#{channel_id}>."
-
-    async def mirror(self, interaction: discord.Interaction, event: Event) -> list[str]:
-        """Keep Discord's own Events tab in step; without Manage Events, everything else still works."""
-        guild = interaction.guild
-        if guild is None:
-            return []
-        if not interaction.app_permissions.manage_events:
-            if event.status == "cancelled":
-                return []
-            return ["ℹ️ Not listed in the server's Events tab: I need the Manage Events permission for that."]
-        try:
-            created = await self.tab.sync(guild, refresh=[event.id])
-        except discord.HTTPException as error:
-            log.warning("Could not bring the Events tab in step with event %s: %s", event.id, error)
-            return [f"⚠️ The server's Events tab could not be updated (Discord said {error.status})."]
-        return ["📅 Listed in the server's Events tab."] if created else []
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -577,7 +591,7 @@ def event_input(
 
 async def setup(bot: CoalitionBot) -> None:
     bot.add_dynamic_items(RsvpButton, CalendarButton)
-    bot.reminders.use_sender(DiscordReminderSender(bot))
+    bot.reminders.use_sender(DiscordReminderSender(bot, bot.settings.server_language))
     events = Events(bot)
     bot.reminders.after_each_pass(events.tab.sync_all)
     bot.reminders.on_missed(MissedReporter(bot).post)

@@ -10,6 +10,7 @@ import discord
 
 from cogs._text import bullets
 from db.attendance import GOING, MAYBE, WAITING, Attendees
+from rules.i18n import N_, translate
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +37,26 @@ def _groups(attendees: Attendees) -> dict[str, list[int]]:
     return {GOING: attendees.going, MAYBE: attendees.maybe, WAITING: attendees.waiting}
 
 
-def attendee_lines(attendees: Attendees, names: dict[int, str]) -> list[tuple[str, str]]:
+SHOWN_SECTIONS = (
+    (GOING, N_("Going ({count})")),
+    (MAYBE, N_("Maybe ({count})")),
+    (WAITING, N_("Waiting list ({count})")),
+)
+
+
+def attendee_lines(attendees: Attendees, names: dict[int, str], language: str | None = None) -> list[tuple[str, str]]:
     """(field name, names) for /event show: Going and Maybe always, the waiting list when someone is on it."""
     fields = []
-    for key, label in SECTIONS:
+    for key, label in SHOWN_SECTIONS:
         members = _groups(attendees)[key]
         if key == WAITING and not members:
             continue
-        listed = bullets([discord.utils.escape_markdown(names[m]) for m in members], 1000) if members else "Nobody yet"
-        fields.append((f"{label} ({len(members)})", listed))
+        listed = (
+            bullets([discord.utils.escape_markdown(names[m]) for m in members], 1000)
+            if members
+            else translate(language, "Nobody yet")
+        )
+        fields.append((translate(language, label, count=len(members)), listed))
     return fields
 
 

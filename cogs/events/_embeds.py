@@ -1,6 +1,8 @@
 """Pure renderers for events: cards, lists, reminders and replies, readable on a phone.
 
-Times are Discord timestamps (`<t:unix:F>`), so every reader sees their own local time.
+Times are Discord timestamps (`<t:unix:F>`), so every reader sees their own local time. Each renderer takes the
+reader's `language` (a Discord locale or a catalogue language; None reads English): the member's own for what only
+they see, the server's for what a channel reads.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from db.deliveries import ReminderNotice
 from db.events import KINDS, EventDetails, SavedEvent, UpcomingEvent, describe_reminders
 from db.models import Event
 from db.reminders import ReminderStatus
+from rules.i18n import N_, SOURCE_LANGUAGE, command_text, format_when, language_for, translate
 from rules.timeparse import format_offset, format_offsets
 
 EVENT_COLOUR = discord.Colour.from_rgb(38, 110, 190)
@@ -35,7 +38,7 @@ KIND_EMOJI = {
     "panel": "🎙️",
     "other": "📅",
 }
-RSVP_LABELS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not_going": "❌ Not going"}
+RSVP_LABELS = {"going": N_("✅ Going"), "maybe": N_("🤔 Maybe"), "not_going": N_("❌ Not going")}
 STATUS_LABELS = {
     "pending": "⏳ planned",
     "sending": "📤 sending",
@@ -50,21 +53,28 @@ def stamp(moment: datetime, style: str = "F") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
-def kind_label(kind: str) -> str:
-    return f"{KIND_EMOJI.get(kind, '📅')} {KINDS.get(kind, kind)}"
+def kind_name(kind: str, language: str | None) -> str:
+    """The kind as the /event-admin create choice reads in the language (the commands catalogue has it)."""
+    english = KINDS.get(kind, kind)
+    return (command_text(language, english, name=False) if language else None) or english
 
 
-def when_text(start: datetime, end: datetime) -> str:
+def kind_label(kind: str, language: str | None = None) -> str:
+    return f"{KIND_EMOJI.get(kind, '📅')} {kind_name(kind, language)}"
+
+
+def when_text(start: datetime, end: datetime, language: str | None = None) -> str:
     """Start in full and relative, then the end: only the time when it ends within a day."""
     until = stamp(end, "t") if end - start < timedelta(days=1) else stamp(end, "F")
-    return f"{stamp(start)} ({stamp(start, 'R')})\nuntil {until}"
+    return f"{stamp(start)} ({stamp(start, 'R')})\n" + translate(language, "until {end}", end=until)
 
 
-def repeat_text(rule: str | None, zone: str) -> str | None:
+def repeat_text(rule: str | None, zone: str, language: str | None = None) -> str | None:
     if not rule:
         return None
-    simple = {"FREQ=WEEKLY": "Every week", "FREQ=MONTHLY": "Every month", "FREQ=DAILY": "Every day"}
-    return f"{simple.get(rule, f'`RRULE:{rule}`')}, at the same local time in {zone}"
+    simple = {"FREQ=WEEKLY": N_("Every week"), "FREQ=MONTHLY": N_("Every month"), "FREQ=DAILY": N_("Every day")}
+    repeats = translate(language, simple[rule]) if rule in simple else f"`RRULE:{rule}`"
+    return translate(language, "{repeats}, at the same local time in {zone}", repeats=repeats, zone=zone)
 
 
 def where_text(event: Event) -> str | None:
@@ -84,80 +94,96 @@ def host_text(event: Event) -> str | None:
     return f"{host.name}{acronym}, {host.country}"
 
 
-def counts_text(counts: dict[str, int], *, capacity: int | None = None) -> str:
-    parts = [f"{RSVP_LABELS[choice]} **{counts.get(choice, 0)}**" for choice in RSVP_LABELS]
+def counts_text(counts: dict[str, int], *, capacity: int | None = None, language: str | None = None) -> str:
+    parts = [f"{translate(language, RSVP_LABELS[choice])} **{counts.get(choice, 0)}**" for choice in RSVP_LABELS]
     if capacity is not None:
-        parts[0] += f" of {capacity}"
+        parts[0] += " " + translate(language, "of {capacity}", capacity=capacity)
     if counts.get("waiting"):
-        parts.append(f"⏳ Waiting **{counts['waiting']}**")
+        parts.append(translate(language, "⏳ Waiting **{count}**", count=counts["waiting"]))
     return " · ".join(parts)
 
 
-def mentions(member_ids: Sequence[int], shown: int = NAMES_SHOWN) -> str:
+def mentions(member_ids: Sequence[int], shown: int = NAMES_SHOWN, language: str | None = None) -> str:
     """Members as mentions (an embed never pings), the first few then "+N more"."""
     names = ", ".join(f"<@{member_id}>" for member_id in member_ids[:shown])
     rest = len(member_ids) - shown
-    return names + (f" +{rest} more" if rest > 0 else "")
+    return names + (" " + translate(language, "+{count} more", count=rest) if rest > 0 else "")
 
 
-def who_is_coming(event: Event, counts: dict[str, int], going: Sequence[int]) -> str:
-    lines = [counts_text(counts, capacity=event.capacity)]
+def who_is_coming(event: Event, counts: dict[str, int], going: Sequence[int], language: str | None = None) -> str:
+    lines = [counts_text(counts, capacity=event.capacity, language=language)]
     if going:
-        lines.append(f"Going: {mentions(going)}")
+        lines.append(translate(language, "Going: {names}", names=mentions(going, language=language)))
     if event.rsvp_role_id:
-        lines.append(f"Open to <@&{event.rsvp_role_id}> only")
+        lines.append(translate(language, "Open to {role} only", role=f"<@&{event.rsvp_role_id}>"))
     return "\n".join(lines)
 
 
 def event_card(
-    event: Event, *, counts: dict[str, int], next_start: datetime | None, going: Sequence[int] = ()
+    event: Event,
+    *,
+    counts: dict[str, int],
+    next_start: datetime | None,
+    going: Sequence[int] = (),
+    language: str | None = None,
 ) -> discord.Embed:
     """The announcement: what, when, where, who hosts, who's coming; greyed out once cancelled."""
     cancelled = event.status == "cancelled"
     title = f"{KIND_EMOJI.get(event.kind, '📅')} {event.title}"
     embed = discord.Embed(
-        title=trim(("CANCELLED — " if cancelled else "") + title, 256),
+        title=trim((translate(language, "CANCELLED — ") if cancelled else "") + title, 256),
         description=trim(inert(event.description), 1000) or None,
         colour=CANCELLED_COLOUR if cancelled else EVENT_COLOUR,
     )
     start = next_start or event.starts_at
-    when = when_text(start, start + (event.ends_at - event.starts_at))
+    when = when_text(start, start + (event.ends_at - event.starts_at), language)
     if event.moved_from and event.moved_from != start and not cancelled:
-        when = f"Moved: ~~{stamp(event.moved_from)}~~\n{when}"
-    embed.add_field(name="When", value=when, inline=False)
-    repeats = repeat_text(event.rrule, event.timezone)
+        when = translate(language, "Moved: {before}", before=f"~~{stamp(event.moved_from)}~~") + f"\n{when}"
+    embed.add_field(name=translate(language, "When"), value=when, inline=False)
+    repeats = repeat_text(event.rrule, event.timezone, language)
     if repeats:
-        embed.add_field(name="Repeats", value=repeats, inline=False)
+        embed.add_field(name=translate(language, "Repeats"), value=repeats, inline=False)
     where = where_text(event)
     if where:
-        embed.add_field(name="Where", value=where, inline=False)
+        embed.add_field(name=translate(language, "Where"), value=where, inline=False)
     host = host_text(event)
     if host:
-        embed.add_field(name="Host", value=trim(host, 200), inline=True)
-    embed.add_field(name="Kind", value=kind_label(event.kind), inline=True)
+        embed.add_field(name=translate(language, "Host"), value=trim(host, 200), inline=True)
+    embed.add_field(name=translate(language, "Kind"), value=kind_label(event.kind, language), inline=True)
     if cancelled:
-        reason = inert(event.cancel_reason) if event.cancel_reason else "No reason given."
-        embed.add_field(name="Cancelled", value=trim(reason, 500), inline=False)
+        reason = inert(event.cancel_reason) if event.cancel_reason else translate(language, "No reason given.")
+        embed.add_field(name=translate(language, "Cancelled"), value=trim(reason, 500), inline=False)
     else:
-        embed.add_field(name="Who's coming", value=trim(who_is_coming(event, counts, going), 1000), inline=False)
-    footer = f"Event #{event.id} · times are shown in your own time zone"
-    embed.set_footer(text=footer if cancelled else footer + " · reminders: /event remind")
+        coming = trim(who_is_coming(event, counts, going, language), 1000)
+        embed.add_field(name=translate(language, "Who's coming"), value=coming, inline=False)
+    footer = translate(language, "Event #{number} · times are shown in your own time zone", number=event.id)
+    reminders = translate(language, " · reminders: /event remind")
+    embed.set_footer(text=footer if cancelled else footer + reminders)
     return embed
 
 
 def event_details_card(
-    details: EventDetails, *, reminders: list[ReminderStatus] | None, attendees: Sequence[tuple[str, str]] = ()
+    details: EventDetails,
+    *,
+    reminders: list[ReminderStatus] | None,
+    attendees: Sequence[tuple[str, str]] = (),
+    language: str | None = None,
 ) -> discord.Embed:
     """/event show: the card, who answered by name, what this member answered, for moderators the reminders."""
     event = details.event
-    embed = event_card(event, counts=details.counts, next_start=details.next_start)
+    embed = event_card(event, counts=details.counts, next_start=details.next_start, language=language)
     for name, value in attendees:
         embed.add_field(name=name, value=value, inline=True)
     attendee = details.attendee
-    answer = RSVP_LABELS.get(attendee.rsvp, "⏳ On the waiting list") if attendee and attendee.rsvp else "No answer yet"
-    dms = "on" if attendee and attendee.reminders else "off"
+    answer = (
+        RSVP_LABELS.get(attendee.rsvp, N_("⏳ On the waiting list"))
+        if attendee and attendee.rsvp
+        else N_("No answer yet")
+    )
+    dms = N_("DM reminders on" if attendee and attendee.reminders else "DM reminders off")
     if event.status == "scheduled":
-        embed.add_field(name="You", value=f"{answer} · DM reminders {dms}", inline=False)
+        you = f"{translate(language, answer)} · {translate(language, dms)}"
+        embed.add_field(name=translate(language, "You"), value=you, inline=False)
     if reminders is not None:
         embed.add_field(name="Reminders (moderators)", value=reminder_status_text(event, reminders), inline=False)
     if reminders is not None and details.series_problem:
@@ -183,10 +209,17 @@ def reminder_status_text(event: Event, reminders: list[ReminderStatus]) -> str:
     return bullets(lines, 1000)
 
 
-def event_list_pages(upcoming: list[UpcomingEvent], *, kind: str | None) -> list[discord.Embed]:
-    heading = f"Upcoming: {KINDS[kind]}" if kind else "Upcoming events"
+def event_list_pages(
+    upcoming: list[UpcomingEvent], *, kind: str | None, language: str | None = None
+) -> list[discord.Embed]:
+    heading = (
+        translate(language, "Upcoming: {kind}", kind=kind_name(kind, language))
+        if kind
+        else translate(language, "Upcoming events")
+    )
     if not upcoming:
-        return [discord.Embed(title=heading, description="Nothing planned yet.", colour=EVENT_COLOUR)]
+        nothing = translate(language, "Nothing planned yet.")
+        return [discord.Embed(title=heading, description=nothing, colour=EVENT_COLOUR)]
     pages = []
     for first in range(0, len(upcoming), PAGE_SIZE):
         embed = discord.Embed(title=f"{heading} ({len(upcoming)})", colour=EVENT_COLOUR)
@@ -198,23 +231,27 @@ def event_list_pages(upcoming: list[UpcomingEvent], *, kind: str | None) -> list
                 lines.append("📍 " + where.replace("\n", " · "))
             host = host_text(event)
             if host:
-                lines.append(f"Host: {host}")
-            lines.append(counts_text(item.counts))
+                lines.append(translate(language, "Host: {host}", host=host))
+            lines.append(counts_text(item.counts, language=language))
             embed.add_field(
                 name=trim(f"{KIND_EMOJI.get(event.kind, '📅')} {event.title} (#{event.id})", 256),
                 value=trim("\n".join(lines), 1000),
                 inline=False,
             )
-        embed.set_footer(text="Details: /event show · calendar file: /event calendar")
+        embed.set_footer(text=translate(language, "Details: /event show · calendar file: /event calendar"))
         pages.append(embed)
     return pages
 
 
-def reminder_text(notice: ReminderNotice, *, now: datetime, in_channel: bool) -> str:
+def reminder_text(notice: ReminderNotice, *, now: datetime, in_channel: bool, language: str | None = None) -> str:
     """A reminder written at the moment it is sent, so "starts in …" is true however late it goes out."""
-    starts = stamp(notice.starts_at, "R") if notice.starts_at > now else "now"
+    title, kind = inert(notice.title), kind_name(notice.kind, language)
     lines = [
-        f"⏰ **{inert(notice.title)}** ({KINDS.get(notice.kind, notice.kind)}) starts {starts}",
+        translate(
+            language, "⏰ **{title}** ({kind}) starts {when}", title=title, kind=kind, when=stamp(notice.starts_at, "R")
+        )
+        if notice.starts_at > now
+        else translate(language, "⏰ **{title}** ({kind}) starts now", title=title, kind=kind),
         f"🗓️ {stamp(notice.starts_at)} – {stamp(notice.ends_at, 't')}",
     ]
     if notice.location:
@@ -224,24 +261,54 @@ def reminder_text(notice: ReminderNotice, *, now: datetime, in_channel: bool) ->
     if in_channel and notice.ping_role_id:
         lines.insert(0, f"<@&{notice.ping_role_id}>")
     if not in_channel:
-        lines.append("-# You get this because you're going or asked for reminders · stop: `/event remind on:False`")
+        lines.append(
+            translate(
+                language, "-# You get this because you're going or asked for reminders · stop: `/event remind on:False`"
+            )
+        )
     return "\n".join(lines)
 
 
-def saved_reply(saved: SavedEvent, verb: str, notes: list[str]) -> str:
+def read_as(local: datetime, language: str | None) -> str:
+    """The start in words on the event's own wall clock: Babel's wording in the reader's language."""
+    if language_for(language) == SOURCE_LANGUAGE:
+        return f"{local:%A %-d %B %Y %H:%M}"
+    return format_when(local, language)
+
+
+def saved_reply(saved: SavedEvent, created: bool, notes: list[str], language: str | None = None) -> str:
     """Echo what was understood, so a misread time is caught before anyone is reminded of it."""
     event = saved.event
     local = event.starts_at.astimezone(ZoneInfo(event.timezone))
     changed = f" ({', '.join(saved.changed)})" if saved.changed else ""
+    headline = N_(
+        "✅ Created **{title}** (event #{number}){changed}."
+        if created
+        else "✅ Updated **{title}** (event #{number}){changed}."
+    )
+    reminders = describe_reminders(event.reminder_offsets)
     lines = [
-        f"✅ {verb} **{inert(event.title)}** (event #{event.id}){changed}.",
-        f"🗓️ Starts {stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}), read as "
-        f"{local:%A %-d %B %Y %H:%M} {local:%Z} in {event.timezone}.",
-        f"🏁 Ends {stamp(event.ends_at)}.",
-        f"⏰ Reminders: {describe_reminders(event.reminder_offsets)}"
-        + (f" ({len(saved.plan.added)} newly planned)." if saved.plan.added else "."),
+        translate(language, headline, title=inert(event.title), number=event.id, changed=changed),
+        translate(
+            language,
+            "🗓️ Starts {start} ({relative}), read as {when} {abbreviation} in {zone}.",
+            start=stamp(event.starts_at),
+            relative=stamp(event.starts_at, "R"),
+            when=read_as(local, language),
+            abbreviation=f"{local:%Z}",
+            zone=event.timezone,
+        ),
+        translate(language, "🏁 Ends {end}.", end=stamp(event.ends_at)),
+        translate(
+            language,
+            "⏰ Reminders: {reminders} ({count} newly planned).",
+            reminders=reminders,
+            count=len(saved.plan.added),
+        )
+        if saved.plan.added
+        else translate(language, "⏰ Reminders: {reminders}.", reminders=reminders),
     ]
     lines += [f"⚠️ {note}" for note in saved.notes]
     lines += notes
-    lines.append(f"-# Wrong? Fix it with `/event-admin edit event:{event.id}`.")
+    lines.append(translate(language, "-# Wrong? Fix it with `/event-admin edit event:{number}`.", number=event.id))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from db.missed import STARTED, SUPERSEDED, ChannelCatchUp, MissedWhileDown
+from rules.i18n import N_, translate, translate_plural
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -19,13 +20,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SKIP_REASONS = {
-    STARTED: "because the event had started",
-    SUPERSEDED: "because a later reminder of the same event went out instead",
+    STARTED: N_("because the event had started"),
+    SUPERSEDED: N_("because a later reminder of the same event went out instead"),
 }
-
-
-def _plural(count: int, one: str) -> str:
-    return f"{count} {one}" if count == 1 else f"{count} {one}s"
+UNKNOWN_REASON = N_("(see /event show)")
 
 
 def offline_span(first_due: datetime, back_at: datetime) -> str:
@@ -36,14 +34,39 @@ def offline_span(first_due: datetime, back_at: datetime) -> str:
     return f"{start:%-d %b %H:%M} – {end:%-d %b %H:%M} UTC"
 
 
-def missed_summary(channel_id: int | None, tally: ChannelCatchUp, *, first_due: datetime, back_at: datetime) -> str:
+def missed_summary(
+    channel_id: int | None,
+    tally: ChannelCatchUp,
+    *,
+    first_due: datetime,
+    back_at: datetime,
+    language: str | None = None,
+) -> str:
     """Offline 14:02–14:20 UTC: 3 reminders sent late, 1 skipped because the event had started."""
-    parts = [f"{_plural(tally.sent_late, 'reminder')} sent late"] if tally.sent_late else []
+    parts = (
+        [translate_plural(language, "{count} reminder sent late", "{count} reminders sent late", tally.sent_late)]
+        if tally.sent_late
+        else []
+    )
     for reason, count in sorted(tally.skipped.items()):
-        counted = str(count) if parts else _plural(count, "reminder")
-        parts.append(f"{counted} skipped {SKIP_REASONS.get(reason, '(see /event show)')}")
-    where = f" in <#{channel_id}>" if channel_id else ""
-    return f"⏱️ Offline {offline_span(first_due, back_at)}{where}: {', '.join(parts)}."
+        why = translate(language, SKIP_REASONS.get(reason, UNKNOWN_REASON))
+        parts.append(
+            translate(language, "{count} skipped {reason}", count=count, reason=why)
+            if parts
+            else translate_plural(
+                language, "{count} reminder skipped {reason}", "{count} reminders skipped {reason}", count, reason=why
+            )
+        )
+    span = offline_span(first_due, back_at)
+    if channel_id:
+        return translate(
+            language,
+            "⏱️ Offline {span} in {channel}: {parts}.",
+            span=span,
+            channel=f"<#{channel_id}>",
+            parts=", ".join(parts),
+        )
+    return translate(language, "⏱️ Offline {span}: {parts}.", span=span, parts=", ".join(parts))
 
 
 class MissedReporter:
@@ -57,7 +80,13 @@ class MissedReporter:
             destination = self.bot.settings.moderator_channel_id or channel_id
             if destination is None:
                 continue
-            text = missed_summary(channel_id, tally, first_due=missed.first_due, back_at=missed.back_at)
+            text = missed_summary(
+                channel_id,
+                tally,
+                first_due=missed.first_due,
+                back_at=missed.back_at,
+                language=self.bot.settings.server_language,
+            )
             try:
                 await self.bot.get_partial_messageable(destination).send(text)
             except discord.HTTPException as error:

@@ -26,10 +26,11 @@ from db.notices import (
     record_notice,
     sendable_notices,
 )
+from rules.i18n import N_, translate
 
 log = logging.getLogger(__name__)
 
-WHY_CHANGE = "-# You get this because you answered Going or Maybe."
+WHY_CHANGE = N_("-# You get this because you answered Going or Maybe.")
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,11 @@ def _instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _change_line(emoji: str, old: str | None, new: str | None) -> str | None:
+def _change_line(emoji: str, old: str | None, new: str | None, language: str | None) -> str | None:
     if old == new:
         return None
-    before = f"~~{old}~~" if old else "(none)"
-    return f"{emoji} {before} → {new or '(none)'}"
+    before = f"~~{old}~~" if old else translate(language, "(none)")
+    return f"{emoji} {before} → {new or translate(language, '(none)')}"
 
 
 def _shown(values: dict[str, Any], name: str) -> str | None:
@@ -62,30 +63,47 @@ def _shown(values: dict[str, Any], name: str) -> str | None:
 
 
 def notice_text(claim: NoticeClaim) -> str:
-    """What the member reads: old → new as Discord timestamps (their own local time), or the cancellation."""
+    """What the member reads, in the language they last used the bot in: old → new as Discord timestamps (their
+    own local time), or the cancellation."""
+    language = claim.locale
     title = inert(claim.title)
     details: dict[str, Any] = claim.details
+    start = _instant(details.get("start"))
     if claim.kind == CANCELLED:
-        start = _instant(details.get("start"))
-        when = f" on {stamp(start)}" if start else ""
-        reason = f"\nReason: {trim(inert(details['reason']), 300)}" if details.get("reason") else ""
-        return f"❌ **{title}**{when} has been cancelled.{reason}\n{WHY_CHANGE}"
+        cancelled = (
+            translate(language, "❌ **{title}** on {start} has been cancelled.", title=title, start=stamp(start))
+            if start
+            else translate(language, "❌ **{title}** has been cancelled.", title=title)
+        )
+        reason = (
+            "\n" + translate(language, "Reason: {reason}", reason=trim(inert(details["reason"]), 300))
+            if details.get("reason")
+            else ""
+        )
+        return f"{cancelled}{reason}\n{translate(language, WHY_CHANGE)}"
     if claim.kind == CHANGED:
         before, after = details["before"], details["after"]
 
-        lines = [f"🔁 **{title}** has changed:"]
+        lines = [translate(language, "🔁 **{title}** has changed:", title=title)]
         for emoji, name in (("🗓️", "start"), ("🏁", "end"), ("📍", "location"), ("🔗", "url")):
-            line = _change_line(emoji, _shown(before, name), _shown(after, name))
+            line = _change_line(emoji, _shown(before, name), _shown(after, name), language)
             if line:
                 lines.append(line)
-        lines.append(WHY_CHANGE)
+        lines.append(translate(language, WHY_CHANGE))
         return "\n".join(lines)
-    start = _instant(details.get("start"))
-    when = f" on {stamp(start)}" if start else ""
-    return (
-        f"🎟️ A seat freed up: you're now going to **{title}**{when}. You'll get its reminders by DM.\n"
-        "-# You get this because you were on its waiting list."
+    moved_up = (
+        translate(
+            language,
+            "🎟️ A seat freed up: you're now going to **{title}** on {start}. You'll get its reminders by DM.",
+            title=title,
+            start=stamp(start),
+        )
+        if start
+        else translate(
+            language, "🎟️ A seat freed up: you're now going to **{title}**. You'll get its reminders by DM.", title=title
+        )
     )
+    return moved_up + "\n" + translate(language, "-# You get this because you were on its waiting list.")
 
 
 class NoticeSender:
@@ -123,9 +141,17 @@ class NoticeSender:
         return SENT, None
 
 
-def told_reply(tally: NoticeTally) -> list[str]:
+def told_reply(tally: NoticeTally, language: str | None = None) -> list[str]:
     """How the notices to Going and Maybe members went, for the moderator's reply."""
     if not (tally.told or tally.unreachable):
         return []
-    closed = f"; {tally.unreachable} have DMs closed." if tally.unreachable else "."
-    return [f"Told {tally.told} member(s) by DM{closed}"]
+    if tally.unreachable:
+        return [
+            translate(
+                language,
+                "Told {told} member(s) by DM; {closed} have DMs closed.",
+                told=tally.told,
+                closed=tally.unreachable,
+            )
+        ]
+    return [translate(language, "Told {told} member(s) by DM.", told=tally.told)]

@@ -5,27 +5,58 @@ from __future__ import annotations
 from cogs._text import inert
 from cogs.events._embeds import stamp
 from db.series import OccurrenceEdit
+from rules.i18n import translate
 
 SCOPE_CHOICES = (("This occurrence only", "this"), ("This and all following", "following"))
 
 
-def occurrence_reply(edit: OccurrenceEdit, notes: list[str]) -> str:
+def occurrence_reply(edit: OccurrenceEdit, notes: list[str], language: str | None = None) -> str:
     """Say what happened to which occurrence, in timestamps each reader sees in their own zone."""
-    title = f"**{inert(edit.event.title)}** (event #{edit.event.id})"
+    title = f"**{inert(edit.event.title)}**"
+    number, old = edit.event.id, stamp(edit.old_start)
     if edit.successor is not None and edit.new_start is not None:
-        lines = [
-            f"✅ {title} now ends before {stamp(edit.old_start)}; from then on it continues as event "
-            f"#{edit.successor.id}, starting {stamp(edit.new_start)} ({stamp(edit.new_start, 'R')}), "
-            "with the same answers and reminder choices."
-        ]
+        line = translate(
+            language,
+            "✅ {title} (event #{number}) now ends before {old}; from then on it continues as event #{successor}, "
+            "starting {new} ({relative}), with the same answers and reminder choices.",
+            title=title,
+            number=number,
+            old=old,
+            successor=edit.successor.id,
+            new=stamp(edit.new_start),
+            relative=stamp(edit.new_start, "R"),
+        )
     elif edit.following:
-        lines = [f"✅ {title} now ends before {stamp(edit.old_start)}: that occurrence and all after it are dropped."]
+        line = translate(
+            language,
+            "✅ {title} (event #{number}) now ends before {old}: that occurrence and all after it are dropped.",
+            title=title,
+            number=number,
+            old=old,
+        )
     elif edit.new_start is None:
-        lines = [f"✅ The {stamp(edit.old_start)} occurrence of {title} is skipped; the rest of the series stays."]
+        line = translate(
+            language,
+            "✅ The {old} occurrence of {title} (event #{number}) is skipped; the rest of the series stays.",
+            title=title,
+            number=number,
+            old=old,
+        )
     else:
-        lines = [
-            f"✅ The {stamp(edit.old_start)} occurrence of {title} now starts {stamp(edit.new_start)} "
-            f"({stamp(edit.new_start, 'R')}); the rest of the series stays."
-        ]
-    lines.append(f"⏰ Its reminders follow ({len(edit.plan.added)} newly planned, {len(edit.plan.removed)} withdrawn).")
-    return "\n".join(lines + notes)
+        line = translate(
+            language,
+            "✅ The {old} occurrence of {title} (event #{number}) now starts {new} ({relative}); the rest of the "
+            "series stays.",
+            title=title,
+            number=number,
+            old=old,
+            new=stamp(edit.new_start),
+            relative=stamp(edit.new_start, "R"),
+        )
+    follow = translate(
+        language,
+        "⏰ Its reminders follow ({added} newly planned, {removed} withdrawn).",
+        added=len(edit.plan.added),
+        removed=len(edit.plan.removed),
+    )
+    return "\n".join([line, follow, *notes])

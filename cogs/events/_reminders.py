@@ -16,13 +16,17 @@ from db.reminders import CHANNEL
 
 
 class DiscordReminderSender:
-    """Posts reminders in the event's channel (pinging only its role) and by DM."""
+    """Posts reminders in the event's channel (pinging only its role), in the server's language, and by DM, in the
+    language the member last used the bot in."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, server_language: str | None = None) -> None:
         self.client = client
+        self.server_language = server_language
 
     async def send(self, claim: DeliveryClaim) -> DeliveryOutcome:
-        text = reminder_text(claim.notice, now=datetime.now(UTC), in_channel=claim.target == CHANNEL)
+        in_channel = claim.target == CHANNEL
+        language = self.server_language if in_channel else claim.locale
+        text = reminder_text(claim.notice, now=datetime.now(UTC), in_channel=in_channel, language=language)
         try:
             if claim.target == CHANNEL:
                 channel = self.client.get_channel(claim.recipient_id) or await self.client.fetch_channel(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.calendar import build_calendar
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._text import inert, trim
 from cogs._views import IdButton, ReportingItem
@@ -18,9 +19,11 @@ from cogs.events._notices import NoticeSender
 from db.answers import answer_event
 from db.attendance import WAITING, event_attendees
 from db.events import get_event, next_occurrence
+from db.members import remember_locale
 from db.models import Event
 from db.models.base import utcnow
 from rules.calendar_links import google_calendar_link, is_meeting_link, outlook_calendar_link
+from rules.i18n import N_, translate
 from rules.text import record_id
 
 if TYPE_CHECKING:
@@ -29,16 +32,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RSVP_BUTTONS = {
-    "going": ("Going", "✅", discord.ButtonStyle.success),
-    "maybe": ("Maybe", "🤔", discord.ButtonStyle.secondary),
-    "not_going": ("Not going", "❌", discord.ButtonStyle.secondary),
+    "going": (N_("Going"), "✅", discord.ButtonStyle.success),
+    "maybe": (N_("Maybe"), "🤔", discord.ButtonStyle.secondary),
+    "not_going": (N_("Not going"), "❌", discord.ButtonStyle.secondary),
 }
 CONFIRMATIONS = {
-    "going": "You're going to **{title}**. You'll get its reminders by DM (turn them off with `/event remind`).",
-    "maybe": "You might come to **{title}**. DM reminders are {dms} for you; change that with `/event remind`.",
-    "not_going": "Noted: you're not going to **{title}**. You won't get DM reminders for it.",
-    WAITING: "**{title}** is full: you're number {position} on the waiting list. If a seat frees up, you'll get it "
-    "and a DM saying so.",
+    "going": N_("You're going to **{title}**. You'll get its reminders by DM (turn them off with `/event remind`)."),
+    "maybe": N_("You might come to **{title}**. DM reminders are {dms} for you; change that with `/event remind`."),
+    "not_going": N_("Noted: you're not going to **{title}**. You won't get DM reminders for it."),
+    WAITING: N_(
+        "**{title}** is full: you're number {position} on the waiting list. If a seat frees up, you'll get it "
+        "and a DM saying so."
+    ),
 }
 
 
@@ -49,11 +54,14 @@ class RsvpButton(
 ):
     """Going / Maybe / Not going under an announcement; works after restarts, counts come from the database."""
 
-    def __init__(self, choice: str, event_id: int, count: int = 0) -> None:
+    def __init__(self, choice: str, event_id: int, count: int = 0, language: str | None = None) -> None:
         label, emoji, style = RSVP_BUTTONS[choice]
         super().__init__(
             discord.ui.Button(
-                label=f"{label} · {count}", emoji=emoji, style=style, custom_id=f"event:rsvp:{choice}:{event_id}"
+                label=f"{translate(language, label)} · {count}",
+                emoji=emoji,
+                style=style,
+                custom_id=f"event:rsvp:{choice}:{event_id}",
             )
         )
         self.choice = choice
@@ -68,6 +76,7 @@ class RsvpButton(
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
         now = utcnow()
+        await bot.db.transaction(remember_locale, member_id=interaction.user.id, locale=member_locale(interaction))
         roles = [role.id for role in getattr(interaction.user, "roles", [])]
         answered = await bot.db.transaction(
             answer_event,
@@ -78,14 +87,22 @@ class RsvpButton(
             now=now,
         )
         event, counts, attendee = answered.event, answered.counts, answered.attendee
-        confirmation = CONFIRMATIONS[attendee.rsvp or self.choice].format(
-            title=inert(event.title), dms="on" if attendee.reminders else "off", position=answered.waiting_position
+        confirmation = for_member(
+            interaction,
+            CONFIRMATIONS[attendee.rsvp or self.choice],
+            title=inert(event.title),
+            dms=for_member(interaction, "on" if attendee.reminders else "off"),
+            position=answered.waiting_position,
         )
         going = answered.attendees.going
-        card = event_card(event, counts=counts, next_start=next_occurrence(event, now), going=going)
         message = interaction.message
         if message is not None and message.id == event.announcement_message_id:
-            await interaction.response.edit_message(embed=card, view=event_view(event, counts))
+            # The announcement is public: it stays in the server's language whoever clicked.
+            language = bot.settings.server_language
+            card = event_card(
+                event, counts=counts, next_start=next_occurrence(event, now), going=going, language=language
+            )
+            await interaction.response.edit_message(embed=card, view=event_view(event, counts, language))
             await interaction.followup.send(confirmation, ephemeral=True)
         else:
             await interaction.response.send_message(confirmation, ephemeral=True)
@@ -104,26 +121,29 @@ class CalendarButton(IdButton, prefix="event:ics"):
     async def handle(self, interaction: discord.Interaction) -> None:
         event = await coalition_bot(interaction).db.transaction(get_event, self.ref_id)
         await interaction.response.send_message(
-            "Tap Google or Outlook to add the event there, or open the file for any calendar app "
-            "(its reminders come along).",
+            for_member(
+                interaction,
+                "Tap Google or Outlook to add the event there, or open the file for any calendar app "
+                "(its reminders come along).",
+            ),
             file=calendar_file([event], f"event-{event.id}.ics"),
             view=calendar_links_view(event),
             ephemeral=True,
         )
 
 
-def link_label(url: str) -> str:
+def link_label(url: str, language: str | None = None) -> str:
     """Join for a video call, Register for any other page (sign-up form, agenda, venue)."""
-    return "Join" if is_meeting_link(url) else "Register"
+    return translate(language, "Join") if is_meeting_link(url) else translate(language, "Register")
 
 
-def event_view(event: Event, counts: dict[str, int]) -> discord.ui.View:
+def event_view(event: Event, counts: dict[str, int], language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for choice in RSVP_BUTTONS:
-        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0)))
+        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language))
     view.add_item(CalendarButton(event.id))
     if event.url:
-        view.add_item(discord.ui.Button(label=link_label(event.url), emoji="🔗", url=event.url))
+        view.add_item(discord.ui.Button(label=link_label(event.url, language), emoji="🔗", url=event.url))
     return view
 
 
@@ -155,8 +175,11 @@ async def refresh_announcement(bot: CoalitionBot, event: Event) -> bool:
         return False
     attendees = await bot.db.transaction(event_attendees, event_id=event.id)
     counts = attendees.counts()
-    card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()), going=attendees.going)
-    view = event_view(event, counts) if event.status == "scheduled" else None
+    language = bot.settings.server_language
+    card = event_card(
+        event, counts=counts, next_start=next_occurrence(event, utcnow()), going=attendees.going, language=language
+    )
+    view = event_view(event, counts, language) if event.status == "scheduled" else None
     message = bot.get_partial_messageable(event.announcement_channel_id).get_partial_message(
         event.announcement_message_id
     )

@@ -11,10 +11,12 @@ from db.models.base import Base, utcnow
 
 
 class MemberPreference(Base):
-    """A member's own IANA time zone, used to read the times they type."""
+    """A member's own IANA time zone, used to read the times they type, and the Discord locale their DMs are
+    written in (the client language they last used the bot with)."""
 
     __tablename__ = "member_preferences"
 
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    timezone: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

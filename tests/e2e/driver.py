@@ -621,8 +621,10 @@ class Driver:
         values: list[str] | None = None,
         timeout: float = 10.0,
         settle: bool = True,
+        locale: str = "en-US",
     ) -> InteractionResult:
-        """Click the button (or choose ``values`` in the select) ``custom_id`` on ``message``."""
+        """Click the button (or choose ``values`` in the select) ``custom_id`` on ``message``, from a client in
+        ``locale``."""
         assert not message.deleted, f"cannot click on a deleted message {message!r}"
         component = next((c for c in message.all_components() if c.get("custom_id") == custom_id), None)
         assert component is not None, (
@@ -642,7 +644,14 @@ class Driver:
         channel = self.fake.world.channel(message.channel_id)
         assert channel is not None
         return await self.send(
-            3, data, user=user or self.alice, channel=channel, message=message, timeout=timeout, settle=settle
+            3,
+            data,
+            user=user or self.alice,
+            channel=channel,
+            message=message,
+            timeout=timeout,
+            settle=settle,
+            locale=locale,
         )
 
     @staticmethod
