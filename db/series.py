@@ -109,8 +109,7 @@ async def _plan_occurrence_notices(
     """Tell Going and Maybe members of the series, once, that an occurrence moved (old -> new) or is not held."""
     members = await answered_members(session, event_id=event.id)
     if new_start is None:
-        reason = "The series ends before this date." if following else None
-        details: dict[str, object] = {"start": old_start.isoformat(), "reason": reason}
+        details: dict[str, object] = {"start": old_start.isoformat(), "reason": None, "series_ends": following}
         await plan_notices(
             session, event_id=event.id, member_ids=members, kind=CANCELLED_NOTICE, details=details, now=now
         )

@@ -80,6 +80,8 @@ def notice_text(claim: NoticeClaim) -> str:
             if details.get("reason")
             else ""
         )
+        if details.get("series_ends"):
+            reason += "\n" + translate(language, "The series ends before this date.")
         return f"{cancelled}{reason}\n{translate(language, WHY_CHANGE)}"
     if claim.kind == CHANGED:
         before, after = details["before"], details["after"]

@@ -267,4 +267,4 @@ async def test_a_moved_or_skipped_occurrence_is_told_once_to_each_member_who_ans
     moved, skipped = (n.details for n in planned_notices)
     assert moved["before"]["start"] == "2027-10-19T08:00:00+00:00"
     assert moved["after"]["start"] == "2027-10-21T13:00:00+00:00"  # 15:00 in Berlin summer time
-    assert skipped == {"start": "2027-11-02T09:00:00+00:00", "reason": None}
+    assert skipped == {"start": "2027-11-02T09:00:00+00:00", "reason": None, "series_ends": False}

@@ -63,3 +63,14 @@ def test_moved_up_notice_says_the_seat_is_theirs() -> None:
     assert notice_text(claim).startswith(
         f"🎟️ A seat freed up: you're now going to **GA** on <t:{int(START.timestamp())}:F>."
     )
+
+
+def test_a_dropped_occurrence_says_when_and_that_the_series_ends_there_in_the_members_language() -> None:
+    one = NoticeClaim(3, 7, "Taskforce call", 42, "cancelled", {"start": START.isoformat(), "series_ends": False})
+    rest = NoticeClaim(
+        4, 7, "Taskforce call", 42, "cancelled", {"start": START.isoformat(), "series_ends": True}, locale="de"
+    )
+    stamp = f"<t:{int(START.timestamp())}:F>"
+    assert notice_text(one).startswith(f"❌ **Taskforce call** on {stamp} has been cancelled.\n")
+    assert "series ends" not in notice_text(one)
+    assert "Die Reihe endet vor diesem Datum." in notice_text(rest) and stamp in notice_text(rest)
