@@ -174,7 +174,7 @@ async def test_practice_search_ranks_and_paginates(driver: Driver) -> None:
     assert "teacher training" in page.embed["title"]
     names = fields(page)
     assert names and all(name.startswith(f"{rank}. ") for rank, name in enumerate(names, start=1))
-    total = number(r"(\d+) result", page.embed["footer"]["text"])
+    total = number(r"(\d+) practices?,", page.embed["footer"]["text"])
     assert total >= len(names)
     if total > len(names):
         flipped = await driver.click(page, button_id(page, "Next"), user=driver.alice)
@@ -191,8 +191,8 @@ async def test_practice_search_filters_by_topic_and_country(driver: Driver) -> N
     in_finland = await driver.slash("practice search", query="strategy", country="Finland")
     filtered = in_finland.message
     assert "Finland" in filtered.embed["title"]
-    total_all = number(r"(\d+) result", everything.message.embed["footer"]["text"])
-    total_fi = number(r"(\d+) result", filtered.embed["footer"]["text"])
+    total_all = number(r"(\d+) practices?,", everything.message.embed["footer"]["text"])
+    total_fi = number(r"(\d+) practices?,", filtered.embed["footer"]["text"])
     assert 1 <= total_fi < total_all
 
     on_topic = await driver.slash("practice search", query="teachers", topic="teacher training")
