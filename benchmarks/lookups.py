@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import python_speed
+from questions import distinct_member_questions
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -33,8 +34,9 @@ from db.engine import create_engine, create_sessionmaker
 from db.knowledge import autocomplete_practices, find_anything, search_practices, warm_lookup_caches
 from db.models import Platform, Practice, SearchDocument
 from db.platforms import autocomplete_platforms, find_platform
-from db.search import bump_revision, topics_cell
-from db.shipped import TOPICS, load_shipped_data, read_shipped_data
+from db.search import bump_revision, knowledge_stamp, topics_cell
+from db.semantic import MAX_DOCUMENTS, embedder_of, semantic_index
+from db.shipped import TOPICS, load_shipped, read_shipped_data
 from rules.errors import NotFoundError
 
 WORDS = (
@@ -210,11 +212,20 @@ async def measure(
     print(f"  {label:<28} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   max {timings[-1]:7.2f} ms   (n={len(timings)})")
 
 
+def documents_searched_by_meaning(session: Session) -> int:
+    embedder = embedder_of(session)
+    index = semantic_index(session, embedder, knowledge_stamp(session)) if embedder is not None else None
+    return len(index.kinds) if index is not None else 0
+
+
 async def run_suite(db: Database, rounds: int) -> None:
     # As the bot does at start; after a knowledge change the first lookup pays this instead.
     start = time.perf_counter()
     await db.read(warm_lookup_caches)
-    print(f"  name directory + typo vocabulary built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    print(f"  name directory, typo vocabulary and meaning index built in {(time.perf_counter() - start) * 1000:.0f} ms")
+    indexed = await db.read(documents_searched_by_meaning)
+    meaning = f"on, {indexed} documents" if indexed else f"off (over {MAX_DOCUMENTS:,} documents)"
+    print(f"  search by meaning: {meaning}")
     gc.collect()
     gc.freeze()  # as the bot does once started (bot/client.py)
     await measure(db, "platform show (find)", NAMES, find_platform, rounds)
@@ -232,6 +243,7 @@ async def run_suite(db: Database, rounds: int) -> None:
     )
     await measure(db, "practice autocomplete", QUERIES, autocomplete_practices, rounds)
     await measure(db, "find (everything)", QUERIES + NAMES, find_anything, rounds)
+    await measure(db, "find (member questions)", distinct_member_questions(rounds + 1), find_anything, rounds)
 
 
 async def main() -> None:
@@ -247,8 +259,7 @@ async def main() -> None:
         engine = create_engine(url)
         sessions = create_sessionmaker(engine)
         db = Database(engine)
-        async with sessions.begin() as session:
-            await load_shipped_data(session, read_shipped_data())
+        await load_shipped(db, read_shipped_data())
         print(
             f"Shipped data ({len(read_shipped_data().platforms)} platforms, "
             f"{len(read_shipped_data().practices)} practices):"

@@ -113,15 +113,15 @@ async def prepare_database(settings: Settings) -> None:
 
 async def load_shipped(settings: Settings) -> int:
     from db.database import Database
-    from db.shipped import ShippedDataError, load_shipped_data, read_shipped_data
+    from db.shipped import ShippedDataError, load_shipped, read_shipped_data
 
     try:
         data = read_shipped_data()
     except ShippedDataError as error:
         raise StartupError("shipped data is invalid:\n  " + "\n  ".join(error.problems)) from None
-    db = Database.open(settings.database_url)
+    db = Database.open(settings.database_url, semantic=settings.semantic_search)
     try:
-        report = await db.transaction(load_shipped_data, data)
+        report = await load_shipped(db, data)
     finally:
         await db.close()
     log.info("Shipped data: %s", report)
@@ -141,7 +141,7 @@ async def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     await prepare_database(settings)
     if settings.discord_api_base:
         use_api_base(settings.discord_api_base)
-    db = Database.open(settings.database_url)
+    db = Database.open(settings.database_url, semantic=settings.semantic_search)
     bot = create_bot(settings, db)
     monitor(bot, BotMetrics())
     loop = asyncio.get_running_loop()

@@ -57,6 +57,8 @@ class Settings:
     backup_keep: int = 7
     # How far ahead each occurrence gets its own native event in the server's Events tab.
     events_tab_days: int = 30
+    # Lookups rank by meaning as well as by words (an embedding model on the CPU); off: by words alone.
+    semantic_search: bool = True
 
     @property
     def web_base_url(self) -> str | None:
@@ -154,6 +156,7 @@ class Settings:
             backup_dir=_backup_dir(env),
             backup_keep=_integer(env, "BACKUP_KEEP", cls.backup_keep, 1, 1000),
             events_tab_days=_integer(env, "EVENTS_TAB_DAYS", cls.events_tab_days, 1, 366),
+            semantic_search=_switch(env, "SEMANTIC_SEARCH", cls.semantic_search),
         )
 
 
@@ -187,6 +190,18 @@ def _snowflake(env: Mapping[str, str], key: str) -> int | None:
     if not raw.isdigit() or not 15 <= len(raw) <= 21:
         raise SettingsError(key, f"{raw!r} is not a Discord id. Enable Developer Mode, right-click the item, Copy ID.")
     return int(raw)
+
+
+SWITCH_WORDS = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
+
+
+def _switch(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in SWITCH_WORDS:
+        raise SettingsError(key, f"{raw!r} is neither on nor off (default {'on' if default else 'off'}).")
+    return SWITCH_WORDS[raw]
 
 
 def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:

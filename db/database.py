@@ -23,9 +23,11 @@ from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from db.embeddings import Embedder, load_embedder
 from db.engine import create_engine, create_sessionmaker
 from db.open_questions import INDEXES_KEY, OpenQuestionIndexes
 from db.reader import Reader
+from db.semantic import SEMANTIC_KEY
 from db.session_state import CACHES_KEY, Changes, LookupCaches, take_changes
 from db.writer import BatchCounter, Writer
 
@@ -39,11 +41,13 @@ ChangeListener = Callable[[Changes], None]
 class Database:
     """The bot's storage: built once per process at the edge, handed to everything that needs it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, semantic: bool = True) -> None:
+        """`semantic=False` ranks lookups by their words alone (the SEMANTIC_SEARCH setting)."""
         self.engine = engine
+        self._semantic = semantic
         self.caches = LookupCaches()
         self.open_questions = OpenQuestionIndexes()
-        session_info = {CACHES_KEY: self.caches, INDEXES_KEY: self.open_questions}
+        session_info = {CACHES_KEY: self.caches, INDEXES_KEY: self.open_questions, SEMANTIC_KEY: semantic}
         self._sessions = create_sessionmaker(engine, info=session_info)
         self._reader = Reader(engine, session_info=session_info)
         self._writer = Writer(engine, session_info=session_info)
@@ -51,9 +55,14 @@ class Database:
         self._listeners: list[ChangeListener] = [self.open_questions.follow]
 
     @classmethod
-    def open(cls, url: str) -> Database:
+    def open(cls, url: str, *, semantic: bool = True) -> Database:
         """A database on this URL, with its own engine (closed by `close`)."""
-        return cls(create_engine(url))
+        return cls(create_engine(url), semantic=semantic)
+
+    @property
+    def embedder(self) -> Embedder | None:
+        """The model lookups rank by meaning with; None when they rank by words alone."""
+        return load_embedder() if self._semantic else None
 
     @property
     def dialect(self) -> str:

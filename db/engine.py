@@ -23,6 +23,7 @@ SQLITE_READER_MMAP_BYTES = 256 * 1024 * 1024
 # PostgreSQL advisory lock keys: start-up work that two instances starting at once must do one after the other.
 MIGRATION_LOCK = 0x5_7E_0001
 SHIPPED_DATA_LOCK = 0x5_7E_0002
+VECTORS_LOCK = 0x5_7E_0003
 # Held until the transaction ends; a second instance waits here, then finds the work done.
 INSTANCE_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 

@@ -29,10 +29,12 @@ from db.search import (
     bump_revision,
     cached_vocabulary,
     graded_search,
+    knowledge_stamp,
     query_terms,
     search_documents,
     upsert_document,
 )
+from db.semantic import embedder_of, semantic_index
 from db.session_state import lookup_caches
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
 from rules.folding import fold
@@ -46,10 +48,15 @@ MAX_PENDING_PER_MEMBER = 5
 
 
 def warm_lookup_caches(session: Session) -> None:
-    """Build the name directory and the typo vocabulary now, so the first lookups after a start don't
-    (with 100,000 practices the vocabulary alone is ~0.2 s)."""
+    """Build the name directory, the typo vocabulary and the index for search by meaning now, so the first
+    lookups after a start don't (with 100,000 practices the vocabulary alone is ~0.2 s)."""
     cached_platform_directory(session)
     cached_vocabulary(session)
+    embedder = embedder_of(session)
+    if embedder is not None:
+        semantic_index(session, embedder, knowledge_stamp(session))
+        # The model's first question costs several times a later one (its pages mapped in, its threads started).
+        embedder.start_query("warm-up").result()
 
 
 # A practice card names its platforms: their long JSON fields (people, activities, impact) are not loaded.
@@ -90,7 +97,8 @@ def autocomplete_practices(session: Session, current: str, limit: int = 25) -> l
             .limit(limit)
         )
         return [(title, slug) for title, slug in rows]
-    hits = search_documents(session, current, kinds=("practice",), limit=limit)
+    # A title being typed: its last word is half a word, which has no meaning to rank by.
+    hits = search_documents(session, current, kinds=("practice",), limit=limit, by_meaning=False)
     slugs = dict(session.connection().execute(_SLUGS, {"ids": [hit.ref_id for hit in hits]}).all())
     return [(hit.title, slugs[hit.ref_id]) for hit in hits if hit.ref_id in slugs]
 

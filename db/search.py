@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.lexicon import load_lexicon
 from db.models import KnowledgeRevision, SearchDocument
+from db.semantic import Neighbour, embedder_of, semantic_index
 from db.session_state import lookup_caches
 from rules.folding import STOPWORDS, WORD, fold
 
@@ -41,6 +42,16 @@ ANY_TERM_CANDIDATES = RANKED_CANDIDATES // 2
 # Fall back to matching any term only when all terms together fill less than a page.
 FALLBACK_BELOW = 8
 
+
+# Search by meaning: how many documents each side brings to the fused ranking, what each side weighs, how far
+# below the closest document a neighbour still counts, and the cosine a neighbour needs to be shown (or to make
+# a lookup "strong", not a knowledge gap) without a word in common. Tuned on tests/data/member_questions.yaml.
+FUSION_DEPTH = 20
+WORDS_WEIGHT = 1.0
+MEANING_WEIGHT = 1.0
+MEANING_SPREAD = 0.03
+SEMANTIC_FLOOR = 0.85
+SEMANTIC_STRONG = 0.86
 
 # A panel question answered in writing (ref_id is the question's id); migration 0015 keeps these documents.
 ANSWER_KIND = "answer"
@@ -131,13 +142,23 @@ def search_documents(
     limit: int = 10,
     offset: int = 0,
     match_any: bool = True,
+    by_meaning: bool = True,
 ) -> list[SearchHit]:
-    """Rank documents for a query, best first: all terms, else any term, else typo-corrected terms.
+    """Rank documents for a query, best first: all terms, else any term, else typo-corrected terms; and, unless
+    `by_meaning` is off (a title being typed, a word at a time), by closeness in meaning.
 
     With `match_any=False` every term (or its typo correction) must match: for naming one thing exactly.
     """
     return graded_search(
-        session, query, kinds=kinds, country=country, topic=topic, limit=limit, offset=offset, match_any=match_any
+        session,
+        query,
+        kinds=kinds,
+        country=country,
+        topic=topic,
+        limit=limit,
+        offset=offset,
+        match_any=match_any,
+        by_meaning=by_meaning,
     ).hits
 
 
@@ -159,27 +180,68 @@ def graded_search(
     limit: int = 10,
     offset: int = 0,
     match_any: bool = True,
+    by_meaning: bool = True,
 ) -> GradedHits:
     """`search_documents`, also saying whether the all-terms pass found anything."""
     terms = query_terms(load_lexicon().translate(query))
     if not terms:
         return GradedHits([], False)
     search = _fts_search if session.get_bind().dialect.name == "sqlite" else _postgres_search
+    # Naming one thing exactly is a matter of words; anything else is also searched by meaning, the
+    # question embedded on the model's thread while the words are looked up on this one.
+    embedder = embedder_of(session) if match_any and by_meaning else None
+    index = semantic_index(session, embedder, knowledge_stamp(session)) if embedder is not None else None
+    question = embedder.start_query(query) if embedder is not None and index is not None else None
     wanted = offset + limit
-    hits = search(session, terms, True, kinds, country, topic, wanted)
+    depth = max(wanted, FUSION_DEPTH) if question is not None else wanted
+    hits = search(session, terms, True, kinds, country, topic, depth)
     strong = bool(hits)
     if match_any and len(hits) < min(wanted, FALLBACK_BELOW) and len(terms) > 1:
         seen = {(hit.kind, hit.ref_id) for hit in hits}
         telling = _telling_terms(session, terms, country, topic)
         if telling:
-            more = search(session, telling, False, kinds, country, topic, wanted)
+            more = search(session, telling, False, kinds, country, topic, depth)
             hits += [hit for hit in more if (hit.kind, hit.ref_id) not in seen]
     if not hits:
         corrected = correct_terms(session, terms)
         if corrected != terms:
-            hits = search(session, corrected, not match_any, kinds, country, topic, wanted)
+            hits = search(session, corrected, not match_any, kinds, country, topic, depth)
             # Guessed spellings stay weak: nonsense words "correct" to something too.
+    if question is not None and index is not None:
+        neighbours = index.nearest(question.result(), kinds=kinds, country=country, topic=topic, limit=FUSION_DEPTH)
+        hits = fuse(hits, neighbours)
+        strong = strong or bool(neighbours and neighbours[0].similarity >= SEMANTIC_STRONG)
     return GradedHits(hits[offset:wanted], strong)
+
+
+def fuse(lexical: list[SearchHit], neighbours: list[Neighbour]) -> list[SearchHit]:
+    """One ranking from the words' and the meaning's: each document scores its word rank (relative to the
+    best) plus its closeness to the question (relative to the closest document); a document found by meaning
+    alone must also be close in absolute terms, so a question the base cannot answer still finds nothing."""
+    scores: dict[tuple[str, int], float] = {}
+    shown: dict[tuple[str, int], SearchHit] = {}
+    best_words = max((hit.score for hit in lexical), default=0.0)
+    for hit in lexical:
+        key = (hit.kind, hit.ref_id)
+        shown[key] = hit
+        scores[key] = WORDS_WEIGHT * (hit.score / best_words if best_words > 0 else 0.0)
+    closest = neighbours[0].similarity if neighbours else 0.0
+    for neighbour in neighbours:
+        key = (neighbour.kind, neighbour.ref_id)
+        closeness = (neighbour.similarity - (closest - MEANING_SPREAD)) / MEANING_SPREAD
+        if closeness <= 0:
+            break
+        if key not in shown:
+            if neighbour.similarity < SEMANTIC_FLOOR:
+                continue
+            shown[key] = SearchHit(neighbour.kind, neighbour.ref_id, neighbour.title, neighbour.snippet, 0.0)
+            scores[key] = 0.0
+        scores[key] += MEANING_WEIGHT * closeness
+    ranked = sorted(shown, key=lambda key: -scores[key])
+    return [
+        SearchHit(shown[key].kind, shown[key].ref_id, shown[key].title, shown[key].snippet, scores[key])
+        for key in ranked
+    ]
 
 
 @functools.lru_cache(maxsize=256)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 from dataclasses import dataclass, field
@@ -13,12 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.database import Database
 from db.engine import SHIPPED_DATA_LOCK, lock_out_other_instances
 from db.knowledge import index_practice
 from db.models import Platform, Practice
 from db.models.knowledge import MEMBER, SHIPPED
 from db.platforms import index_platform
 from db.search import bump_revision
+from db.semantic import compute_vectors, save_vectors, texts_without_vectors
 
 DATA_DIR = Path(__file__).parent / "data"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -91,9 +94,14 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     kept_member_entries: list[str] = field(default_factory=list)
+    # Documents whose vector for search by meaning was computed by this load.
+    vectors: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.vectors} embedded for search by meaning"
+        )
 
 
 def read_shipped_data(directory: Path = DATA_DIR) -> ShippedData:
@@ -286,6 +294,29 @@ async def load_shipped_data(session: AsyncSession, data: ShippedData) -> LoadRep
                 await index_practice(session, practice)
         await bump_revision(session)
     return report
+
+
+async def load_shipped(database: Database, data: ShippedData) -> LoadReport:
+    """Load the shipped data, then store the vector of every document that has none, for search by meaning.
+
+    The vectors are computed between two transactions (about 0.1 s a document: inside one, every other writer
+    would wait), and stored in a short one; a document changed meanwhile keeps no outdated vector.
+    """
+    report = await database.transaction(load_shipped_data, data)
+    embedder = database.embedder
+    if embedder is not None:
+        texts = await database.read(texts_without_vectors)
+        vectors = await asyncio.to_thread(compute_vectors, embedder, texts)
+        report.vectors = await database.transaction(_store_vectors, vectors)
+    return report
+
+
+async def _store_vectors(session: AsyncSession, vectors: dict[str, bytes]) -> int:
+    stored = await save_vectors(session, vectors)
+    if stored:
+        # Every process rebuilds its index for search by meaning with the stored vectors.
+        await bump_revision(session)
+    return stored
 
 
 def _apply(target: Platform | Practice, values: dict[str, Any]) -> bool:

@@ -24,7 +24,7 @@ from db import migrate
 from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.reader import Reader
-from db.shipped import load_shipped_data, read_shipped_data
+from db.shipped import load_shipped, read_shipped_data
 from db.writer import Writer
 from tests.databases import (
     NO_POSTGRES,
@@ -61,12 +61,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 async def _load_shipped(url: str) -> None:
-    engine = create_engine(url)
+    """As the bot does at start: the shipped data, then the vectors for search by meaning."""
+    database = Database.open(url)
     try:
-        async with create_sessionmaker(engine).begin() as session:
-            await load_shipped_data(session, read_shipped_data())
+        await load_shipped(database, read_shipped_data())
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 class Templates:

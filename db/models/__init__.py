@@ -3,7 +3,15 @@
 from db.models.attendance import EventNotice, MemberCalendarFeed
 from db.models.base import Base
 from db.models.events import Event, EventAttendee, NativeEvent, OccurrenceChange, Reminder, ReminderDelivery
-from db.models.knowledge import KnowledgeGap, KnowledgeRevision, Platform, Practice, SearchDocument, practice_platforms
+from db.models.knowledge import (
+    KnowledgeGap,
+    KnowledgeRevision,
+    Platform,
+    Practice,
+    SearchDocument,
+    SearchVector,
+    practice_platforms,
+)
 from db.models.members import MemberPreference
 from db.models.panels import Panel, PanelBlock, Panelist, Question, QuestionEdit, Vote
 from db.models.screens import PanelScreen
@@ -30,6 +38,7 @@ __all__ = [
     "Reminder",
     "ReminderDelivery",
     "SearchDocument",
+    "SearchVector",
     "Vote",
     "practice_platforms",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, utcnow
@@ -92,6 +92,19 @@ class SearchDocument(Base):
     body: Mapped[str] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(80))
     topics: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchVector(Base):
+    """The sentence embedding of one search document's text, keyed by the model and the text it was made from.
+
+    Keyed by content rather than by document, so a changed text simply has no vector yet, a document that
+    comes back (a panel answer removed and written again) finds its vector, and no trigger has to follow edits.
+    """
+
+    __tablename__ = "search_vectors"
+
+    content_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KnowledgeRevision(Base):

@@ -24,6 +24,7 @@ from db.knowledge import (
 from db.models import Platform, Practice, SearchDocument
 from db.platforms import autocomplete_platforms, find_platform, list_platforms
 from db.search import ANY_TERM_CANDIDATES, TYPO_MIN_SCORE, Vocabulary, knowledge_stamp, search_documents
+from db.semantic import SEMANTIC_KEY
 from db.session_state import lookup_caches
 from db.shipped import read_shipped_data
 from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError
@@ -354,12 +355,13 @@ def test_typo_correction_compares_only_words_that_can_reach_the_cutoff() -> None
     assert "tech2030" in codes.known
 
 
-async def test_warm_lookup_caches_builds_both_for_the_current_revision(session: AsyncSession) -> None:
-    """The bot calls this at start, so its first lookups don't build the directory or the vocabulary."""
+async def test_warm_lookup_caches_builds_all_three_for_the_current_revision(session: AsyncSession) -> None:
+    """The bot calls this at start, so its first lookups don't build the directory, the vocabulary or the index
+    for search by meaning."""
     await session.run_sync(warm_lookup_caches)
     stamp = await session.run_sync(knowledge_stamp)
     caches = lookup_caches(session.sync_session)
-    assert caches.revisions() == {"directory": stamp, "vocabulary": stamp}
+    assert caches.revisions() == {"directory": stamp, "vocabulary": stamp, "semantic": stamp}
     vocabulary: Vocabulary = caches.get("vocabulary", stamp, lambda: pytest.fail("the vocabulary should be cached"))
     assert "teacher" in vocabulary.known  # the index's words (porter stems)
 
@@ -367,6 +369,7 @@ async def test_warm_lookup_caches_builds_both_for_the_current_revision(session: 
 async def test_any_term_fallback_leaves_out_a_word_too_common_to_rank(session: AsyncSession) -> None:
     """Where no document has every term, a word in more documents than the fallback ranks is left out, so
     the document with the rarer word is found instead of an arbitrary thousand of the common word's."""
+    session.info[SEMANTIC_KEY] = False  # the ranking by words is under test
     common = [
         {"kind": "practice", "ref_id": 900_000 + n, "title": f"Widget note {n}", "body": "widget", "topics": ""}
         for n in range(ANY_TERM_CANDIDATES + 100)

@@ -70,4 +70,4 @@ async def test_a_reader_of_its_own_keeps_its_lookup_caches_across_lookups(reader
     first, second = await reader.run(lookup_caches), await reader.run(lookup_caches)
     assert first is second
     stamp = await reader.run(knowledge_stamp)
-    assert first.revisions() == {"directory": stamp, "vocabulary": stamp}
+    assert first.revisions() == {"directory": stamp, "vocabulary": stamp, "semantic": stamp}
