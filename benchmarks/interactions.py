@@ -17,7 +17,8 @@ once, no database, pointed at the same fake the same way and driven by the same 
 between the two columns is the bot's own work.
 
 Run: .venv/bin/python benchmarks/interactions.py [--rounds 200] [--repo DIR]
-`--repo /work/before` times the bot of another checkout (cwd and PYTHONPATH set to it), on this interpreter.
+`--repo /work/before` times the bot of another checkout (cwd and PYTHONPATH set to it), on this interpreter;
+`--also SEMANTIC_SEARCH=off` times the bot once more with a setting changed, in a column of its own.
 Prints p50/p99/max per kind, in milliseconds, the floor beside the bot.
 """
 
@@ -189,13 +190,14 @@ def revision(repo: Path) -> str:
     return found.stdout.strip() if found.returncode == 0 else "not a git checkout"
 
 
-def report(floor: Timings, bot: Timings, repo: Path, rounds: int, footprints: tuple[Footprint, Footprint]) -> None:
+def report(columns: list[tuple[str, Timings, Footprint]], repo: Path, rounds: int) -> None:
     print(f"{rounds} rounds, each kind once per round; bot: python -m bot in {repo} ({revision(repo)})")
-    print(f"floor: {footprints[0]}\nbot:   {footprints[1]}")
-    print(f"{'':<18} {'floor (bare discord.py)':>25}   {'bot':>25}")
-    print(f"{'round trip, ms':<18} {'p50     p99     max':>25}   {'p50     p99     max':>25}")
+    for label, _timings, footprint in columns:
+        print(f"{label}: {footprint}")
+    print(f"{'':<18}" + "".join(f" {label:>25}" for label, _t, _f in columns))
+    print(f"{'round trip, ms':<18}" + "".join(f" {'p50     p99     max':>25}" for _c in columns))
     for kind in KINDS:
-        print(f"{kind:<18} {summary(floor[kind]):>25}   {summary(bot[kind]):>25}")
+        print(f"{kind:<18}" + "".join(f" {summary(timings[kind]):>25}" for _l, timings, _f in columns))
 
 
 def parse_args() -> argparse.Namespace:
@@ -203,6 +205,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=200, help=f"timed rounds, 1 to {MAX_ROUNDS} (default 200)")
     parser.add_argument("--repo", type=Path, default=REPO_ROOT, help="checkout whose bot to run (default: this one)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="time the bot once more with this setting changed, as a column of its own (repeatable)",
+    )
     args = parser.parse_args()
     if not 1 <= args.rounds <= MAX_ROUNDS:
         parser.error(f"--rounds must be between 1 and {MAX_ROUNDS}")
@@ -227,17 +236,21 @@ async def main() -> None:
                 env_overrides={"PYTHONPATH": str(REPO_ROOT), "LOG_LEVEL": "INFO"},
             )
             floor, floor_footprint = await measure(fake, floor_process, args.rounds, args.seed)
-            bot_process = BotProcess(
-                fake,
-                database_url=sqlite_url(workdir / "bot.db"),
-                log_path=workdir / "bot.log",
-                cwd=args.repo,
-                env_overrides={"PYTHONPATH": str(args.repo), **BOT_SETTINGS},
-            )
-            bot, bot_footprint = await measure(fake, bot_process, args.rounds, args.seed)
+            columns = [("floor (bare discord.py)", floor, floor_footprint)]
+            for number, change in enumerate(["", *args.also]):
+                key, _, value = change.partition("=")
+                bot_process = BotProcess(
+                    fake,
+                    database_url=sqlite_url(workdir / f"bot{number}.db"),
+                    log_path=workdir / f"bot{number}.log",
+                    cwd=args.repo,
+                    env_overrides={"PYTHONPATH": str(args.repo), **BOT_SETTINGS, **({key: value} if key else {})},
+                )
+                timings, footprint = await measure(fake, bot_process, args.rounds, args.seed)
+                columns.append((f"bot {change}" if change else "bot", timings, footprint))
     finally:
         fake.stop()
-    report(floor, bot, args.repo, args.rounds, (floor_footprint, bot_footprint))
+    report(columns, args.repo, args.rounds)
 
 
 if __name__ == "__main__":

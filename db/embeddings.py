@@ -25,6 +25,9 @@ MODEL_ID = "multilingual-e5-small-q4"
 # What a document contributes: its title and the start of its text (a practice's summary, a platform's
 # description). The whole text made every vector cost ~4x as much and ranked no better on the question set.
 PASSAGE_CHARS = 300
+# The engine holds every text of a batch in memory at once: 85 documents in one batch took the bot to a 288 MB
+# peak; in eights, questions also need not wait long behind a batch on the model's thread.
+PASSAGES_AT_ONCE = 8
 # Questions asked again (a page turned, a popular question) skip the model.
 CACHED_QUERIES = 2048
 
@@ -50,6 +53,7 @@ class Embedder:
         self._queries: OrderedDict[str, Vector] = OrderedDict()
         # Lookups run on two reader threads; the worker thread adds what it computed.
         self._queries_lock = threading.Lock()
+        self._passages: dict[str, Vector] = {}
 
     @property
     def dimensions(self) -> int:
@@ -77,11 +81,21 @@ class Embedder:
                 while len(self._queries) > CACHED_QUERIES:
                     self._queries.popitem(last=False)
 
+    def remembered_passages(self, texts: dict[str, str]) -> dict[str, Vector]:
+        """Vectors of texts by content key, each computed once per process: a document added since the last load
+        is embedded on the first lookup after the change, not again after every later change."""
+        missing = {key: text for key, text in texts.items() if key not in self._passages}
+        for key, vector in zip(missing, self.passages(list(missing.values())), strict=True):
+            self._passages[key] = vector
+        return {key: self._passages[key] for key in texts}
+
     def passages(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """Vectors of documents' texts, one row each (L2-normalised, so a dot product is the cosine)."""
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        return np.asarray(self._worker.submit(self._model.passage, texts).result(), dtype=np.float32)
+        rows = [np.zeros((0, self.dimensions), dtype=np.float32)]
+        for start in range(0, len(texts), PASSAGES_AT_ONCE):
+            chunk = texts[start : start + PASSAGES_AT_ONCE]
+            rows.append(np.asarray(self._worker.submit(self._model.passage, chunk).result(), dtype=np.float32))
+        return np.vstack(rows)
 
 
 @functools.cache

@@ -122,9 +122,9 @@ def build_index(session: Session, embedder: Embedder) -> SemanticIndex | None:
         # More than a lookup should wait for: these are searched by words until the next load stores them.
         log.warning("%d search documents have no vector yet; the next start computes them", len(missing))
         missing = []
-    fresh = embedder.passages([passage_text(documents[i].title, documents[i].body) for i in missing])
-    for i, vector in zip(missing, fresh, strict=True):
-        stored[keys[i]] = vector
+    stored.update(
+        embedder.remembered_passages({keys[i]: passage_text(documents[i].title, documents[i].body) for i in missing})
+    )
     rows = [i for i, key in enumerate(keys) if key in stored]
     matrix = (
         np.vstack([stored[keys[i]] for i in rows]) if rows else np.zeros((0, embedder.dimensions), dtype=np.float32)
