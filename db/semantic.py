@@ -44,6 +44,9 @@ class Neighbour:
     title: str
     snippet: str
     similarity: float
+    # How far it stands out from the whole knowledge base for this question, in standard deviations: an
+    # unrelated question finds everything about equally far, a related one finds a few entries much closer.
+    standing: float
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class SemanticIndex:
         if not self.kinds:
             return []
         similarities = self.matrix @ vector
+        mean, spread = float(similarities.mean()), float(similarities.std()) or 1.0
         wanted_country = (country or "").lower()
         wanted_topic = f"|{topic}|".lower() if topic else ""
         found: list[Neighbour] = []
@@ -89,6 +93,7 @@ class SemanticIndex:
                     self.titles[index],
                     self.snippets[index],
                     float(similarities[index]),
+                    (float(similarities[index]) - mean) / spread,
                 )
             )
             if len(found) >= limit:
