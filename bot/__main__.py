@@ -113,15 +113,17 @@ async def prepare_database(settings: Settings) -> None:
 
 async def load_shipped(settings: Settings) -> int:
     from db.database import Database
-    from db.shipped import ShippedDataError, load_shipped, read_shipped_data
+    from db.shipped import ShippedDataError, load_shipped_data, read_shipped_data
 
     try:
         data = read_shipped_data()
     except ShippedDataError as error:
         raise StartupError("shipped data is invalid:\n  " + "\n  ".join(error.problems)) from None
-    db = Database.open(settings.database_url, semantic=settings.semantic_search)
+    # The vectors for search by meaning are computed once the bot runs (bot/client.py): until then, and on
+    # this path for the other commands, lookups rank by words.
+    db = Database.open(settings.database_url, semantic=False)
     try:
-        report = await load_shipped(db, data)
+        report = await db.transaction(load_shipped_data, data)
     finally:
         await db.close()
     log.info("Shipped data: %s", report)

@@ -22,6 +22,7 @@ from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
 from db.database import Database
 from db.knowledge import warm_lookup_caches
+from db.shipped import store_missing_vectors
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class CoalitionBot(commands.Bot):
         self.db = db
         report_interest(self)
         self.draining = False
+        self.embedding: asyncio.Task[None] | None = None
         self.reminders = ReminderScheduler(
             db=db,
             ready=self.wait_until_ready,
@@ -80,6 +82,7 @@ class CoalitionBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.db.read(warm_lookup_caches)
+        self.embedding = asyncio.create_task(self._embed_new_documents(), name="embed-new-documents")
         await self.tree.set_translator(CatalogueTranslator())
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.
@@ -93,12 +96,27 @@ class CoalitionBot(commands.Bot):
         gc.collect()
         gc.freeze()
 
+    async def _embed_new_documents(self) -> None:
+        """Store the vectors of documents added or changed since the last run (all of them on a new database:
+        10–25 s on two cores), while the bot already answers; lookups rank by words until they are stored."""
+        try:
+            stored = await store_missing_vectors(self.db)
+        except Exception:
+            # Lookups still rank by words; the next start tries again.
+            log.exception("Could not store the vectors for search by meaning")
+            return
+        if stored:
+            log.info("Search by meaning: %d documents embedded and stored", stored)
+            await self.db.read(warm_lookup_caches)
+
     async def close(self) -> None:
         """Stop gracefully: refuse new commands, let reminders and interactions under way finish, then disconnect."""
         if not self.draining:
             self.draining = True
             log.info("Stopping: finishing work under way (at most %.0f s)", SHUTDOWN_GRACE_SECONDS)
             await self.web.stop()
+            if self.embedding is not None:
+                self.embedding.cancel()
             await self.reminders.stop(grace=SHUTDOWN_GRACE_SECONDS)
             await self._wait_for_interactions(SHUTDOWN_GRACE_SECONDS)
         await super().close()

@@ -1,11 +1,11 @@
 """Search by meaning: the search documents' vectors in memory, and the nearest ones to a question.
 
-Vectors are computed when the shipped data is loaded and stored (`search_vectors`, keyed by model and text),
-so a restart reads them instead of recomputing. A document added since (a practice approved, a panel answer
-written) is embedded on the first lookup after the change, in memory, when there are at most
-`EMBEDDED_ON_LOOKUP` of them; the next load stores them. Past `MAX_DOCUMENTS` documents the index is not built
-and lookups rank by words alone: a coalition's knowledge base holds hundreds of entries, and the model would
-need minutes per ten thousand.
+Vectors are computed once the shipped data is loaded (the bot does it in the background after it starts) and
+stored (`search_vectors`, keyed by model and text), so a restart reads them instead of recomputing. A document
+added since (a practice approved, a panel answer written) is embedded on the first lookup after the change, in
+memory, when there are at most `EMBEDDED_ON_LOOKUP` of them; the bot stores them at its next start. Past
+`MAX_DOCUMENTS` documents the index is not built and lookups rank by words alone: a coalition's knowledge base
+holds hundreds of entries, and the model would need minutes per ten thousand.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def build_index(session: Session, embedder: Embedder) -> SemanticIndex | None:
     missing = [i for i, key in enumerate(keys) if key not in stored]
     if len(missing) > EMBEDDED_ON_LOOKUP:
         # More than a lookup should wait for: these are searched by words until the next load stores them.
-        log.warning("%d search documents have no vector yet; the next start computes them", len(missing))
+        log.info("%d search documents have no vector yet: searched by words until they are stored", len(missing))
         missing = []
     stored.update(
         embedder.remembered_passages({keys[i]: passage_text(documents[i].title, documents[i].body) for i in missing})

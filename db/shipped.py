@@ -297,18 +297,24 @@ async def load_shipped_data(session: AsyncSession, data: ShippedData) -> LoadRep
 
 
 async def load_shipped(database: Database, data: ShippedData) -> LoadReport:
-    """Load the shipped data, then store the vector of every document that has none, for search by meaning.
+    """Load the shipped data, then store the vector of every document that has none, for search by meaning."""
+    report = await database.transaction(load_shipped_data, data)
+    report.vectors = await store_missing_vectors(database)
+    return report
+
+
+async def store_missing_vectors(database: Database) -> int:
+    """Compute and store the vector of every document that has none (for search by meaning); returns how many.
 
     The vectors are computed between two transactions (about 0.1 s a document: inside one, every other writer
     would wait), and stored in a short one; a document changed meanwhile keeps no outdated vector.
     """
-    report = await database.transaction(load_shipped_data, data)
     embedder = database.embedder
-    if embedder is not None:
-        texts = await database.read(texts_without_vectors)
-        vectors = await asyncio.to_thread(compute_vectors, embedder, texts)
-        report.vectors = await database.transaction(_store_vectors, vectors)
-    return report
+    if embedder is None:
+        return 0
+    texts = await database.read(texts_without_vectors)
+    vectors = await asyncio.to_thread(compute_vectors, embedder, texts)
+    return await database.transaction(_store_vectors, vectors)
 
 
 async def _store_vectors(session: AsyncSession, vectors: dict[str, bytes]) -> int:
