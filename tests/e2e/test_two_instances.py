@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import func, select
 
 from db import migrate
+from db.database import Database
 from db.engine import create_engine, create_sessionmaker
 from db.models import Event, EventAttendee, Reminder, ReminderDelivery
 from db.reminders import reminder_keys
-from db.shipped import load_shipped_data, read_shipped_data
+from db.shipped import load_shipped, read_shipped_data
 from tests.databases import NO_POSTGRES, POSTGRES, POSTGRES_URL, fresh_database
 
 from .botproc import BotProcess
@@ -74,12 +75,17 @@ class Burst:
     async def plant(self) -> datetime:
         """Migrate, load the shipped data and write the events and reminders; return when the first is due."""
         await migrate.upgrade(self.database_url)
+        # With their vectors, so that neither instance spends its first seconds embedding the knowledge base.
+        database = Database.open(self.database_url)
+        try:
+            await load_shipped(database, read_shipped_data())
+        finally:
+            await database.close()
         engine = create_engine(self.database_url)
         now = datetime.now(UTC)
         first_due = now + FIRST_DUE_AFTER
         try:
             async with create_sessionmaker(engine).begin() as session:
-                await load_shipped_data(session, read_shipped_data())
                 events = [
                     self._event(
                         f"Exactly once check N{n:04d}", first_due + DUE_SPREAD * n / EVENTS + timedelta(seconds=HOUR)
