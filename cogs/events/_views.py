@@ -14,7 +14,7 @@ from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._text import inert, trim
 from cogs._views import IdButton, ReportingItem
-from cogs.events._embeds import event_card
+from cogs.events._embeds import event_card, stamp
 from cogs.events._notices import NoticeSender
 from db.answers import answer_event
 from db.attendance import WAITING, event_attendees
@@ -94,14 +94,21 @@ class RsvpButton(
             dms=for_member(interaction, "on" if attendee.reminders else "off"),
             position=answered.waiting_position,
         )
+        occurrence = answered.attendees.starts_at
+        if occurrence is not None:
+            # A series is answered one occurrence at a time: say which.
+            confirmation += "\n" + for_member(
+                interaction,
+                "-# This answer is for the occurrence on {when} only; other dates are answered on their own.",
+                when=stamp(occurrence),
+            )
         going = answered.attendees.going
         message = interaction.message
         if message is not None and message.id == event.announcement_message_id:
             # The announcement is public: it stays in the server's language whoever clicked.
             language = bot.settings.server_language
-            card = event_card(
-                event, counts=counts, next_start=next_occurrence(event, now), going=going, language=language
-            )
+            shown = occurrence or next_occurrence(event, now)
+            card = event_card(event, counts=counts, next_start=shown, going=going, language=language)
             await interaction.response.edit_message(embed=card, view=event_view(event, counts, language))
             await interaction.followup.send(confirmation, ephemeral=True)
         else:
@@ -173,12 +180,13 @@ async def refresh_announcement(bot: CoalitionBot, event: Event) -> bool:
     """Bring the announcement in line with the database; False when it could not be edited."""
     if not (event.announcement_channel_id and event.announcement_message_id):
         return False
-    attendees = await bot.db.transaction(event_attendees, event_id=event.id)
+    now = utcnow()
+    # Of a series, the announcement shows the occurrence its buttons answer.
+    attendees = await bot.db.transaction(event_attendees, event_id=event.id, now=now, answering=True)
     counts = attendees.counts()
     language = bot.settings.server_language
-    card = event_card(
-        event, counts=counts, next_start=next_occurrence(event, utcnow()), going=attendees.going, language=language
-    )
+    shown = attendees.starts_at or next_occurrence(event, now)
+    card = event_card(event, counts=counts, next_start=shown, going=attendees.going, language=language)
     view = event_view(event, counts, language) if event.status == "scheduled" else None
     message = bot.get_partial_messageable(event.announcement_channel_id).get_partial_message(
         event.announcement_message_id
