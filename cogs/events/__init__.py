@@ -403,7 +403,13 @@ class Events(commands.Cog):
         language = member_locale(interaction)
         lines = attendee_lines(listed, names, language)
         card = event_details_card(details, reminders=overview.reminders, attendees=lines, language=language)
-        view = event_view(details.event, listed.counts(), language) if details.next_start else discord.utils.MISSING
+        # An occurrence picked by date is answered by the buttons below it; else they answer the next open one.
+        picked = listed.occurrence if occurrence else None
+        view = (
+            event_view(details.event, listed.counts(), language, picked)
+            if details.next_start
+            else discord.utils.MISSING
+        )
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     @event.command(name="remind")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,6 +23,7 @@ from db.events import get_event, next_occurrence
 from db.members import remember_locale
 from db.models import Event
 from db.models.base import utcnow
+from db.occurrences import OCCURRENCE_FORMAT
 from rules.calendar_links import google_calendar_link, is_meeting_link, outlook_calendar_link
 from rules.i18n import N_, translate
 from rules.text import record_id
@@ -50,28 +52,40 @@ CONFIRMATIONS = {
 class RsvpButton(
     ReportingItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"event:rsvp:(?P<choice>going|maybe|not_going):(?P<event_id>\d+)",
+    template=r"event:rsvp:(?P<choice>going|maybe|not_going):(?P<event_id>\d+)(?::(?P<occurrence>\d+))?",
 ):
-    """Going / Maybe / Not going under an announcement; works after restarts, counts come from the database."""
+    """Going / Maybe / Not going under an announcement (a series: its next occurrence still open) or under one
+    occurrence picked in /event show (its rule's start, in Unix seconds, in the custom_id); works after restarts,
+    counts come from the database."""
 
-    def __init__(self, choice: str, event_id: int, count: int = 0, language: str | None = None) -> None:
+    def __init__(
+        self,
+        choice: str,
+        event_id: int,
+        count: int = 0,
+        language: str | None = None,
+        occurrence: datetime | None = None,
+    ) -> None:
         label, emoji, style = RSVP_BUTTONS[choice]
+        suffix = f":{int(occurrence.timestamp())}" if occurrence is not None else ""
         super().__init__(
             discord.ui.Button(
                 label=f"{translate(language, label)} · {count}",
                 emoji=emoji,
                 style=style,
-                custom_id=f"event:rsvp:{choice}:{event_id}",
+                custom_id=f"event:rsvp:{choice}:{event_id}{suffix}",
             )
         )
         self.choice = choice
         self.event_id = event_id
+        self.occurrence = occurrence
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RsvpButton:
-        return cls(match["choice"], record_id(match["event_id"], what="event"))
+        occurrence = datetime.fromtimestamp(int(match["occurrence"]), UTC) if match["occurrence"] else None
+        return cls(match["choice"], record_id(match["event_id"], what="event"), occurrence=occurrence)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
@@ -85,6 +99,7 @@ class RsvpButton(
             choice=self.choice,
             role_ids=roles,
             now=now,
+            occurrence=f"{self.occurrence:{OCCURRENCE_FORMAT}}" if self.occurrence else None,
         )
         event, counts, attendee = answered.event, answered.counts, answered.attendee
         confirmation = for_member(
@@ -144,10 +159,13 @@ def link_label(url: str, language: str | None = None) -> str:
     return translate(language, "Join") if is_meeting_link(url) else translate(language, "Register")
 
 
-def event_view(event: Event, counts: dict[str, int], language: str | None = None) -> discord.ui.View:
+def event_view(
+    event: Event, counts: dict[str, int], language: str | None = None, occurrence: datetime | None = None
+) -> discord.ui.View:
+    """RSVP, calendar and link buttons; the RSVP buttons answer `occurrence` of a series when one is given."""
     view = discord.ui.View(timeout=None)
     for choice in RSVP_BUTTONS:
-        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language))
+        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language, occurrence))
     view.add_item(CalendarButton(event.id))
     if event.url:
         view.add_item(discord.ui.Button(label=link_label(event.url, language), emoji="🔗", url=event.url))
