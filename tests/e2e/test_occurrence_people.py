@@ -67,8 +67,10 @@ async def test_each_week_of_a_series_has_its_own_people_and_only_they_hear_of_it
     assert f"on {stamp(second)}: 1 going" in exported.text, exported.text
     rows = list(csv.DictReader(io.StringIO(exported.messages[-1].attachment_bytes().decode())))
     assert [(r["answer"], r["display_name"]) for r in rows] == [("going", "Bob")]
-    assert exported.messages[-1].attachments[0]["filename"].endswith(
-        f"-{second.astimezone(BERLIN):%Y-%m-%d}-attendees.csv"
+    assert (
+        exported.messages[-1]
+        .attachments[0]["filename"]
+        .endswith(f"-{second.astimezone(BERLIN):%Y-%m-%d}-attendees.csv")
     )
     shown = await driver.slash("event show", user=driver.moderator, event=event_id)
     assert "Alice" in shown.message.field("Going (1)") and "Bob" not in shown.message.field("Going (1)")
@@ -85,9 +87,7 @@ async def test_a_date_that_is_no_occurrence_is_refused_politely_and_changes_noth
     wednesday = (first + timedelta(days=1)).astimezone(BERLIN)
     refused = await driver.slash("event show", user=driver.bob, event=event_id, occurrence=f"{wednesday:%Y-%m-%d}")
     assert refused.ephemeral and f"has no occurrence on {wednesday:%-d %B %Y}" in refused.text, refused.text
-    refused = await driver.slash(
-        "event-admin attendees", user=driver.moderator, event=event_id, occurrence="next week"
-    )
+    refused = await driver.slash("event-admin attendees", user=driver.moderator, event=event_id, occurrence="next week")
     assert refused.ephemeral and "is not an occurrence" in refused.text, refused.text
     shown = await driver.slash("event show", user=driver.bob, event=event_id)
     assert "Nobody yet" in shown.message.field("Going (0)")
