@@ -138,6 +138,70 @@ def check_may_answer(
         )
 
 
+@dataclass(frozen=True)
+class SeriesShape:
+    """Where a series' rule put its occurrences before an edit."""
+
+    starts_at: datetime
+    timezone: str
+    rrule: str | None
+
+
+async def follow_series_change(session: AsyncSession, *, event: Event, before: SeriesShape, now: datetime) -> None:
+    """After the start, rule or zone of an event changed, carry each answer to a coming occurrence over to the
+    occurrence of the same rank from now on (a call moved from 10:00 to 11:00 keeps each week's people); a one-off
+    event that becomes a series hands its answers to the first occurrence, and back."""
+    if SeriesShape(event.starts_at, event.timezone, event.rrule) == before or before.rrule is event.rrule is None:
+        return
+    after = now - (event.ends_at - event.starts_at)
+    rows = await session.scalars(
+        select(EventAttendee).where(
+            EventAttendee.event_id == event.id,
+            or_(EventAttendee.occurrence_start == WHOLE_EVENT, EventAttendee.occurrence_start >= after),
+        )
+    )
+    # A series' "remind me" (WHOLE_EVENT, no answer) stays what it is; a one-off event's answers are WHOLE_EVENT.
+    answered = [row for row in rows.all() if (row.occurrence_start == WHOLE_EVENT) == (before.rrule is None)]
+    if not answered:
+        return
+    last = max(row.occurrence_start for row in answered)
+    old = [WHOLE_EVENT] if before.rrule is None else _rule_starts(before, after, last + timedelta(seconds=1))
+    new = [WHOLE_EVENT] if event.rrule is None else _rule_starts(event, after, None, limit=len(old))
+    renamed = dict(zip(old, new, strict=False))
+    moving = [
+        row
+        for row in answered
+        if renamed.get(row.occurrence_start, row.occurrence_start) != row.occurrence_start
+        and (row.rsvp is not None or before.rrule is not None)
+    ]
+    copies = [
+        {column.key: getattr(row, column.key) for column in EventAttendee.__table__.columns}
+        | {"occurrence_start": renamed[row.occurrence_start]}
+        for row in moving
+    ]
+    for row in moving:
+        await session.delete(row)
+    await session.flush()
+    session.add_all(EventAttendee(**values) for values in copies)
+    await session.flush()
+
+
+def _rule_starts(
+    shape: SeriesShape | Event, after: datetime, before: datetime | None, limit: int = CAPACITY_MAX
+) -> list[datetime]:
+    try:
+        return occurrences(
+            shape.starts_at,
+            zone=shape.timezone,
+            rule=shape.rrule,
+            after=after,
+            before=before or after + timedelta(days=FAR_FUTURE_DAYS),
+            limit=limit,
+        )
+    except RecurrenceError:
+        return []
+
+
 def _of(event_id: int, occurrence: datetime) -> tuple[Any, ...]:
     return (EventAttendee.event_id == event_id, EventAttendee.occurrence_start == occurrence)
 

@@ -13,8 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from db.attendance import (
     RSVP_CHOICES,
+    SeriesShape,
     apply_attendance_rules,
     check_may_answer,
+    follow_series_change,
     move_up_every_occurrence,
     record_answer,
     rsvp_counts,
@@ -171,6 +173,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
         )
     zone = zone_named(fields.timezone) if fields.timezone else ZoneInfo(event.timezone)
     before = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
+    series_before = SeriesShape(event.starts_at, event.timezone, event.rrule)
     changed: list[str] = []
     notes: list[str] = []
     duration = event.ends_at - event.starts_at
@@ -239,6 +242,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     if after["start"] != before["start"]:
         event.moved_from = datetime.fromisoformat(before["start"] or "")
     await session.flush()
+    await follow_series_change(session, event=event, before=series_before, now=now)
     plan = await replan_event_reminders(session, event=event, now=now)
     planned = await plan_change_notices(session, event=event, before=before, after=after, now=now)
     if "capacity" in changed:

@@ -261,3 +261,24 @@ async def test_upgrade_moves_a_series_answers_to_its_next_occurrence(empty_datab
     assert before < going <= before + timedelta(days=7)
     assert f"{going.astimezone(BERLIN):%a %H:%M}" == "Tue 10:00"
     assert keys[(1, BOB)] == keys[(2, ALICE)] == WHOLE_EVENT
+
+
+async def test_moving_a_whole_series_carries_each_weeks_answers_to_the_same_week(session: AsyncSession) -> None:
+    event = await weekly(session)
+    await answer(session, event, ALICE, "going", "2027-10-12")
+    await edit_event(session, event_id=event.id, fields=EventInput(start="2027-10-05 11:00"), now=NOW)
+    second = await event_attendees(session, event_id=event.id, now=NOW, occurrence="2027-10-12")
+    assert second.going == [ALICE] and second.starts_at == WEEK_2 + timedelta(hours=1)
+    first = await event_attendees(session, event_id=event.id, now=NOW, occurrence="2027-10-05")
+    assert first.going == []
+
+
+async def test_a_single_event_made_a_series_keeps_its_answers_on_the_first_occurrence(session: AsyncSession) -> None:
+    event = await weekly(session, repeat="none")
+    await answer(session, event, ALICE, "going", None)
+    await set_reminder_opt_in(session, event_id=event.id, member_id=BOB, on=True, now=NOW)
+    await edit_event(session, event_id=event.id, fields=EventInput(repeat="weekly"), now=NOW)
+    first = await event_attendees(session, event_id=event.id, now=NOW)
+    assert first.going == [ALICE] and first.starts_at == WEEK_1
+    bob = await session.scalar(select(EventAttendee).where(EventAttendee.member_id == BOB))
+    assert bob is not None and bob.occurrence_start == WHOLE_EVENT and bob.reminders  # reminded of every week
