@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Event, EventAttendee
@@ -200,6 +200,20 @@ def _rule_starts(
         )
     except RecurrenceError:
         return []
+
+
+async def set_answered_dates_reminders(
+    session: AsyncSession, *, event_id: int, member_id: int, on: bool, now: datetime
+) -> None:
+    """Turn the DM reminders of every date of a series the member answered on or off, except dates they are not
+    going to (those stay quiet)."""
+    await session.execute(
+        update(EventAttendee)
+        .where(EventAttendee.event_id == event_id, EventAttendee.member_id == member_id)
+        .where(EventAttendee.occurrence_start != WHOLE_EVENT, EventAttendee.rsvp.is_distinct_from(NOT_GOING))
+        .values(reminders=on, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _of(event_id: int, occurrence: datetime) -> tuple[Any, ...]:

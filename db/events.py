@@ -20,6 +20,7 @@ from db.attendance import (
     move_up_every_occurrence,
     record_answer,
     rsvp_counts,
+    set_answered_dates_reminders,
 )
 from db.members import member_timezone
 from db.models import Event, EventAttendee, Platform
@@ -448,11 +449,14 @@ async def set_rsvp(
 async def set_reminder_opt_in(
     session: AsyncSession, *, event_id: int, member_id: int, on: bool, now: datetime, occurrence: datetime = WHOLE_EVENT
 ) -> Event:
-    """Turn a member's DM reminders for an event (or one occurrence of a series) on or off."""
+    """Turn a member's DM reminders for an event (or one occurrence of a series) on or off; for a whole series,
+    every date they answered follows too (but a date they are not going to stays quiet)."""
     event = await _open_event(session, event_id, now)
     attendee = await _attendee(session, event.id, member_id, occurrence)
     attendee.reminders = on
     attendee.updated_at = now
+    if occurrence == WHOLE_EVENT and event.rrule:
+        await set_answered_dates_reminders(session, event_id=event.id, member_id=member_id, on=on, now=now)
     await session.flush()
     return event
 
@@ -470,14 +474,10 @@ async def _attendee(session: AsyncSession, event_id: int, member_id: int, occurr
     attendee = await session.get(EventAttendee, (event_id, occurrence, member_id))
     if attendee is None:
         # A first answer to one occurrence starts from the member's "remind me" for the whole series.
-        whole = (
-            await session.get(EventAttendee, (event_id, WHOLE_EVENT, member_id)) if occurrence != WHOLE_EVENT else None
-        )
+        whole = await session.get(EventAttendee, (event_id, WHOLE_EVENT, member_id))
+        reminders = bool(whole and whole.reminders)
         attendee = EventAttendee(
-            event_id=event_id,
-            occurrence_start=occurrence,
-            member_id=member_id,
-            reminders=bool(whole and whole.reminders),
+            event_id=event_id, occurrence_start=occurrence, member_id=member_id, reminders=reminders
         )
         session.add(attendee)
     return attendee

@@ -282,3 +282,14 @@ async def test_a_single_event_made_a_series_keeps_its_answers_on_the_first_occur
     assert first.going == [ALICE] and first.starts_at == WEEK_1
     bob = await session.scalar(select(EventAttendee).where(EventAttendee.member_id == BOB))
     assert bob is not None and bob.occurrence_start == WHOLE_EVENT and bob.reminders  # reminded of every week
+
+
+async def test_turning_a_series_reminders_off_quiets_every_date_answered(session: AsyncSession) -> None:
+    event = await weekly(session)
+    await answer(session, event, ALICE, "going", "2027-10-05")
+    await set_reminder_opt_in(session, event_id=event.id, member_id=ALICE, on=False, now=NOW)
+    assert await _dm_recipients(session, event, WEEK_1) == []
+    await answer(session, event, BOB, "not_going", "2027-10-12")
+    await set_reminder_opt_in(session, event_id=event.id, member_id=BOB, on=True, now=NOW)
+    assert await _dm_recipients(session, event, WEEK_2) == []  # not going that week: no reminder
+    assert await _dm_recipients(session, event, WEEK_2 + timedelta(days=7)) == [BOB]
