@@ -19,11 +19,12 @@ from db.deliveries import start_reminder
 from db.engine import create_engine
 from db.events import EventInput, create_event, edit_event, set_reminder_opt_in, set_rsvp
 from db.member_feeds import member_feed_events, open_member_feed
-from db.models import Event, EventAttendee, Reminder, ReminderDelivery
+from db.models import Event, EventAttendee, MemberPreference, Reminder, ReminderDelivery
 from db.models.attendance import EventNotice
 from db.models.events import WHOLE_EVENT
 from db.notices import set_event_notices
 from db.occurrences import event_occurrences
+from db.privacy import export_member_data, forget_member
 from db.series import edit_occurrence
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 
@@ -293,3 +294,15 @@ async def test_turning_a_series_reminders_off_quiets_every_date_answered(session
     await set_reminder_opt_in(session, event_id=event.id, member_id=BOB, on=True, now=NOW)
     assert await _dm_recipients(session, event, WEEK_2) == []  # not going that week: no reminder
     assert await _dm_recipients(session, event, WEEK_2 + timedelta(days=7)) == [BOB]
+
+
+async def test_notice_choice_is_exported_and_forgotten(session: AsyncSession) -> None:
+    event = await weekly(session)
+    await answer(session, event, ALICE, "going", "2027-10-12")
+    await set_event_notices(session, member_id=ALICE, on=False, now=NOW)
+    exported = await export_member_data(session, member_id=ALICE)
+    assert exported["event_notices_on"] is False
+    assert [a["occurrence"] for a in exported["event_answers"]] == ["2027-10-12T08:00:00+00:00"]
+    await forget_member(session, member_id=ALICE)
+    assert (await export_member_data(session, member_id=ALICE))["event_notices_on"] is True
+    assert await session.get(MemberPreference, ALICE) is None
