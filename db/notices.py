@@ -20,7 +20,7 @@ from db.members import member_locale
 from db.models import Event, EventAttendee, MemberPreference
 from db.models.attendance import EventNotice
 from db.models.events import WHOLE_EVENT
-from db.occurrences import current_start
+from db.occurrences import current_start, exceptions_of
 
 CHANGED, CANCELLED, MOVED_UP = "changed", "cancelled", "moved_up"
 PENDING, SENDING, SENT, SKIPPED, FAILED, UNCONFIRMED = "pending", "sending", "sent", "skipped", "failed", "unconfirmed"
@@ -44,21 +44,19 @@ def notice_snapshot(event: Event, start: datetime) -> dict[str, str | None]:
     }
 
 
-async def answered_members(
-    session: AsyncSession, *, event: Event, now: datetime, occurrence: datetime | None = None
-) -> list[int]:
-    """Members who answered Going or Maybe (or wait for a seat): those a change concerns. Of a series: those
-    who answered this occurrence, or (None) any occurrence not yet over."""
-    statement = select(EventAttendee.member_id, EventAttendee.occurrence_start).where(
-        EventAttendee.event_id == event.id, EventAttendee.rsvp.in_(("going", "maybe", "waiting"))
+async def answered_members(session: AsyncSession, *, event: Event, now: datetime) -> list[int]:
+    """Members who answered Going or Maybe (or wait for a seat): those a change of the whole event concerns. Of a
+    series: those who answered an occurrence that is still held and not yet over."""
+    rows = await session.execute(
+        select(EventAttendee.member_id, EventAttendee.occurrence_start).where(
+            EventAttendee.event_id == event.id, EventAttendee.rsvp.in_(("going", "maybe", "waiting"))
+        )
     )
-    if occurrence is not None:
-        statement = statement.where(EventAttendee.occurrence_start == occurrence)
-    duration = event.ends_at - event.starts_at
+    duration, skipped = event.ends_at - event.starts_at, exceptions_of(event).skipped
     members = {
         member_id
-        for member_id, answered in await session.execute(statement)
-        if occurrence is not None or answered == WHOLE_EVENT or current_start(event, answered) + duration > now
+        for member_id, answered in rows
+        if answered == WHOLE_EVENT or (answered not in skipped and current_start(event, answered) + duration > now)
     }
     return sorted(members)
 

@@ -23,7 +23,7 @@ from db.models import Event, EventAttendee, OccurrenceChange
 from db.models.events import WHOLE_EVENT
 from db.notices import CANCELLED as CANCELLED_NOTICE
 from db.notices import CHANGED, PlannedNotices, notice_snapshot, plan_notices
-from db.occurrences import OCCURRENCE_FORMAT, current_start, event_occurrences, find_occurrence
+from db.occurrences import OCCURRENCE_FORMAT, current_start, event_occurrences, exceptions_of, find_occurrence
 from db.reminders import ReminderPlan, replan_event_reminders
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.i18n import N_
@@ -131,8 +131,10 @@ async def _concerned(
         .order_by(EventAttendee.occurrence_start, EventAttendee.member_id)
     )
     first: dict[int, datetime] = {}
+    skipped = exceptions_of(event).skipped
     for member_id, key in rows:
-        first.setdefault(member_id, key)
+        if key not in skipped:
+            first.setdefault(member_id, key)
     concerned: dict[datetime, tuple[list[int], datetime]] = {}
     for member_id, key in first.items():
         concerned.setdefault(key, ([], current_start(event, key)))[0].append(member_id)
