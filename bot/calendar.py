@@ -7,6 +7,7 @@ changes, exactly as the bot's own reminders do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from icalendar import Event as CalendarEvent
 
 from db.events import KINDS
 from db.models import Event
-from db.occurrences import exceptions_of
+from db.occurrences import current_start, exceptions_of
 
 PRODUCT_ID = "-//EU STEM Coalition//coalition-bot//EN"
 UID_DOMAIN = "coalition-bot.eu-stem-coalition"
@@ -24,8 +25,15 @@ ENDLESS_SPAN = timedelta(days=3653)
 CALENDAR_LIMIT = 500
 
 
-def build_calendar(events: list[Event], *, now: datetime, name: str = "EU STEM Coalition events") -> bytes:
-    """One VCALENDAR holding the events, with the VTIMEZONE definitions their times refer to."""
+def build_calendar(
+    events: list[Event],
+    *,
+    now: datetime,
+    name: str = "EU STEM Coalition events",
+    only: Mapping[int, Sequence[datetime]] | None = None,
+) -> bytes:
+    """One VCALENDAR holding the events, with the VTIMEZONE definitions their times refer to; of a series named in
+    `only`, just those occurrences (by their rule's start), each an event of its own."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -33,6 +41,10 @@ def build_calendar(events: list[Event], *, now: datetime, name: str = "EU STEM C
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for event in events:
+        if only is not None and event.id in only:
+            for component in _chosen_occurrences(event, only[event.id], now):
+                calendar.add_component(component)
+            continue
         calendar.add_component(_component(event, now))
         for component in _moved_occurrences(event, now):
             calendar.add_component(component)
@@ -54,12 +66,28 @@ def _moved_occurrences(event: Event, now: datetime) -> list[CalendarEvent]:
     return overrides
 
 
+def _chosen_occurrences(event: Event, originals: Sequence[datetime], now: datetime) -> list[CalendarEvent]:
+    """One stand-alone VEVENT per occurrence (its own UID): a member going to some weeks of a series only."""
+    duration = event.ends_at - event.starts_at
+    components = []
+    for original in originals:
+        start = current_start(event, original)
+        uid = f"event-{event.id}-{original:%Y%m%dT%H%M%SZ}@{UID_DOMAIN}"
+        components.append(_component(event, now, start=start, end=start + duration, uid=uid))
+    return components
+
+
 def _component(
-    event: Event, now: datetime, *, start: datetime | None = None, end: datetime | None = None
+    event: Event,
+    now: datetime,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    uid: str | None = None,
 ) -> CalendarEvent:
     zone = ZoneInfo(event.timezone)
     component = CalendarEvent()
-    component.add("uid", f"event-{event.id}@{UID_DOMAIN}")
+    component.add("uid", uid or f"event-{event.id}@{UID_DOMAIN}")
     component.add("dtstamp", now)
     component.add("last-modified", event.updated_at)
     component.add("summary", event.title)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.attendance import Attendees, event_attendees, waiting_position
+from db.attendance import Attendees, occurrence_attendees, waiting_position
 from db.events import set_rsvp
 from db.models import Event, EventAttendee
 
@@ -24,11 +24,26 @@ class Answered:
 
 
 async def answer_event(
-    session: AsyncSession, *, event_id: int, member_id: int, choice: str, role_ids: Sequence[int], now: datetime
+    session: AsyncSession,
+    *,
+    event_id: int,
+    member_id: int,
+    choice: str,
+    role_ids: Sequence[int],
+    now: datetime,
+    occurrence: str | None = None,
 ) -> Answered:
-    """Record the answer (see `set_rsvp`), then read who is coming and where the member stands in line."""
+    """Record the answer (see `set_rsvp`), then read who is coming to that occurrence and where the member stands
+    in line."""
     event, counts, attendee = await set_rsvp(
-        session, event_id=event_id, member_id=member_id, choice=choice, now=now, role_ids=role_ids
+        session,
+        event_id=event_id,
+        member_id=member_id,
+        choice=choice,
+        now=now,
+        role_ids=role_ids,
+        occurrence=occurrence,
     )
-    position = await waiting_position(session, event_id=event.id, member_id=member_id)
-    return Answered(event, counts, attendee, await event_attendees(session, event_id=event.id), position)
+    key = attendee.occurrence_start
+    position = await waiting_position(session, event_id=event.id, member_id=member_id, occurrence=key)
+    return Answered(event, counts, attendee, await occurrence_attendees(session, event=event, occurrence=key), position)

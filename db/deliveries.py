@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.members import member_locale
 from db.models import Event, EventAttendee, Reminder, ReminderDelivery
+from db.models.events import WHOLE_EVENT
+from db.occurrences import original_of
 from db.reminders import (
     CHANNEL,
     DM,
@@ -102,7 +104,7 @@ async def start_reminder(
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             assert event is not None
-            await _fan_out(session, reminder.id, event, fallback_channel_id, now)
+            await _fan_out(session, reminder.id, event, reminder.occurrence_start, fallback_channel_id, now)
             return await _sendable_deliveries(session, reminder_id, now)
         # Another instance won the claim; its commit (which our update waited for) fixed the recipients. Help
         # send them: each delivery is claimed on its own, and if that instance stops, this one finishes the rest.
@@ -143,17 +145,33 @@ async def _reason_to_skip(session: AsyncSession, reminder: Reminder, event: Even
     return "superseded by a later reminder that is due as well" if later_due else ""
 
 
+async def _reminded_members(session: AsyncSession, event: Event, occurrence_start: datetime) -> list[int]:
+    """Members who get this occurrence's reminders by DM: their answer to the occurrence decides (Going on, Not
+    going off), else their "remind me" for the whole event."""
+    key = original_of(event, occurrence_start)
+    rows = await session.execute(
+        select(EventAttendee.member_id, EventAttendee.occurrence_start, EventAttendee.reminders).where(
+            EventAttendee.event_id == event.id, EventAttendee.occurrence_start.in_({key, WHOLE_EVENT})
+        )
+    )
+    wanted: dict[int, bool] = {}
+    for member_id, answered, reminders in rows:
+        if answered == key or member_id not in wanted:
+            wanted[member_id] = reminders
+    return sorted(member_id for member_id, on in wanted.items() if on)
+
+
 async def _fan_out(
-    session: AsyncSession, reminder_id: int, event: Event, fallback_channel_id: int | None, now: datetime
+    session: AsyncSession,
+    reminder_id: int,
+    event: Event,
+    occurrence_start: datetime,
+    fallback_channel_id: int | None,
+    now: datetime,
 ) -> None:
     channel_id = event.channel_id or event.announcement_channel_id or fallback_channel_id
     recipients = [(CHANNEL, channel_id)] if channel_id else []
-    members = await session.scalars(
-        select(EventAttendee.member_id)
-        .where(EventAttendee.event_id == event.id, EventAttendee.reminders.is_(True))
-        .order_by(EventAttendee.member_id)
-    )
-    recipients += [(DM, member_id) for member_id in members]
+    recipients += [(DM, member_id) for member_id in await _reminded_members(session, event, occurrence_start)]
     session.add_all(
         ReminderDelivery(reminder_id=reminder_id, target=target, recipient_id=recipient, status=PENDING, attempts=0)
         for target, recipient in recipients

@@ -12,22 +12,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.attendance import (
+    RSVP_CHOICES,
+    SeriesShape,
     apply_attendance_rules,
     check_may_answer,
-    move_up_waiting,
+    follow_series_change,
+    move_up_every_occurrence,
     record_answer,
+    rsvp_counts,
+    set_answered_dates_reminders,
 )
 from db.members import member_timezone
 from db.models import Event, EventAttendee, Platform
+from db.models.events import WHOLE_EVENT
 from db.notices import CANCELLED as CANCELLED_NOTICE
 from db.notices import answered_members, notice_snapshot, plan_change_notices, plan_notices
-from db.occurrences import event_occurrences, exceptions_of, keep_matching_exceptions
+from db.occurrences import event_occurrences, exceptions_of, keep_matching_exceptions, occurrence_key
 from db.platforms import find_platform
 from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.recurrence import RecurrenceError, series_problem
-from rules.series import series_end
+from rules.series import Occurrence, series_end
 from rules.text import record_id, web_address
 from rules.timeparse import (
     format_offsets,
@@ -63,7 +69,6 @@ OTHER_REMINDERS = [DAY, HOUR]
 DEFAULT_DURATIONS = {"conference": timedelta(hours=8)}
 # A General Assembly is a two-day meeting: by default it ends at this hour on its second day.
 ASSEMBLY_ENDS_AT_HOUR = 18
-RSVP_CHOICES = ("going", "maybe", "not_going")
 TITLE_LIMITS = (3, 120)
 DESCRIPTION_MAX = 2000
 LOCATION_MAX = 300
@@ -107,6 +112,8 @@ class SavedEvent:
     plan: ReminderPlan
     notes: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # Members left out of the change notice because they turned event notices off.
+    opted_out: int = 0
 
 
 async def create_event(
@@ -167,6 +174,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
         )
     zone = zone_named(fields.timezone) if fields.timezone else ZoneInfo(event.timezone)
     before = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
+    series_before = SeriesShape(event.starts_at, event.timezone, event.rrule)
     changed: list[str] = []
     notes: list[str] = []
     duration = event.ends_at - event.starts_at
@@ -235,12 +243,13 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     if after["start"] != before["start"]:
         event.moved_from = datetime.fromisoformat(before["start"] or "")
     await session.flush()
+    await follow_series_change(session, event=event, before=series_before, now=now)
     plan = await replan_event_reminders(session, event=event, now=now)
-    await plan_change_notices(session, event=event, before=before, after=after, now=now)
+    planned = await plan_change_notices(session, event=event, before=before, after=after, now=now)
     if "capacity" in changed:
-        await move_up_waiting(session, event=event, now=now)
+        await move_up_every_occurrence(session, event=event, now=now)
     await index_event(session, event)
-    return SavedEvent(await get_event(session, event.id), plan, notes, changed)
+    return SavedEvent(await get_event(session, event.id), plan, notes, changed, planned.opted_out)
 
 
 @dataclass
@@ -250,6 +259,8 @@ class CancelledEvent:
     tell: list[int]
     # The occurrence the cancellation notice names: the one in progress or next, else the first.
     next_start: datetime
+    # Members left out of the notice because they turned event notices off.
+    opted_out: int = 0
 
 
 async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | None, now: datetime) -> CancelledEvent:
@@ -265,11 +276,13 @@ async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | No
     removed = await drop_event_reminders(session, event_id=event.id, now=now, note="event cancelled")
     await delete_document(session, kind="event", ref_id=event.id)
     await bump_revision(session)
-    tell = await answered_members(session, event_id=event.id)
+    tell = await answered_members(session, event=event, now=now)
     details = {"start": next_start.isoformat(), "reason": event.cancel_reason}
-    await plan_notices(session, event_id=event.id, member_ids=tell, kind=CANCELLED_NOTICE, details=details, now=now)
+    planned = await plan_notices(
+        session, event_id=event.id, member_ids=tell, kind=CANCELLED_NOTICE, details=details, now=now
+    )
     await session.flush()
-    return CancelledEvent(event, removed, tell, next_start)
+    return CancelledEvent(event, removed, tell, next_start, planned.opted_out)
 
 
 async def record_announcement(
@@ -278,14 +291,11 @@ async def record_announcement(
     event_id: int,
     channel_id: int | None = None,
     message_id: int | None = None,
-    discord_event_id: int | None = None,
 ) -> None:
-    """Remember where the event was announced and mirrored, so edits and cancels can follow."""
+    """Remember where the event was announced, so edits and cancels can follow."""
     event = await get_event(session, event_id)
     if message_id is not None:
         event.announcement_channel_id, event.announcement_message_id = channel_id, message_id
-    if discord_event_id is not None:
-        event.discord_event_id = discord_event_id
     await session.flush()
 
 
@@ -328,12 +338,17 @@ async def events_by_id(session: AsyncSession, event_ids: list[int]) -> list[Even
 
 def next_occurrence(event: Event, now: datetime) -> datetime | None:
     """Start of the occurrence in progress or the next one; None when the event is over."""
+    found = _next_found(event, now)
+    return found.start if found else None
+
+
+def _next_found(event: Event, now: datetime) -> Occurrence | None:
     duration = event.ends_at - event.starts_at
     try:
         found = event_occurrences(event, after=now - duration, before=FAR_FUTURE, limit=1)
     except RecurrenceError:
         return None  # a series stored before its rule was checked: /event show tells moderators why
-    return found[0].start if found else None
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -356,12 +371,13 @@ async def list_upcoming_events(
         statement = statement.where(Event.kind == _kind(kind))
     upcoming = []
     for event in (await session.scalars(statement)).all():
-        start = next_occurrence(event, now)
-        if start is not None:
-            upcoming.append((start, event))
-    upcoming.sort(key=lambda pair: (pair[0], pair[1].id))
-    counts = await rsvp_counts(session, event_ids=[event.id for _start, event in upcoming[:limit]])
-    return [UpcomingEvent(event, start, counts[event.id]) for start, event in upcoming[:limit]]
+        found = _next_found(event, now)
+        if found is not None:
+            upcoming.append((found, event))
+    upcoming.sort(key=lambda pair: (pair[0].start, pair[1].id))
+    keys = {event.id: found.original if event.rrule else WHOLE_EVENT for found, event in upcoming[:limit]}
+    counts = await rsvp_counts(session, keys=keys)
+    return [UpcomingEvent(event, found.start, counts[event.id]) for found, event in upcoming[:limit]]
 
 
 async def autocomplete_events(
@@ -393,31 +409,19 @@ class EventDetails:
     series_problem: str | None = None
 
 
-async def event_details(session: AsyncSession, *, event_id: int, member_id: int, now: datetime) -> EventDetails:
-    """An event with its counts, next occurrence and what this member answered."""
+async def event_details(
+    session: AsyncSession, *, event_id: int, member_id: int, now: datetime, occurrence: datetime = WHOLE_EVENT
+) -> EventDetails:
+    """An event with its counts and what this member answered (of a series: for that occurrence)."""
     event = await get_event(session, event_id)
-    counts = await rsvp_counts(session, event_ids=[event.id])
-    attendee = await session.get(EventAttendee, (event.id, member_id))
+    counts = await rsvp_counts(session, keys={event.id: occurrence})
+    attendee = await session.get(EventAttendee, (event.id, occurrence, member_id))
     next_start = next_occurrence(event, now) if event.status == SCHEDULED else None
     problem = series_problem(event.rrule, start=event.starts_at, zone=event.timezone)
     return EventDetails(event, next_start, counts[event.id], attendee, problem)
 
 
 # --- RSVPs and reminder opt-ins ---------------------------------------------------------------------------
-
-
-async def rsvp_counts(session: AsyncSession, *, event_ids: list[int]) -> dict[int, dict[str, int]]:
-    counts = {event_id: dict.fromkeys(RSVP_CHOICES, 0) for event_id in event_ids}
-    if event_ids:
-        rows = await session.execute(
-            select(EventAttendee.event_id, EventAttendee.rsvp, func.count())
-            .where(EventAttendee.event_id.in_(event_ids), EventAttendee.rsvp.is_not(None))
-            .group_by(EventAttendee.event_id, EventAttendee.rsvp)
-        )
-        for event_id, rsvp, count in rows:
-            if rsvp is not None:
-                counts[event_id][rsvp] = count
-    return counts
 
 
 async def set_rsvp(
@@ -428,25 +432,31 @@ async def set_rsvp(
     choice: str,
     now: datetime,
     role_ids: Sequence[int] = (),
+    occurrence: str | None = None,
 ) -> tuple[Event, dict[str, int], EventAttendee]:
-    """Record a member's answer; Going turns DM reminders on (or waits for a seat), Not going turns them off."""
+    """Record a member's answer (to a series: to the occurrence given, else the next one still open for answers);
+    Going turns DM reminders on (or waits for a seat), Not going turns them off."""
     if choice not in RSVP_CHOICES:
         raise InvalidInputError("Answer Going, Maybe or Not going.")
     event = await _open_event(session, event_id, now)
-    check_may_answer(event, choice=choice, role_ids=role_ids, now=now)
-    attendee = await _attendee(session, event.id, member_id)
+    key = occurrence_key(event, occurrence, now=now, answering=True)
+    check_may_answer(event, choice=choice, role_ids=role_ids, now=now, occurrence=key)
+    attendee = await _attendee(session, event.id, member_id, key)
     await record_answer(session, event=event, attendee=attendee, choice=choice, now=now)
-    return event, (await rsvp_counts(session, event_ids=[event.id]))[event.id], attendee
+    return event, (await rsvp_counts(session, keys={event.id: key}))[event.id], attendee
 
 
 async def set_reminder_opt_in(
-    session: AsyncSession, *, event_id: int, member_id: int, on: bool, now: datetime
+    session: AsyncSession, *, event_id: int, member_id: int, on: bool, now: datetime, occurrence: datetime = WHOLE_EVENT
 ) -> Event:
-    """Turn a member's DM reminders for an event on or off."""
+    """Turn a member's DM reminders for an event (or one occurrence of a series) on or off; for a whole series,
+    every date they answered follows too (but a date they are not going to stays quiet)."""
     event = await _open_event(session, event_id, now)
-    attendee = await _attendee(session, event.id, member_id)
+    attendee = await _attendee(session, event.id, member_id, occurrence)
     attendee.reminders = on
     attendee.updated_at = now
+    if occurrence == WHOLE_EVENT and event.rrule:
+        await set_answered_dates_reminders(session, event_id=event.id, member_id=member_id, on=on, now=now)
     await session.flush()
     return event
 
@@ -460,10 +470,15 @@ async def _open_event(session: AsyncSession, event_id: int, now: datetime) -> Ev
     return event
 
 
-async def _attendee(session: AsyncSession, event_id: int, member_id: int) -> EventAttendee:
-    attendee = await session.get(EventAttendee, (event_id, member_id))
+async def _attendee(session: AsyncSession, event_id: int, member_id: int, occurrence: datetime) -> EventAttendee:
+    attendee = await session.get(EventAttendee, (event_id, occurrence, member_id))
     if attendee is None:
-        attendee = EventAttendee(event_id=event_id, member_id=member_id, reminders=False)
+        # A first answer to one occurrence starts from the member's "remind me" for the whole series.
+        whole = await session.get(EventAttendee, (event_id, WHOLE_EVENT, member_id))
+        reminders = bool(whole and whole.reminders)
+        attendee = EventAttendee(
+            event_id=event_id, occurrence_start=occurrence, member_id=member_id, reminders=reminders
+        )
         session.add(attendee)
     return attendee
 

@@ -1,4 +1,5 @@
-"""A member's own secret calendar feed: the events they answered Going to, behind a link only they know.
+"""A member's own secret calendar feed: the events (of a series, the occurrences) they answered Going to, behind
+a link only they know.
 
 Only the SHA-256 of the token is stored (see db/screens.py): the database cannot leak the link. Asking for a
 new link replaces the old one; revoking deletes it. Part of /privacy export (that a feed exists, not the link)
@@ -8,7 +9,8 @@ and erased by /privacy forget.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from db.models import Event, EventAttendee
 from db.models.attendance import MemberCalendarFeed
+from db.models.events import WHOLE_EVENT
+from db.occurrences import current_start, exceptions_of
 from db.screens import hash_token
 from rules.errors import NotFoundError
 
@@ -38,15 +42,24 @@ async def revoke_member_feed(session: AsyncSession, *, member_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def member_feed_events(session: AsyncSession, *, token: str, now: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class MemberFeed:
+    """What a member's feed lists: whole one-off events, and of each series the occurrences they go to."""
+
+    events: list[Event]
+    # Series id -> the rule's starts of the occurrences the member answered Going to, not yet over.
+    occurrences: dict[int, list[datetime]]
+
+
+async def member_feed_events(session: AsyncSession, *, token: str, now: datetime) -> MemberFeed:
     """The scheduled events the feed's member answered Going to, not yet over (an unknown token: NotFoundError)."""
     member_id = await session.scalar(
         select(MemberCalendarFeed.member_id).where(MemberCalendarFeed.token_hash == hash_token(token))
     )
     if member_id is None:
         raise NotFoundError("This calendar link does not exist (any more). Ask the bot for a new one.")
-    rows = await session.scalars(
-        select(Event)
+    rows = await session.execute(
+        select(Event, EventAttendee.occurrence_start)
         .options(selectinload(Event.host))
         .join(EventAttendee, EventAttendee.event_id == Event.id)
         .where(
@@ -55,10 +68,22 @@ async def member_feed_events(session: AsyncSession, *, token: str, now: datetime
             Event.status == "scheduled",
             or_(Event.series_ends_at.is_(None), Event.series_ends_at > now),
         )
-        .order_by(Event.starts_at, Event.id)
+        .order_by(Event.starts_at, Event.id, EventAttendee.occurrence_start)
         .limit(FEED_LIMIT)
     )
-    return list(rows.all())
+    events: dict[int, Event] = {}
+    occurrences: dict[int, list[datetime]] = {}
+    for event, key in rows:
+        if key == WHOLE_EVENT:
+            events[event.id] = event
+        elif key not in exceptions_of(event).skipped and current_start(event, key) + _length(event) > now:
+            events[event.id] = event
+            occurrences.setdefault(event.id, []).append(key)
+    return MemberFeed(list(events.values()), occurrences)
+
+
+def _length(event: Event) -> timedelta:
+    return event.ends_at - event.starts_at
 
 
 async def member_feed_export(session: AsyncSession, *, member_id: int) -> dict[str, str] | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.attendance import Attendees, event_attendees
+from db.attendance import Attendees, occurrence_attendees
 from db.events import (
     CancelledEvent,
     EventDetails,
@@ -20,6 +20,7 @@ from db.events import (
     set_reminder_opt_in,
 )
 from db.models import Event
+from db.occurrences import occurrence_key
 from db.reminders import ReminderStatus, reminder_statuses
 
 
@@ -44,13 +45,21 @@ class EventOverview:
 
 
 async def named_event_overview(
-    session: AsyncSession, *, key: str, member_id: int, now: datetime, with_reminders: bool
+    session: AsyncSession,
+    *,
+    key: str,
+    member_id: int,
+    now: datetime,
+    with_reminders: bool,
+    occurrence: str | None = None,
 ) -> EventOverview:
-    """The event a member picked, in full, with their answer (and its reminders' fate, for moderators)."""
+    """The event a member picked, in full, with their answer and who is coming (of a series: to the occurrence
+    typed, else the one under way or next), and its reminders' fate for moderators."""
     found = await find_event(session, key)
-    details = await event_details(session, event_id=found.id, member_id=member_id, now=now)
+    answered = occurrence_key(found, occurrence, now=now)
+    details = await event_details(session, event_id=found.id, member_id=member_id, now=now, occurrence=answered)
     statuses = await reminder_statuses(session, event_id=found.id) if with_reminders else None
-    return EventOverview(details, statuses, await event_attendees(session, event_id=found.id))
+    return EventOverview(details, statuses, await occurrence_attendees(session, event=found, occurrence=answered))
 
 
 async def set_named_reminder_opt_in(

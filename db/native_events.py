@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import KINDS, SCHEDULED, set_reminder_opt_in
 from db.models import Event, EventAttendee, NativeEvent
+from db.models.events import WHOLE_EVENT
 from db.occurrences import event_occurrences
 from rules.errors import DomainError
 from rules.recurrence import RecurrenceError
@@ -176,14 +177,19 @@ async def follow_interest(
     row = await session.scalar(select(NativeEvent).where(NativeEvent.discord_event_id == discord_event_id))
     if row is None:
         return None
+    event = await session.get_one(Event, row.event_id)
+    # A native event lists one occurrence: of a series, interest is in that occurrence only.
+    occurrence = row.original_start if event.rrule else WHOLE_EVENT
     if interested:
         try:
-            return await set_reminder_opt_in(session, event_id=row.event_id, member_id=member_id, on=True, now=now)
+            return await set_reminder_opt_in(
+                session, event_id=row.event_id, member_id=member_id, on=True, now=now, occurrence=occurrence
+            )
         except DomainError as error:  # cancelled or over meanwhile: nothing to remind of
             log.info("Interest in native event %s ignored: %s", discord_event_id, error.user_message)
             return None
-    attendee = await session.get(EventAttendee, (row.event_id, member_id))
+    attendee = await session.get(EventAttendee, (row.event_id, occurrence, member_id))
     if attendee is not None and attendee.rsvp != "going":
         attendee.reminders, attendee.updated_at = False, now
         await session.flush()
-    return await session.get(Event, row.event_id)
+    return event

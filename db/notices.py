@@ -3,12 +3,13 @@
 One row per member and change, written in the transaction that made the change. Sending claims the row
 (`pending` → `sending`, committed) before the DM goes out and records the outcome after. A row still `sending`
 after a crash is never sent again: it becomes `unconfirmed`. At most once per member and change is the policy,
-as for reminders: a notice must never arrive twice.
+as for reminders: a notice must never arrive twice. A member who turned event notices off (/event notices) gets
+none: they are left out when the notices are planned, and counted for the moderator.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,8 +17,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.members import member_locale
-from db.models import Event, EventAttendee
+from db.models import Event, EventAttendee, MemberPreference
 from db.models.attendance import EventNotice
+from db.models.events import WHOLE_EVENT
+from db.occurrences import current_start, exceptions_of
 
 CHANGED, CANCELLED, MOVED_UP = "changed", "cancelled", "moved_up"
 PENDING, SENDING, SENT, SKIPPED, FAILED, UNCONFIRMED = "pending", "sending", "sent", "skipped", "failed", "unconfirmed"
@@ -41,36 +44,70 @@ def notice_snapshot(event: Event, start: datetime) -> dict[str, str | None]:
     }
 
 
-async def answered_members(session: AsyncSession, *, event_id: int) -> list[int]:
-    """Members who answered Going or Maybe (or wait for a seat): those a change concerns."""
-    rows = await session.scalars(
-        select(EventAttendee.member_id)
-        .where(EventAttendee.event_id == event_id, EventAttendee.rsvp.in_(("going", "maybe", "waiting")))
-        .order_by(EventAttendee.member_id)
+async def answered_members(session: AsyncSession, *, event: Event, now: datetime) -> list[int]:
+    """Members who answered Going or Maybe (or wait for a seat): those a change of the whole event concerns. Of a
+    series: those who answered an occurrence that is still held and not yet over."""
+    rows = await session.execute(
+        select(EventAttendee.member_id, EventAttendee.occurrence_start).where(
+            EventAttendee.event_id == event.id, EventAttendee.rsvp.in_(("going", "maybe", "waiting"))
+        )
     )
-    return list(rows.all())
+    duration, skipped = event.ends_at - event.starts_at, exceptions_of(event).skipped
+    members = {
+        member_id
+        for member_id, answered in rows
+        if answered == WHOLE_EVENT or (answered not in skipped and current_start(event, answered) + duration > now)
+    }
+    return sorted(members)
+
+
+@dataclass
+class PlannedNotices:
+    """The notices written, and how many members were left out because they turned event notices off."""
+
+    ids: list[int] = field(default_factory=list)
+    opted_out: int = 0
+
+    def __iadd__(self, other: PlannedNotices) -> PlannedNotices:
+        self.ids += other.ids
+        self.opted_out += other.opted_out
+        return self
+
+
+async def notices_off(session: AsyncSession, *, member_ids: list[int]) -> set[int]:
+    """Those of these members who asked for no event notices."""
+    if not member_ids:
+        return set()
+    rows = await session.scalars(
+        select(MemberPreference.member_id).where(
+            MemberPreference.member_id.in_(member_ids), MemberPreference.event_notices.is_(False)
+        )
+    )
+    return set(rows.all())
 
 
 async def plan_notices(
     session: AsyncSession, *, event_id: int, member_ids: list[int], kind: str, details: dict[str, Any], now: datetime
-) -> list[int]:
-    """Write one pending notice per member, in the caller's transaction; return their ids."""
+) -> PlannedNotices:
+    """Write one pending notice per member who did not turn notices off, in the caller's transaction."""
+    off = await notices_off(session, member_ids=member_ids)
     notices = [
         EventNotice(event_id=event_id, member_id=member, kind=kind, details=details, status=PENDING, created_at=now)
         for member in member_ids
+        if member not in off
     ]
     session.add_all(notices)
     await session.flush()
-    return [notice.id for notice in notices]
+    return PlannedNotices([notice.id for notice in notices], len(off))
 
 
 async def plan_change_notices(
     session: AsyncSession, *, event: Event, before: dict[str, str | None], after: dict[str, str | None], now: datetime
-) -> list[int]:
+) -> PlannedNotices:
     """Tell Going and Maybe members when the time or the place changed; nothing when neither did."""
     if all(before[name] == after[name] for name in NOTICED_FIELDS):
-        return []
-    members = await answered_members(session, event_id=event.id)
+        return PlannedNotices()
+    members = await answered_members(session, event=event, now=now)
     details = {"before": before, "after": after}
     return await plan_notices(session, event_id=event.id, member_ids=members, kind=CHANGED, details=details, now=now)
 
@@ -162,6 +199,17 @@ async def member_notices(session: AsyncSession, *, member_id: int) -> list[dict[
         }
         for notice, title in rows
     ]
+
+
+async def set_event_notices(session: AsyncSession, *, member_id: int, on: bool, now: datetime) -> None:
+    """Turn a member's DMs about changed, cancelled and moved-up events on or off."""
+    preference = await session.get(MemberPreference, member_id)
+    if preference is None:
+        preference = MemberPreference(member_id=member_id, timezone=None)
+        session.add(preference)
+    preference.event_notices = on
+    preference.updated_at = now
+    await session.flush()
 
 
 async def forget_member_notices(session: AsyncSession, *, member_id: int) -> int:

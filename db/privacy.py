@@ -33,6 +33,7 @@ from db.models import (
     Vote,
 )
 from db.models.base import utcnow
+from db.models.events import WHOLE_EVENT
 from db.models.panels import PANEL_CLOSED, PANEL_OPEN
 from db.notices import forget_member_notices, member_notices
 from db.panels import panelist_label
@@ -69,6 +70,8 @@ async def export_member_data(session: AsyncSession, *, member_id: int) -> dict[s
         if preference and preference.timezone
         else None,
         "discord_locale": preference.locale if preference else None,
+        # False after /event notices off: no DMs about changed, cancelled or moved-up events.
+        "event_notices_on": preference.event_notices if preference else True,
         "questions": [
             {
                 "panel": _panel(question.panel.id, question.panel.title),
@@ -111,11 +114,13 @@ async def _event_answers(session: AsyncSession, member_id: int) -> list[dict[str
         select(EventAttendee, Event.id, Event.title, Event.starts_at, Event.status)
         .join(Event, Event.id == EventAttendee.event_id)
         .where(EventAttendee.member_id == member_id)
-        .order_by(Event.starts_at, Event.id)
+        .order_by(Event.starts_at, Event.id, EventAttendee.occurrence_start)
     )
     return [
         {
             "event": _event(event_id, title, starts_at, status),
+            # Of a series, the occurrence answered (the start its rule gives it); None: the whole event.
+            "occurrence": None if attendee.occurrence_start == WHOLE_EVENT else _iso(attendee.occurrence_start),
             "rsvp": attendee.rsvp,
             "dm_reminders": attendee.reminders,
             "updated_at": _iso(attendee.updated_at),
@@ -286,16 +291,23 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
 
     answers = (
         await session.execute(
-            select(EventAttendee.event_id, EventAttendee.rsvp, EventAttendee.reminders, Event.status)
+            select(
+                EventAttendee.event_id,
+                EventAttendee.occurrence_start,
+                EventAttendee.rsvp,
+                EventAttendee.reminders,
+                Event.status,
+            )
             .join(Event, Event.id == EventAttendee.event_id)
             .where(EventAttendee.member_id == member_id)
         )
     ).all()
     await session.execute(delete(EventAttendee).where(EventAttendee.member_id == member_id))
     # A seat they held goes to the first in line, who is told, as when a member answers Not going.
-    for event_id, rsvp, _reminders, status in answers:
+    for event_id, occurrence, rsvp, _reminders, status in answers:
         if rsvp == GOING and status == SCHEDULED:
-            await move_up_waiting(session, event=await session.get_one(Event, event_id), now=utcnow())
+            event = await session.get_one(Event, event_id)
+            await move_up_waiting(session, event=event, occurrence=occurrence, now=utcnow())
 
     # Every DM delivery to them, pending ones included, so no reminder DMs them after this; a reminder left
     # with nothing to send is settled here, as the sender would have done.
@@ -328,8 +340,8 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
     await session.flush()
     return ForgetReport(
         votes=len(voted),
-        rsvps=sum(rsvp is not None for _event_id, rsvp, _reminders, _status in answers),
-        reminder_opt_ins=sum(reminders for _event_id, _rsvp, reminders, _status in answers),
+        rsvps=sum(rsvp is not None for _event_id, _occurrence, rsvp, _reminders, _status in answers),
+        reminder_opt_ins=sum(reminders for _event_id, _occurrence, _rsvp, reminders, _status in answers),
         reminder_dms=len(dropped),
         event_notices=notices,
         calendar_feed=int(feed),
@@ -338,7 +350,11 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> ForgetRepor
         practices=practices.rowcount,  # type: ignore[attr-defined]
         changed_question_ids=sorted(set(named) | set(counted)),
         changed_event_ids=sorted(
-            event_id for event_id, rsvp, _reminders, status in answers if rsvp is not None and status == SCHEDULED
+            {
+                event_id
+                for event_id, _occurrence, rsvp, _reminders, status in answers
+                if rsvp is not None and status == SCHEDULED
+            }
         ),
     )
 

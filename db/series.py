@@ -2,14 +2,17 @@
 that occurrence and all after it); pick an occurrence by date.
 
 An occurrence is named by the start its rule gives it (UTC), so it stays the same occurrence when moved.
-RSVPs stay per series; reminders follow each occurrence (replanned in the same transaction), and the series'
-Going and Maybe members are told of a moved or dropped occurrence (a notice each, sent once).
+Answers belong to one occurrence and stay with it when it moves; reminders follow each occurrence (replanned in
+the same transaction), and the members who answered Going or Maybe to a moved or dropped occurrence are told
+(a notice each, sent once). A series split to move "this and following" hands the later occurrences' answers,
+skips and moves to the new series: the n-th occurrence from the split becomes the new series' n-th, a skip stays
+a skip and a move keeps its shift from the rule's time (a move of one day later stays one day later).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,18 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.events import CANCELLED, FAR_FUTURE, find_event, get_event, index_event, series_last_end
 from db.models import Event, EventAttendee, OccurrenceChange
+from db.models.events import WHOLE_EVENT
 from db.notices import CANCELLED as CANCELLED_NOTICE
-from db.notices import CHANGED, answered_members, notice_snapshot, plan_notices
-from db.occurrences import event_occurrences, exceptions_of
+from db.notices import CHANGED, PlannedNotices, notice_snapshot, plan_notices
+from db.occurrences import OCCURRENCE_FORMAT, current_start, event_occurrences, exceptions_of, find_occurrence
 from db.reminders import ReminderPlan, replan_event_reminders
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
 from rules.i18n import N_
 from rules.recurrence import MAX_COUNT, check_series, rule_parts
-from rules.series import rule_occurs_at, with_end
-from rules.timeparse import localize, occurrences, parse_time
+from rules.series import with_end
+from rules.timeparse import occurrences, parse_time
 
 THIS, FOLLOWING = "this", "following"
-OCCURRENCE_FORMAT = "%Y-%m-%dT%H:%MZ"
 
 
 @dataclass
@@ -43,6 +46,8 @@ class OccurrenceEdit:
     following: bool
     # The series that now holds the moved occurrence and all after it (a move of "this and following").
     successor: Event | None = None
+    # Members left out of the notices because they turned event notices off.
+    opted_out: int = 0
 
 
 async def edit_occurrence(
@@ -73,11 +78,13 @@ async def edit_occurrence(
     if current <= now:
         raise ConflictError("That occurrence has already started; pick a later one from the list.")
     zone = ZoneInfo(event.timezone)
+    concerned = await _concerned(session, event, original, following=scope == FOLLOWING)
     new_start: datetime | None = None
     successor = None
+    renamed: dict[datetime, datetime] = {}
     if scope == FOLLOWING and start is not None:
         new_start = parse_time(start, zone=zone, now=now).instant
-        successor = await _split(session, event, original, new_start, now)
+        successor, renamed = await _split(session, event, original, new_start, now)
     elif scope == FOLLOWING:
         _end_before(event, original, instead=FIRST_BY_CANCELLING)
     elif skip:
@@ -93,29 +100,65 @@ async def edit_occurrence(
     if successor is not None:
         later = await replan_event_reminders(session, event=successor, now=now)
         plan.added += later.added
-    await _plan_occurrence_notices(session, event, current, new_start, following=scope == FOLLOWING, now=now)
-    return OccurrenceEdit(event, plan, original, current, new_start, scope == FOLLOWING, successor)
+    planned = PlannedNotices()
+    for answered, (members, old_start) in sorted(concerned.items()):
+        moved_to = new_start
+        if successor is not None:
+            # An occurrence beyond the new series' end (a count) is not held any more.
+            moved_to = current_start(successor, renamed[answered]) if answered in renamed else None
+        planned += await _plan_occurrence_notices(
+            session, event, members, old_start, moved_to, following=scope == FOLLOWING, now=now
+        )
+    edit = OccurrenceEdit(event, plan, original, current, new_start, scope == FOLLOWING, successor)
+    edit.opted_out = planned.opted_out
+    return edit
+
+
+async def _concerned(
+    session: AsyncSession, event: Event, original: datetime, *, following: bool
+) -> dict[datetime, tuple[list[int], datetime]]:
+    """Who answered Going or Maybe (or waits) to the occurrence (or it and those after it), each member under the
+    first such occurrence they answered, with where it starts before the change."""
+    answered = EventAttendee.occurrence_start >= original if following else EventAttendee.occurrence_start == original
+    rows = await session.execute(
+        select(EventAttendee.member_id, EventAttendee.occurrence_start)
+        .where(
+            EventAttendee.event_id == event.id,
+            EventAttendee.occurrence_start != WHOLE_EVENT,
+            answered,
+            EventAttendee.rsvp.in_(("going", "maybe", "waiting")),
+        )
+        .order_by(EventAttendee.occurrence_start, EventAttendee.member_id)
+    )
+    first: dict[int, datetime] = {}
+    skipped = exceptions_of(event).skipped
+    for member_id, key in rows:
+        if key not in skipped:
+            first.setdefault(member_id, key)
+    concerned: dict[datetime, tuple[list[int], datetime]] = {}
+    for member_id, key in first.items():
+        concerned.setdefault(key, ([], current_start(event, key)))[0].append(member_id)
+    return concerned
 
 
 async def _plan_occurrence_notices(
     session: AsyncSession,
     event: Event,
+    members: list[int],
     old_start: datetime,
     new_start: datetime | None,
     *,
     following: bool,
     now: datetime,
-) -> None:
-    """Tell Going and Maybe members of the series, once, that an occurrence moved (old -> new) or is not held."""
-    members = await answered_members(session, event_id=event.id)
+) -> PlannedNotices:
+    """Tell these members, once, that their occurrence moved (old -> new) or is not held."""
     if new_start is None:
         details: dict[str, object] = {"start": old_start.isoformat(), "reason": None, "series_ends": following}
-        await plan_notices(
+        return await plan_notices(
             session, event_id=event.id, member_ids=members, kind=CANCELLED_NOTICE, details=details, now=now
         )
-        return
     details = {"before": notice_snapshot(event, old_start), "after": notice_snapshot(event, new_start)}
-    await plan_notices(session, event_id=event.id, member_ids=members, kind=CHANGED, details=details, now=now)
+    return await plan_notices(session, event_id=event.id, member_ids=members, kind=CHANGED, details=details, now=now)
 
 
 def _change(event: Event, original: datetime, now: datetime) -> OccurrenceChange:
@@ -171,7 +214,6 @@ NOT_COPIED = {
     "series_ends_at",
     "announcement_channel_id",
     "announcement_message_id",
-    "discord_event_id",
     "planned_until",
     "created_at",
     "updated_at",
@@ -180,8 +222,11 @@ NOT_COPIED = {
 }
 
 
-async def _split(session: AsyncSession, event: Event, original: datetime, new_start: datetime, now: datetime) -> Event:
-    """End the series before `original`; a new series, copied with its RSVPs, carries on from `new_start`."""
+async def _split(
+    session: AsyncSession, event: Event, original: datetime, new_start: datetime, now: datetime
+) -> tuple[Event, dict[datetime, datetime]]:
+    """End the series before `original`; a new series carries on from `new_start` with the later occurrences'
+    answers, skips and moves. Returns it, and the new name of each later occurrence that had any of those."""
     assert event.rrule is not None
     rule = event.rrule
     count = rule_parts(rule).get("COUNT")
@@ -203,60 +248,65 @@ async def _split(session: AsyncSession, event: Event, original: datetime, new_st
         updated_at=now,
         occurrence_changes=[],
     )
+    attendees = (await session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id))).all()
+    later = {attendee.occurrence_start for attendee in attendees if attendee.occurrence_start >= original}
+    later |= {change.original_start for change in event.occurrence_changes if change.original_start > original}
+    renamed = _renamed(event, successor, original, later)
+    for change in event.occurrence_changes:
+        if change.original_start in renamed and change.original_start != original:
+            successor.occurrence_changes.append(_carried(change, renamed[change.original_start], now))
     successor.series_ends_at = series_last_end(successor)
     _end_before(event, original, instead=FIRST_BY_EDITING)
     session.add(successor)
     await session.flush()
-    attendees = (await session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id))).all()
     for attendee in attendees:
         values = {column.key: getattr(attendee, column.key) for column in EventAttendee.__table__.columns}
-        session.add(EventAttendee(**(values | {"event_id": successor.id})))
+        if attendee.occurrence_start == WHOLE_EVENT:
+            session.add(EventAttendee(**(values | {"event_id": successor.id})))
+        elif attendee.occurrence_start in renamed:
+            key = renamed[attendee.occurrence_start]
+            session.add(EventAttendee(**(values | {"event_id": successor.id, "occurrence_start": key})))
+            await session.delete(attendee)
     await session.flush()
     await index_event(session, successor)
-    return await get_event(session, successor.id)
+    return await get_event(session, successor.id), renamed
 
 
-def current_start(event: Event, original: datetime) -> datetime:
-    """Where an occurrence now starts (its rule's start unless moved)."""
-    moved = exceptions_of(event).moved.get(original)
-    return moved[0] if moved else original
+def _renamed(event: Event, successor: Event, original: datetime, keys: set[datetime]) -> dict[datetime, datetime]:
+    """Each of these occurrences (from `original` on) paired with the occurrence of the same rank in the successor;
+    one beyond the successor's end has no pair."""
+    if not keys:
+        return {}
+    old = occurrences(
+        event.starts_at,
+        zone=event.timezone,
+        rule=event.rrule,
+        after=original,
+        before=max(keys) + timedelta(seconds=1),
+        limit=MAX_COUNT,
+    )
+    new = occurrences(
+        successor.starts_at,
+        zone=successor.timezone,
+        rule=successor.rrule,
+        after=successor.starts_at,
+        before=FAR_FUTURE,
+        limit=len(old),
+    )
+    return {before: after for before, after in zip(old, new, strict=False) if before in keys}
 
 
-def find_occurrence(event: Event, typed: str) -> datetime:
-    """The rule's start of the occurrence a moderator picked: an autocomplete value, or a date in the event's zone."""
-    text = typed.strip()
-    skipped = exceptions_of(event).skipped
-    try:
-        original = datetime.strptime(text, OCCURRENCE_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        original = _occurrence_on(event, text)
-    if not rule_occurs_at(event.starts_at, zone=event.timezone, rule=event.rrule, original=original):
-        raise NotFoundError("“{title}” has no such occurrence. Pick one from the list as you type.", title=event.title)
-    if original in skipped:
-        raise ConflictError("That occurrence is already skipped; pick another from the list.")
-    return original
-
-
-def _occurrence_on(event: Event, text: str) -> datetime:
-    zone = ZoneInfo(event.timezone)
-    try:
-        day = date.fromisoformat(text[:10])
-    except ValueError:
-        raise NotFoundError(
-            "“{text}” is not an occurrence. Pick one from the list as you type, or give its date like 2027-01-12.",
-            text=text[:40],
-        ) from None
-    first = localize(datetime.combine(day, time()), zone).instant
-    last = localize(datetime.combine(day + timedelta(days=1), time()), zone).instant
-    originals = occurrences(event.starts_at, zone=event.timezone, rule=event.rrule, after=first, before=last)
-    originals += [found.original for found in event_occurrences(event, after=first, before=last) if found.moved]
-    if not originals:
-        raise NotFoundError(
-            "“{title}” has no occurrence on {day}. Pick one from the list as you type.",
-            title=event.title,
-            day=f"{day:%-d %B %Y}",
-        )
-    return min(originals)
+def _carried(change: OccurrenceChange, renamed: datetime, now: datetime) -> OccurrenceChange:
+    """The same exception on the successor's occurrence: skipped stays skipped, a move keeps its shift."""
+    shift = (change.starts_at - change.original_start) if change.starts_at is not None else timedelta(0)
+    length = (change.ends_at - change.starts_at) if change.starts_at is not None and change.ends_at else None
+    return OccurrenceChange(
+        original_start=renamed,
+        skipped=change.skipped,
+        starts_at=None if change.skipped or change.starts_at is None else renamed + shift,
+        ends_at=None if length is None or change.skipped else renamed + shift + length,
+        updated_at=now,
+    )
 
 
 async def occurrence_choices(

@@ -150,14 +150,16 @@ async def calendar_feed(request: web.Request) -> web.Response:
 
 
 async def member_calendar_feed(request: web.Request) -> web.Response:
-    """One member's secret feed: the events they answered Going to. The address is the password."""
+    """One member's secret feed: the events (occurrences of a series) they answered Going to. The address is the
+    password."""
     try:
-        events = await request.app[DATABASE].transaction(
+        feed = await request.app[DATABASE].transaction(
             member_feed_events, token=request.match_info["token"], now=utcnow()
         )
     except NotFoundError:
         raise web.HTTPNotFound(text="This calendar link does not exist (any more).") from None
-    body = build_calendar(events, now=max((event.updated_at for event in events), default=utcnow()), name="My events")
+    stamp = max((event.updated_at for event in feed.events), default=utcnow())
+    body = build_calendar(feed.events, now=stamp, name="My events", only=feed.occurrences)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"private, max-age={CALENDAR_MAX_AGE}"}
     if any(tag.strip() in (etag, "W/" + etag) for tag in request.headers.get("If-None-Match", "").split(",")):

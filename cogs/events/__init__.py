@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
@@ -19,24 +18,23 @@ from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
 from cogs._text import inert
-from cogs.events._attendees import attendee_lines, attendees_csv, attendees_markdown, display_names
+from cogs.events._attendees import attendee_lines, display_names, send_attendees
 from cogs.events._embeds import (
     event_details_card,
     event_list_pages,
     saved_reply,
 )
+from cogs.events._inputs import event_input
 from cogs.events._mirror import EventsTab
 from cogs.events._missed import MissedReporter
-from cogs.events._notices import NoticeSender, NoticeTally, told_reply
+from cogs.events._notices import NoticeSender, NoticeTally, set_notices, told_reply
 from cogs.events._occurrences import SCOPE_CHOICES, occurrence_reply
 from cogs.events._publish import Publisher
 from cogs.events._reminders import DiscordReminderSender
 from cogs.events._views import CalendarButton, RsvpButton, calendar_file, event_view
 from cogs.knowledge import Choices
-from db.attendance import event_attendees
 from db.events import (
     KINDS,
-    EventInput,
     create_event,
     describe_reminders,
     find_event,
@@ -303,7 +301,8 @@ class Events(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         saved = await self.bot.db.transaction(edit_named_event, key=event, fields=fields, now=utcnow())
         notes = await self.publisher.publish(interaction, saved.event)
-        notes += told_reply(await self.notices.send_pending(event_id=saved.event.id), member_locale(interaction))
+        tally = await self.notices.send_pending(event_id=saved.event.id)
+        notes += told_reply(tally, member_locale(interaction), opted_out=saved.opted_out)
         await interaction.followup.send(saved_reply(saved, False, notes, member_locale(interaction)), ephemeral=True)
 
     async def edit_occurrence(
@@ -331,7 +330,7 @@ class Events(commands.Cog):
         if changed.successor is not None:
             notes += await self.publisher.publish(interaction, changed.successor)
         language = member_locale(interaction)
-        notes += told_reply(await self.notices.send_pending(event_id=changed.event.id), language)
+        notes += told_reply(await self.notices.send_pending(event_id=changed.event.id), language, changed.opted_out)
         await interaction.followup.send(occurrence_reply(changed, notes, language), ephemeral=True)
 
     @event_admin.command(name="cancel")
@@ -343,7 +342,8 @@ class Events(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         cancelled = await self.bot.db.transaction(cancel_named_event, key=event, reason=reason, now=utcnow())
         notes = await self.publisher.publish(interaction, cancelled.event)
-        told = told_reply(await self.notices.send_pending(event_id=cancelled.event.id), member_locale(interaction))
+        tally = await self.notices.send_pending(event_id=cancelled.event.id)
+        told = told_reply(tally, member_locale(interaction), opted_out=cancelled.opted_out)
         lines = [
             for_member(
                 interaction,
@@ -356,30 +356,21 @@ class Events(commands.Cog):
 
     @event_admin.command(name="attendees")
     @moderator_only("manage_events")
-    @app_commands.describe(event="The event", format="csv (with member ids, for spreadsheets) or markdown (names)")
-    @app_commands.autocomplete(event=any_events)
+    @app_commands.describe(
+        event="The event",
+        format="csv (with member ids, for spreadsheets) or markdown (names)",
+        occurrence="Of a series: which date (default: the next one)",
+    )
+    @app_commands.autocomplete(event=any_events, occurrence=next_occurrences)
     async def attendees(
-        self, interaction: discord.Interaction, event: str, format: Literal["csv", "markdown"] = "csv"
+        self,
+        interaction: discord.Interaction,
+        event: str,
+        format: Literal["csv", "markdown"] = "csv",
+        occurrence: str | None = None,
     ) -> None:
         """Who is going, maybe coming and waiting, as a file for badges, catering and rooms (moderators only)."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self.bot.db.transaction(find_event, event)
-        listed = await self.bot.db.transaction(event_attendees, event_id=found.id)
-        names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
-        content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
-        filename = f"event-{found.id}-attendees.{'csv' if format == 'csv' else 'md'}"
-        await interaction.followup.send(
-            for_member(
-                interaction,
-                "Attendees of **{title}**: {going} going, {maybe} maybe, {waiting} waiting.",
-                title=inert(found.title),
-                going=len(listed.going),
-                maybe=len(listed.maybe),
-                waiting=len(listed.waiting),
-            ),
-            file=discord.File(io.BytesIO(content.encode()), filename=filename),
-            ephemeral=True,
-        )
+        await send_attendees(self.bot, interaction, event, format, occurrence)
 
     # --- everyone -------------------------------------------------------------------------------------------
 
@@ -393,20 +384,32 @@ class Events(commands.Cog):
         await Paginator.send(interaction, pages)
 
     @event.command(name="show")
-    @app_commands.describe(event="The event (start typing its name)")
-    @app_commands.autocomplete(event=any_events)
-    async def show(self, interaction: discord.Interaction, event: str) -> None:
+    @app_commands.describe(
+        event="The event (start typing its name)", occurrence="Of a series: which date (default: the next one)"
+    )
+    @app_commands.autocomplete(event=any_events, occurrence=next_occurrences)
+    async def show(self, interaction: discord.Interaction, event: str, occurrence: str | None = None) -> None:
         """One event in full, with your answer; moderators also see how its reminders went."""
-        moderator = member_is_moderator(interaction)
         overview = await self.bot.db.transaction(
-            named_event_overview, key=event, member_id=interaction.user.id, now=utcnow(), with_reminders=moderator
+            named_event_overview,
+            key=event,
+            member_id=interaction.user.id,
+            now=utcnow(),
+            with_reminders=member_is_moderator(interaction),
+            occurrence=occurrence,
         )
         details, listed = overview.details, overview.attendees
         names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
         language = member_locale(interaction)
         lines = attendee_lines(listed, names, language)
         card = event_details_card(details, reminders=overview.reminders, attendees=lines, language=language)
-        view = event_view(details.event, listed.counts(), language) if details.next_start else discord.utils.MISSING
+        # An occurrence picked by date is answered by the buttons below it; else they answer the next open one.
+        picked = listed.occurrence if occurrence else None
+        view = (
+            event_view(details.event, listed.counts(), language, picked)
+            if details.next_start
+            else discord.utils.MISSING
+        )
         await interaction.response.send_message(embed=card, view=view, ephemeral=True)
 
     @event.command(name="remind")
@@ -431,6 +434,12 @@ class Events(commands.Cog):
             else for_member(interaction, "You won't get DM reminders for **{title}** any more.", title=title)
         )
         await interaction.response.send_message(message, ephemeral=True)
+
+    @event.command(name="notices")
+    @app_commands.describe(on="True: DM me when an event I answered changes · False: no such DMs")
+    async def notices_command(self, interaction: discord.Interaction, on: bool) -> None:
+        """Turn DMs about changed, cancelled or moved-up events on or off."""
+        await set_notices(self.bot, interaction, on)
 
     @event.command(name="ics")
     @app_commands.describe(event="The event to add to your calendar")
@@ -566,27 +575,6 @@ class Events(commands.Cog):
             interested=interest.interested,
             now=utcnow(),
         )
-
-
-def event_input(
-    *,
-    kind: app_commands.Choice[str] | None,
-    channel: discord.TextChannel | None,
-    ping_role: discord.Role | None,
-    rsvp_role: discord.Role | None,
-    count: int | None = None,
-    **typed: str | None,
-) -> EventInput:
-    """What the moderator typed, with Discord objects reduced to the ids the services take."""
-    return EventInput(
-        kind=kind.value if kind else None,
-        channel_id=channel.id if channel else None,
-        ping_role_id=ping_role.id if ping_role else None,
-        count=count,
-        # @everyone opens answers to every member again.
-        rsvp_role_id=None if rsvp_role is None else 0 if rsvp_role.is_default() else rsvp_role.id,
-        **typed,
-    )
 
 
 async def setup(bot: CoalitionBot) -> None:

@@ -1,16 +1,28 @@
-"""Who is coming, by name: member names for /event show and the moderators' attendee list (CSV or Markdown)."""
+"""Who is coming, by name: member names for /event show and the moderators' attendee list (CSV or Markdown).
+
+Of a series, the names are those of one occurrence (the one under way or next, unless another was picked).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import logging
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import discord
 
-from cogs._text import bullets
-from db.attendance import GOING, MAYBE, WAITING, Attendees
+from bot.i18n import for_member
+from cogs._text import bullets, inert
+from cogs.events._embeds import stamp
+from db.attendance import GOING, MAYBE, WAITING, Attendees, event_attendees
+from db.events import find_event
+from db.models.base import utcnow
 from rules.i18n import N_, translate
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +57,11 @@ SHOWN_SECTIONS = (
 
 
 def attendee_lines(attendees: Attendees, names: dict[int, str], language: str | None = None) -> list[tuple[str, str]]:
-    """(field name, names) for /event show: Going and Maybe always, the waiting list when someone is on it."""
+    """(field name, names) for /event show: Going and Maybe always, the waiting list when someone is on it; of a
+    series, first which occurrence they answered."""
     fields = []
+    if attendees.starts_at is not None:
+        fields.append((translate(language, "Answers for the occurrence"), stamp(attendees.starts_at)))
     for key, label in SHOWN_SECTIONS:
         members = _groups(attendees)[key]
         if key == WAITING and not members:
@@ -80,6 +95,9 @@ def attendees_markdown(attendees: Attendees, names: dict[int, str]) -> str:
     """A readable list by answer, names only (no ids), for badges, catering and rooms."""
     event = attendees.event
     lines = [f"# {event.title}", ""]
+    if attendees.starts_at is not None:
+        local = attendees.starts_at.astimezone(ZoneInfo(event.timezone))
+        lines += [f"Occurrence: {local:%A %-d %B %Y %H:%M} ({event.timezone})", ""]
     if event.capacity is not None:
         lines += [f"Capacity: {event.capacity}", ""]
     for key, label in SECTIONS:
@@ -89,3 +107,36 @@ def attendees_markdown(attendees: Attendees, names: dict[int, str]) -> str:
         lines += [f"{n}. {discord.utils.escape_markdown(names[m])}" for n, m in numbered] or ["Nobody."]
         lines.append("")
     return "\n".join(lines)
+
+
+async def send_attendees(
+    bot: CoalitionBot, interaction: discord.Interaction, key: str, format: str, occurrence: str | None
+) -> None:
+    """Reply to a moderator with the attendee list as a file (of a series: one occurrence's)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    found = await bot.db.transaction(find_event, key)
+    listed = await bot.db.transaction(event_attendees, event_id=found.id, now=utcnow(), occurrence=occurrence)
+    names = await display_names(bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
+    content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
+    day = f"-{listed.starts_at.astimezone(ZoneInfo(found.timezone)):%Y-%m-%d}" if listed.starts_at else ""
+    filename = f"event-{found.id}{day}-attendees.{'csv' if format == 'csv' else 'md'}"
+    counts = {"going": len(listed.going), "maybe": len(listed.maybe), "waiting": len(listed.waiting)}
+    title = inert(found.title)
+    summary = (
+        for_member(
+            interaction,
+            "Attendees of **{title}** on {when}: {going} going, {maybe} maybe, {waiting} waiting.",
+            title=title,
+            when=stamp(listed.starts_at),
+            **counts,
+        )
+        if listed.starts_at is not None
+        else for_member(
+            interaction,
+            "Attendees of **{title}**: {going} going, {maybe} maybe, {waiting} waiting.",
+            title=title,
+            **counts,
+        )
+    )
+    file = discord.File(io.BytesIO(content.encode()), filename=filename)
+    await interaction.followup.send(summary, file=file, ephemeral=True)

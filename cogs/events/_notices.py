@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
 
+from bot.i18n import for_member, member_locale
 from cogs._text import inert, trim
 from cogs.events._embeds import stamp
 from db.database import Database
+from db.members import remember_locale
 from db.models.base import utcnow
 from db.notices import (
     CANCELLED,
@@ -25,8 +27,12 @@ from db.notices import (
     claim_notice,
     record_notice,
     sendable_notices,
+    set_event_notices,
 )
-from rules.i18n import N_, translate
+from rules.i18n import N_, translate, translate_plural
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
 
 log = logging.getLogger(__name__)
 
@@ -143,17 +149,45 @@ class NoticeSender:
         return SENT, None
 
 
-def told_reply(tally: NoticeTally, language: str | None = None) -> list[str]:
-    """How the notices to Going and Maybe members went, for the moderator's reply."""
-    if not (tally.told or tally.unreachable):
-        return []
+def told_reply(tally: NoticeTally, language: str | None = None, opted_out: int = 0) -> list[str]:
+    """How the notices to Going and Maybe members went, for the moderator's reply (counts only, no names)."""
+    lines = []
+    if tally.told or tally.unreachable:
+        lines.append(
+            translate_plural(language, "Told {count} member by DM.", "Told {count} members by DM.", tally.told)
+        )
     if tally.unreachable:
-        return [
-            translate(
+        lines.append(
+            translate_plural(language, "{count} has DMs closed.", "{count} have DMs closed.", tally.unreachable)
+        )
+    if opted_out:
+        lines.append(
+            translate_plural(
                 language,
-                "Told {told} member(s) by DM; {closed} have DMs closed.",
-                told=tally.told,
-                closed=tally.unreachable,
+                "{count} member turned event notices off and was not told.",
+                "{count} members turned event notices off and were not told.",
+                opted_out,
             )
-        ]
-    return [translate(language, "Told {told} member(s) by DM.", told=tally.told)]
+        )
+    return lines
+
+
+async def set_notices(bot: CoalitionBot, interaction: discord.Interaction, on: bool) -> None:
+    """Turn the member's event notices on or off (/event notices) and say what that means."""
+    member_id = interaction.user.id
+    await bot.db.transaction(set_event_notices, member_id=member_id, on=on, now=utcnow())
+    await bot.db.transaction(remember_locale, member_id=member_id, locale=member_locale(interaction))
+    reply = (
+        for_member(
+            interaction,
+            "You'll get a DM when an event you answered moves, changes place or is cancelled, "
+            "and when a seat frees up for you.",
+        )
+        if on
+        else for_member(
+            interaction,
+            "You won't get DMs about changed or cancelled events any more, nor when a seat frees up for you. "
+            "Reminders you asked for still come. Turn notices back on with `/event notices on:True`.",
+        )
+    )
+    await interaction.response.send_message(reply, ephemeral=True)

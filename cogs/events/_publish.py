@@ -12,6 +12,7 @@ from bot.i18n import for_member
 from cogs.events._embeds import event_card
 from cogs.events._mirror import EventsTab
 from cogs.events._views import event_view, refresh_announcement
+from db.attendance import event_attendees
 from db.events import next_occurrence, record_announcement
 from db.models import Event
 from db.models.base import utcnow
@@ -49,9 +50,11 @@ class Publisher:
         channel_id = event.channel_id or self.bot.settings.announce_channel_id
         if not channel_id:
             return for_member(interaction, "⚠️ Not announced: pick a channel, or set ANNOUNCE_CHANNEL_ID.")
-        counts = dict.fromkeys(("going", "maybe", "not_going"), 0)
-        language = self.bot.settings.server_language
-        card = event_card(event, counts=counts, next_start=next_occurrence(event, utcnow()), language=language)
+        # A series carried on after a split already has the later dates' answers.
+        attendees = await self.bot.db.transaction(event_attendees, event_id=event.id, now=utcnow(), answering=True)
+        counts, language = attendees.counts(), self.bot.settings.server_language
+        shown = attendees.starts_at or next_occurrence(event, utcnow())
+        card = event_card(event, counts=counts, next_start=shown, going=attendees.going, language=language)
         try:
             message = await self.bot.get_partial_messageable(channel_id).send(
                 embed=card, view=event_view(event, counts, language)

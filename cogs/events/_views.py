@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,7 +15,7 @@ from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot
 from cogs._text import inert, trim
 from cogs._views import IdButton, ReportingItem
-from cogs.events._embeds import event_card
+from cogs.events._embeds import event_card, stamp
 from cogs.events._notices import NoticeSender
 from db.answers import answer_event
 from db.attendance import WAITING, event_attendees
@@ -22,6 +23,7 @@ from db.events import get_event, next_occurrence
 from db.members import remember_locale
 from db.models import Event
 from db.models.base import utcnow
+from db.occurrences import OCCURRENCE_FORMAT
 from rules.calendar_links import google_calendar_link, is_meeting_link, outlook_calendar_link
 from rules.i18n import N_, translate
 from rules.text import record_id
@@ -50,28 +52,40 @@ CONFIRMATIONS = {
 class RsvpButton(
     ReportingItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"event:rsvp:(?P<choice>going|maybe|not_going):(?P<event_id>\d+)",
+    template=r"event:rsvp:(?P<choice>going|maybe|not_going):(?P<event_id>\d+)(?::(?P<occurrence>\d+))?",
 ):
-    """Going / Maybe / Not going under an announcement; works after restarts, counts come from the database."""
+    """Going / Maybe / Not going under an announcement (a series: its next occurrence still open) or under one
+    occurrence picked in /event show (its rule's start, in Unix seconds, in the custom_id); works after restarts,
+    counts come from the database."""
 
-    def __init__(self, choice: str, event_id: int, count: int = 0, language: str | None = None) -> None:
+    def __init__(
+        self,
+        choice: str,
+        event_id: int,
+        count: int = 0,
+        language: str | None = None,
+        occurrence: datetime | None = None,
+    ) -> None:
         label, emoji, style = RSVP_BUTTONS[choice]
+        suffix = f":{int(occurrence.timestamp())}" if occurrence is not None else ""
         super().__init__(
             discord.ui.Button(
                 label=f"{translate(language, label)} · {count}",
                 emoji=emoji,
                 style=style,
-                custom_id=f"event:rsvp:{choice}:{event_id}",
+                custom_id=f"event:rsvp:{choice}:{event_id}{suffix}",
             )
         )
         self.choice = choice
         self.event_id = event_id
+        self.occurrence = occurrence
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RsvpButton:
-        return cls(match["choice"], record_id(match["event_id"], what="event"))
+        occurrence = datetime.fromtimestamp(int(match["occurrence"]), UTC) if match["occurrence"] else None
+        return cls(match["choice"], record_id(match["event_id"], what="event"), occurrence=occurrence)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         bot = coalition_bot(interaction)
@@ -85,6 +99,7 @@ class RsvpButton(
             choice=self.choice,
             role_ids=roles,
             now=now,
+            occurrence=f"{self.occurrence:{OCCURRENCE_FORMAT}}" if self.occurrence else None,
         )
         event, counts, attendee = answered.event, answered.counts, answered.attendee
         confirmation = for_member(
@@ -94,14 +109,21 @@ class RsvpButton(
             dms=for_member(interaction, "on" if attendee.reminders else "off"),
             position=answered.waiting_position,
         )
+        occurrence = answered.attendees.starts_at
+        if occurrence is not None:
+            # A series is answered one occurrence at a time: say which.
+            confirmation += "\n" + for_member(
+                interaction,
+                "-# This answer is for the occurrence on {when} only; other dates are answered on their own.",
+                when=stamp(occurrence),
+            )
         going = answered.attendees.going
         message = interaction.message
         if message is not None and message.id == event.announcement_message_id:
             # The announcement is public: it stays in the server's language whoever clicked.
             language = bot.settings.server_language
-            card = event_card(
-                event, counts=counts, next_start=next_occurrence(event, now), going=going, language=language
-            )
+            shown = occurrence or next_occurrence(event, now)
+            card = event_card(event, counts=counts, next_start=shown, going=going, language=language)
             await interaction.response.edit_message(embed=card, view=event_view(event, counts, language))
             await interaction.followup.send(confirmation, ephemeral=True)
         else:
@@ -137,10 +159,13 @@ def link_label(url: str, language: str | None = None) -> str:
     return translate(language, "Join") if is_meeting_link(url) else translate(language, "Register")
 
 
-def event_view(event: Event, counts: dict[str, int], language: str | None = None) -> discord.ui.View:
+def event_view(
+    event: Event, counts: dict[str, int], language: str | None = None, occurrence: datetime | None = None
+) -> discord.ui.View:
+    """RSVP, calendar and link buttons; the RSVP buttons answer `occurrence` of a series when one is given."""
     view = discord.ui.View(timeout=None)
     for choice in RSVP_BUTTONS:
-        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language))
+        view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language, occurrence))
     view.add_item(CalendarButton(event.id))
     if event.url:
         view.add_item(discord.ui.Button(label=link_label(event.url, language), emoji="🔗", url=event.url))
@@ -173,12 +198,13 @@ async def refresh_announcement(bot: CoalitionBot, event: Event) -> bool:
     """Bring the announcement in line with the database; False when it could not be edited."""
     if not (event.announcement_channel_id and event.announcement_message_id):
         return False
-    attendees = await bot.db.transaction(event_attendees, event_id=event.id)
+    now = utcnow()
+    # Of a series, the announcement shows the occurrence its buttons answer.
+    attendees = await bot.db.transaction(event_attendees, event_id=event.id, now=now, answering=True)
     counts = attendees.counts()
     language = bot.settings.server_language
-    card = event_card(
-        event, counts=counts, next_start=next_occurrence(event, utcnow()), going=attendees.going, language=language
-    )
+    shown = attendees.starts_at or next_occurrence(event, now)
+    card = event_card(event, counts=counts, next_start=shown, going=attendees.going, language=language)
     view = event_view(event, counts, language) if event.status == "scheduled" else None
     message = bot.get_partial_messageable(event.announcement_channel_id).get_partial_message(
         event.announcement_message_id

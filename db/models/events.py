@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,7 +37,6 @@ class Event(Base):
     ping_role_id: Mapped[int | None] = mapped_column(BigInteger)
     announcement_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     announcement_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    discord_event_id: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int] = mapped_column(BigInteger)
@@ -61,13 +60,19 @@ class Event(Base):
     )
 
 
+# The `occurrence_start` of an answer to a whole event: a one-off event, or "remind me of every occurrence".
+WHOLE_EVENT = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class EventAttendee(Base):
-    """A member's answer to an event and whether they want its reminders by DM."""
+    """A member's answer to an event (or to one occurrence of a series) and whether they want its DM reminders."""
 
     __tablename__ = "event_attendees"
     __table_args__ = (Index("ix_event_attendees_event_id_reminders", "event_id", "reminders"),)
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    # A series' occurrence, by the start its rule gives it (UTC), as its exceptions are keyed; WHOLE_EVENT otherwise.
+    occurrence_start: Mapped[datetime] = mapped_column(primary_key=True, default=WHOLE_EVENT)
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     rsvp: Mapped[str | None] = mapped_column(String(12))
     reminders: Mapped[bool] = mapped_column(default=False)

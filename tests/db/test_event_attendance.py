@@ -135,7 +135,7 @@ async def test_a_full_event_puts_the_third_on_the_waiting_list_and_moves_them_up
 
     await set_rsvp(session, event_id=event.id, member_id=BOB, choice="not_going", now=NOW + timedelta(minutes=1))
 
-    listed = await event_attendees(session, event_id=event.id)
+    listed = await event_attendees(session, event_id=event.id, now=NOW)
     assert listed.going == [ALICE, CHEN] and listed.waiting == [DANA]
     (told,) = await notices(session, event.id)
     assert (told.member_id, told.kind) == (CHEN, "moved_up")
@@ -145,9 +145,9 @@ async def test_a_forgotten_member_frees_their_seat_for_the_first_in_line(session
     event = await make(session, capacity="1")
     await set_rsvp(session, event_id=event.id, member_id=ALICE, choice="going", now=NOW)
     await set_rsvp(session, event_id=event.id, member_id=BOB, choice="going", now=NOW)
-    assert (await event_attendees(session, event_id=event.id)).waiting == [BOB]
+    assert (await event_attendees(session, event_id=event.id, now=NOW)).waiting == [BOB]
     await forget_member(session, member_id=ALICE)
-    listed = await event_attendees(session, event_id=event.id)
+    listed = await event_attendees(session, event_id=event.id, now=NOW)
     assert listed.going == [BOB] and listed.waiting == []
     assert [(n.member_id, n.kind) for n in await notices(session, event.id)] == [(BOB, "moved_up")]
 
@@ -157,7 +157,7 @@ async def test_a_bigger_capacity_moves_the_first_in_line_up(session: AsyncSessio
     await set_rsvp(session, event_id=event.id, member_id=ALICE, choice="going", now=NOW)
     await set_rsvp(session, event_id=event.id, member_id=BOB, choice="going", now=NOW)
     await edit_event(session, event_id=event.id, fields=EventInput(capacity="2"), now=NOW + timedelta(minutes=1))
-    assert (await event_attendees(session, event_id=event.id)).going == [ALICE, BOB]
+    assert (await event_attendees(session, event_id=event.id, now=NOW)).going == [ALICE, BOB]
     assert [(n.member_id, n.kind) for n in await notices(session, event.id)] == [(BOB, "moved_up")]
 
 
@@ -203,7 +203,7 @@ async def test_answers_restricted_to_a_role(session: AsyncSession) -> None:
     await set_rsvp(session, event_id=event.id, member_id=BOB, choice="going", now=NOW, role_ids=[DELEGATES])
     await edit_event(session, event_id=event.id, fields=EventInput(rsvp_role_id=0), now=NOW)
     await set_rsvp(session, event_id=event.id, member_id=ALICE, choice="maybe", now=NOW)
-    listed = await event_attendees(session, event_id=event.id)
+    listed = await event_attendees(session, event_id=event.id, now=NOW)
     assert (listed.going, listed.maybe) == ([BOB], [ALICE])
 
 

@@ -13,12 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import panel_export, panels, questions
+from db.attendance import rsvp_counts
 from db.deliveries import DeliveryOutcome, claim_delivery, record_delivery, start_reminder
-from db.events import rsvp_counts, set_rsvp
+from db.events import set_rsvp
 from db.knowledge import Submission, review_practice, submit_practice
 from db.members import member_timezone, set_member_timezone
 from db.models import Panel, Practice, Question, Reminder, ReminderDelivery
 from db.models.base import utcnow
+from db.models.events import WHOLE_EVENT
 from db.privacy import drop_expired_question_authors, export_member_data, forget_member
 from db.screens import open_screen
 from rules import question_text
@@ -211,9 +213,9 @@ async def test_forget_keeps_counts_right_and_other_members_untouched(sessions: S
     world = await build_world(sessions)
     bob_before = await export(sessions, BOB)
     async with sessions.begin() as session:
-        going_before = (await rsvp_counts(session, event_ids=[world.event_id]))[world.event_id]
+        going_before = (await rsvp_counts(session, keys={world.event_id: WHOLE_EVENT}))[world.event_id]
         await forget_member(session, member_id=ALICE)
-        going_after = (await rsvp_counts(session, event_ids=[world.event_id]))[world.event_id]
+        going_after = (await rsvp_counts(session, keys={world.event_id: WHOLE_EVENT}))[world.event_id]
     counts = await vote_counts(sessions, world.panel_id)
     assert counts[world.bob_question] == 0  # Alice's vote is gone
     assert counts[world.alice_anonymous] == 1  # Bob's vote on Alice's (now authorless) question stays

@@ -108,7 +108,7 @@ async def test_skip_this_and_following_ends_the_series_before_it(session: AsyncS
 
 async def test_move_this_and_following_splits_the_series_with_its_answers(session: AsyncSession) -> None:
     event = await weekly(session, count=6)
-    await set_rsvp(session, event_id=event.id, member_id=MEMBER, choice="going", now=NOW)
+    await set_rsvp(session, event_id=event.id, member_id=MEMBER, choice="going", now=NOW, occurrence="2027-10-26")
     edit = await edit_occurrence(
         session, key=str(event.id), occurrence="2027-10-19", scope="following", start="2027-10-19 11:00", now=NOW
     )
@@ -123,8 +123,10 @@ async def test_move_this_and_following_splits_the_series_with_its_answers(sessio
         "02 Nov 11:00",
         "09 Nov 11:00",
     ]
-    attendee = await session.get(EventAttendee, (later.id, MEMBER))
+    # Going to the second occurrence from the split: now the new series' second one, at its new time.
+    attendee = await session.get(EventAttendee, (later.id, starts[1], MEMBER))
     assert attendee is not None and attendee.rsvp == "going" and attendee.reminders
+    assert await session.scalar(select(EventAttendee).where(EventAttendee.event_id == event.id)) is None
     assert {start for start, _ in await planned(session, later.id)} == set(starts[:3])
     assert {start for start, _ in await planned(session, event.id)} == {
         datetime(2027, 10, 5, 8, 0, tzinfo=UTC),
@@ -224,7 +226,8 @@ async def test_interested_on_a_native_event_turns_reminders_on_and_back_off(sess
         end=original + timedelta(hours=1),
     )
     assert await follow_interest(session, discord_event_id=555, member_id=MEMBER, interested=True, now=NOW)
-    attendee = await session.get(EventAttendee, (event.id, MEMBER))
+    # Interest in one occurrence's native event is interest in that occurrence only.
+    attendee = await session.get(EventAttendee, (event.id, original, MEMBER))
     assert attendee is not None and attendee.reminders
     await follow_interest(session, discord_event_id=555, member_id=MEMBER, interested=False, now=NOW)
     assert not attendee.reminders
@@ -256,9 +259,11 @@ async def test_only_one_process_claims_creating_a_native_event_until_its_claim_g
 
 async def test_a_moved_or_skipped_occurrence_is_told_once_to_each_member_who_answered(session: AsyncSession) -> None:
     event = await weekly(session)
-    absent = MEMBER + 1
-    await set_rsvp(session, event_id=event.id, member_id=MEMBER, choice="going", now=NOW)
-    await set_rsvp(session, event_id=event.id, member_id=absent, choice="not_going", now=NOW)
+    absent, first_week_only = MEMBER + 1, MEMBER + 2
+    for occurrence in (MOVED, SKIPPED):
+        await set_rsvp(session, event_id=event.id, member_id=MEMBER, choice="going", now=NOW, occurrence=occurrence)
+    await set_rsvp(session, event_id=event.id, member_id=absent, choice="not_going", now=NOW, occurrence=MOVED)
+    await set_rsvp(session, event_id=event.id, member_id=first_week_only, choice="going", now=NOW)
     await move_and_skip(session, event)
     notice_ids = await sendable_notices(session, now=NOW, event_id=event.id)
     rows = await session.scalars(select(EventNotice).where(EventNotice.id.in_(notice_ids)).order_by(EventNotice.id))
