@@ -37,6 +37,7 @@ TRANSLATING_CALLS: dict[str, tuple[int, ...] | None] = {
     "translate": (2,),
     "for_member": (2,),
     "translate_plural": (2, 3),
+    "plural_for_member": (2, 3),
 }
 # Discord's rule for command and option names (lower case is checked apart).
 COMMAND_NAME = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")

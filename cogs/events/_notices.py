@@ -26,7 +26,7 @@ from db.notices import (
     record_notice,
     sendable_notices,
 )
-from rules.i18n import N_, translate
+from rules.i18n import N_, translate, translate_plural
 
 log = logging.getLogger(__name__)
 
@@ -147,13 +147,10 @@ def told_reply(tally: NoticeTally, language: str | None = None) -> list[str]:
     """How the notices to Going and Maybe members went, for the moderator's reply."""
     if not (tally.told or tally.unreachable):
         return []
+    told = translate_plural(language, "Told {count} member by DM.", "Told {count} members by DM.", tally.told)
     if tally.unreachable:
-        return [
-            translate(
-                language,
-                "Told {told} member(s) by DM; {closed} have DMs closed.",
-                told=tally.told,
-                closed=tally.unreachable,
-            )
-        ]
-    return [translate(language, "Told {told} member(s) by DM.", told=tally.told)]
+        closed = translate_plural(
+            language, "{count} member has DMs closed.", "{count} members have DMs closed.", tally.unreachable
+        )
+        return [f"{told} {closed}"]
+    return [told]

@@ -163,7 +163,7 @@ async def test_cancel_tells_going_and_maybe_by_dm_and_marks_announcement(cog: Ev
     assert [user.id for user in fake_bot.users.values() if user.dms] == [MEMBER_ID]
     (dm,) = going.dms
     assert "has been cancelled" in dm.content and "@\u200beveryone" in dm.content
-    assert "Told 1 member(s) by DM; 1 have DMs closed." in interaction.reply.content
+    assert "Told 1 member by DM. 1 member has DMs closed." in interaction.reply.content
     last_edit = announcement(fake_bot).edits[-1]
     assert last_edit.embed is not None and (last_edit.embed.title or "").startswith("CANCELLED")
     assert last_edit.view is None

@@ -62,7 +62,7 @@ async def test_moving_the_start_tells_each_going_member_once_and_reminders_follo
     await answer(driver, announcement, "going", *going)
 
     moved = await driver.slash("event-admin edit", user=driver.moderator, event=event_id, start=typed(new_start))
-    assert "Told 3 member(s) by DM." in moved.text, moved.text
+    assert "Told 3 members by DM." in moved.text, moved.text
     for member in going:
         (notice,) = dms_about(driver, member, title, "has changed")
         assert f"~~{stamp(old_start)}~~ → {stamp(new_start)}" in notice.content
@@ -97,7 +97,7 @@ async def test_cancel_tells_each_member_once_and_no_reminder_fires(driver: Drive
     await answer(driver, announcement, "maybe", driver.chen)
 
     cancelled = await driver.slash("event-admin cancel", user=driver.moderator, event=event_id, reason="Speaker ill")
-    assert "Told 3 member(s) by DM." in cancelled.text
+    assert "Told 3 members by DM." in cancelled.text
     for member in (driver.alice, driver.bob, driver.chen):
         (notice,) = dms_about(driver, member, title, "has been cancelled")
         assert stamp(start) in notice.content and "Speaker ill" in notice.content

@@ -111,7 +111,7 @@ async def test_cancel_marks_announcement_and_tells_attendees(fake: FakeDiscord, 
     cancelled = await driver.slash(
         "event-admin cancel", user=driver.moderator, event=event_id, reason="Moved to spring"
     )
-    assert cancelled.ephemeral and "Told 1 member(s) by DM" in cancelled.text
+    assert cancelled.ephemeral and "Told 1 member by DM" in cancelled.text
     dm = await driver.wait_for_dm(driver.bob, lambda m: title in m.content)
     assert "cancelled" in dm.content and "Moved to spring" in dm.content
     assert announcement.embed["title"].startswith("CANCELLED") and announcement.buttons == []
