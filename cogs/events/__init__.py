@@ -366,7 +366,7 @@ class Events(commands.Cog):
         found = await self.bot.db.transaction(find_event, event)
         listed = await self.bot.db.transaction(event_attendees, event_id=found.id)
         names = await display_names(self.bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
-        content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
+        content = (attendees_csv if format == "csv" else attendees_markdown)(listed, names, member_locale(interaction))
         filename = f"event-{found.id}-attendees.{'csv' if format == 'csv' else 'md'}"
         await interaction.followup.send(
             for_member(

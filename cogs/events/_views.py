@@ -115,7 +115,7 @@ class RsvpButton(
 class CalendarButton(IdButton, prefix="event:ics"):
     """ "Add to calendar": the event as an .ics file, only for the member who asked."""
 
-    button_label = "Add to calendar"
+    button_label = N_("Add to calendar")
     button_emoji = "📅"
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -141,7 +141,7 @@ def event_view(event: Event, counts: dict[str, int], language: str | None = None
     view = discord.ui.View(timeout=None)
     for choice in RSVP_BUTTONS:
         view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language))
-    view.add_item(CalendarButton(event.id))
+    view.add_item(CalendarButton(event.id, label=translate(language, CalendarButton.button_label)))
     if event.url:
         view.add_item(discord.ui.Button(label=link_label(event.url, language), emoji="🔗", url=event.url))
     return view

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.i18n import for_member
+from bot.i18n import for_member, member_locale
 from cogs._checks import coalition_bot, ensure_moderator
 from cogs._views import ReportingItem, ReportingModal
 from cogs.knowledge._embeds import platform_full_text, practice_full_text, review_card
 from db.knowledge import Submission, decide_practice, practice_by_id, submit_practice
+from db.members import member_locale as stored_locale
+from db.members import remember_locale
 from db.platforms import platform_by_id
+from rules.i18n import N_, translate
 from rules.text import record_id
+
+if TYPE_CHECKING:
+    from bot.client import CoalitionBot
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +111,22 @@ class ReviewButton(
             await tell_submitter(bot, practice.submitted_by, practice.title, self.approve)
 
 
-async def tell_submitter(bot: discord.Client, user_id: int, title: str, approved: bool) -> None:
-    """DM the member the verdict; a closed DM is not an error worth bothering the moderator with."""
-    outcome = "was approved and is now searchable with `/practice search`" if approved else "was not accepted this time"
+async def tell_submitter(bot: CoalitionBot, user_id: int, title: str, approved: bool) -> None:
+    """DM the member the verdict in the language they last acted in; a closed DM is not an error worth bothering
+    the moderator with."""
+    language = await bot.db.transaction(stored_locale, member_id=user_id)
+    verdict = (
+        N_(
+            "Your practice submission “{title}” was approved and is now searchable with `/practice search`. "
+            "Thank you for sharing!"
+        )
+        if approved
+        else N_("Your practice submission “{title}” was not accepted this time. Thank you for sharing!")
+    )
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
         await user.send(
-            f"Your practice submission “{discord.utils.escape_markdown(title)}” {outcome}. Thank you for sharing!",
+            translate(language, verdict, title=discord.utils.escape_markdown(title)),
             allowed_mentions=discord.AllowedMentions.none(),
         )
     except discord.HTTPException as error:
@@ -209,9 +224,10 @@ class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
             where=self.where.value,
             link=self.link.value,
         )
-        practice = await coalition_bot(interaction).db.transaction(
-            submit_practice, submission=submission, submitted_by=interaction.user.id
-        )
+        db = coalition_bot(interaction).db
+        practice = await db.transaction(submit_practice, submission=submission, submitted_by=interaction.user.id)
+        # The verdict comes later, by DM: in the language the member submitted in.
+        await db.transaction(remember_locale, member_id=interaction.user.id, locale=member_locale(interaction))
         # Only now, after the commit, is the member told it is saved.
         await interaction.response.send_message(
             for_member(
