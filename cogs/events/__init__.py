@@ -390,7 +390,7 @@ class Events(commands.Cog):
         """Upcoming events, soonest first, in your own local time."""
         upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind=kind.value if kind else None)
         pages = event_list_pages(upcoming, kind=kind.value if kind else None, language=member_locale(interaction))
-        await Paginator.send(interaction, pages)
+        await Paginator.send(interaction, pages, language=member_locale(interaction))
 
     @event.command(name="show")
     @app_commands.describe(event="The event (start typing its name)")

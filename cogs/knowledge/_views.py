@@ -32,10 +32,12 @@ class FullTextButton(
 ):
     """ "Show full text" on a card: the untrimmed record, only for the member who asked."""
 
-    def __init__(self, kind: str, ref_id: int) -> None:
+    def __init__(self, kind: str, ref_id: int, language: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Show full text", style=discord.ButtonStyle.secondary, custom_id=f"kb:full:{kind}:{ref_id}"
+                label=translate(language, "Show full text"),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"kb:full:{kind}:{ref_id}",
             )
         )
         self.kind = kind
@@ -49,16 +51,17 @@ class FullTextButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         db = coalition_bot(interaction).db
+        language = member_locale(interaction)
         if self.kind == "platform":
-            embeds = platform_full_text(await db.read(platform_by_id, self.ref_id))
+            embeds = platform_full_text(await db.read(platform_by_id, self.ref_id), language)
         else:
-            embeds = practice_full_text(await db.read(practice_by_id, self.ref_id))
+            embeds = practice_full_text(await db.read(practice_by_id, self.ref_id), language)
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
 
-def card_view(kind: str, ref_id: int) -> discord.ui.View:
+def card_view(kind: str, ref_id: int, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(FullTextButton(kind, ref_id))
+    view.add_item(FullTextButton(kind, ref_id, language))
     return view
 
 
@@ -69,11 +72,11 @@ class ReviewButton(
 ):
     """Approve or Reject on a pending submission; moderators only; keeps working after restarts."""
 
-    def __init__(self, action: str, practice_id: int) -> None:
+    def __init__(self, action: str, practice_id: int, language: str | None = None) -> None:
         approve = action == "approve"
         super().__init__(
             discord.ui.Button(
-                label="Approve" if approve else "Reject",
+                label=translate(language, "Approve" if approve else "Reject"),
                 style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
                 custom_id=f"kb:review:{action}:{practice_id}",
             )
@@ -93,10 +96,10 @@ class ReviewButton(
         practice, waiting = await bot.db.transaction(
             decide_practice, practice_id=self.practice_id, moderator_id=interaction.user.id, approve=self.approve
         )
-        verdict = "approved — now searchable" if self.approve else "rejected"
-        decided = review_card(practice, waiting=waiting)
+        verdict = N_("Approved — now searchable, by {moderator}") if self.approve else N_("Rejected by {moderator}")
+        decided = review_card(practice, waiting=waiting, language=member_locale(interaction))
         decided.colour = discord.Colour.green() if self.approve else discord.Colour.dark_grey()
-        decided.set_author(name=f"{verdict.capitalize()} by {interaction.user.display_name}")
+        decided.set_author(name=for_member(interaction, verdict, moderator=interaction.user.display_name))
         await interaction.response.edit_message(embed=decided, view=None)
         if self.approve:
             done = for_member(interaction, "Submission #{number} approved — now searchable.", number=practice.id)
@@ -133,10 +136,10 @@ async def tell_submitter(bot: CoalitionBot, user_id: int, title: str, approved: 
         log.info("Could not DM submitter %s: %s", user_id, error)
 
 
-def review_view(practice_id: int) -> discord.ui.View:
+def review_view(practice_id: int, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ReviewButton("approve", practice_id))
-    view.add_item(ReviewButton("reject", practice_id))
+    view.add_item(ReviewButton("approve", practice_id, language))
+    view.add_item(ReviewButton("reject", practice_id, language))
     return view
 
 
@@ -152,11 +155,11 @@ class SuggestPracticeButton(
 ):
     """ "Suggest a practice" under a lookup that found nothing good: the submission form, prefilled."""
 
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, language: str | None = None) -> None:
         self.query = " ".join(query.split())[:SUGGEST_QUERY_MAX]
         super().__init__(
             discord.ui.Button(
-                label="Suggest a practice",
+                label=translate(language, "Suggest a practice"),
                 emoji="💡",
                 style=discord.ButtonStyle.primary,
                 custom_id=SUGGEST_PREFIX + self.query,
@@ -173,9 +176,9 @@ class SuggestPracticeButton(
         await interaction.response.send_modal(SubmitPracticeModal.prefilled(self.query))
 
 
-def suggest_view(query: str) -> discord.ui.View:
+def suggest_view(query: str, language: str | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(SuggestPracticeButton(query))
+    view.add_item(SuggestPracticeButton(query, language))
     return view
 
 

@@ -62,7 +62,7 @@ class PlatformButton(IdButton, prefix="panel:platform"):
 
     async def handle(self, interaction: discord.Interaction) -> None:
         platform = await coalition_bot(interaction).db.read(panelist_platform, panelist_id=self.ref_id)
-        card = platform_card(platform, sources=source_documents())
+        card = platform_card(platform, sources=source_documents(), language=member_locale(interaction))
         await interaction.response.send_message(embed=card, ephemeral=True)
 
 
