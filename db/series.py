@@ -22,7 +22,7 @@ from db.notices import CHANGED, answered_members, notice_snapshot, plan_notices
 from db.occurrences import event_occurrences, exceptions_of
 from db.reminders import ReminderPlan, replan_event_reminders
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
-from rules.i18n import N_
+from rules.i18n import N_, Written
 from rules.recurrence import MAX_COUNT, check_series, rule_parts
 from rules.series import rule_occurs_at, with_end
 from rules.timeparse import localize, occurrences, parse_time
@@ -254,7 +254,7 @@ def _occurrence_on(event: Event, text: str) -> datetime:
         raise NotFoundError(
             "“{title}” has no occurrence on {day}. Pick one from the list as you type.",
             title=event.title,
-            day=f"{day:%-d %B %Y}",
+            day=Written(day, "date"),
         )
     return min(originals)
 
