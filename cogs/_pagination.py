@@ -73,7 +73,7 @@ class Paginator(ReportingView):
         self._update_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
-    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=PREVIOUS, style=discord.ButtonStyle.secondary)
     async def previous_page(self, interaction: discord.Interaction, _button: discord.ui.Button[Paginator]) -> None:
         await self._show(interaction, self.index - 1)
 
@@ -81,7 +81,7 @@ class Paginator(ReportingView):
     async def position(self, interaction: discord.Interaction, _button: discord.ui.Button[Paginator]) -> None:
         await interaction.response.defer()
 
-    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=NEXT, style=discord.ButtonStyle.secondary)
     async def next_page(self, interaction: discord.Interaction, _button: discord.ui.Button[Paginator]) -> None:
         await self._show(interaction, self.index + 1)
 

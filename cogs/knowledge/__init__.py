@@ -165,7 +165,7 @@ class Knowledge(commands.Cog):
     @practice.command(name="submit")
     async def practice_submit(self, interaction: discord.Interaction) -> None:
         """Share a best practice from your platform; moderators review it before it is searchable."""
-        await interaction.response.send_modal(SubmitPracticeModal())
+        await interaction.response.send_modal(SubmitPracticeModal(member_locale(interaction)))
 
     @knowledge.command(name="review")
     @moderator_only("manage_guild")

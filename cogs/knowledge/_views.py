@@ -173,7 +173,7 @@ class SuggestPracticeButton(
         return cls(match["query"])
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(SubmitPracticeModal.prefilled(self.query))
+        await interaction.response.send_modal(SubmitPracticeModal.prefilled(self.query, member_locale(interaction)))
 
 
 def suggest_view(query: str, language: str | None = None) -> discord.ui.View:
@@ -182,41 +182,52 @@ def suggest_view(query: str, language: str | None = None) -> discord.ui.View:
     return view
 
 
-class SubmitPracticeModal(ReportingModal, title="Share a best practice"):
-    practice_title: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
-        label="Title", min_length=5, max_length=120, placeholder="e.g. Regional teacher networks in Tromsø"
-    )
-    summary: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
-        label="Summary",
-        style=discord.TextStyle.paragraph,
-        min_length=10,
-        max_length=500,
-        placeholder="What is it, and why does it work? One or two sentences.",
-    )
-    details: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
-        label="Details",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=3000,
-        placeholder="How it is run, figures, what others should know",
-    )
-    where: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
-        label="Country or platform", required=False, max_length=200, placeholder="e.g. Norway, or LUMA"
-    )
-    link: discord.ui.TextInput[SubmitPracticeModal] = discord.ui.TextInput(
-        label="Link", required=False, max_length=300, placeholder="https://…"
-    )
+SHARE_A_PRACTICE = N_("Share a best practice")
+
+
+class SubmitPracticeModal(ReportingModal, title=SHARE_A_PRACTICE):
+    """The submission form, in the language of the member who opens it (labels and examples)."""
+
+    def __init__(self, language: str | None = None) -> None:
+        super().__init__(title=translate(language, SHARE_A_PRACTICE))
+
+        def field(label: str, placeholder: str, **options: Any) -> discord.ui.TextInput[SubmitPracticeModal]:
+            text = discord.ui.TextInput[SubmitPracticeModal](
+                label=translate(language, label), placeholder=translate(language, placeholder), **options
+            )
+            self.add_item(text)
+            return text
+
+        self.practice_title = field(
+            N_("Title"), N_("e.g. Regional teacher networks in Tromsø"), min_length=5, max_length=120
+        )
+        self.summary = field(
+            N_("Summary"),
+            N_("What is it, and why does it work? One or two sentences."),
+            style=discord.TextStyle.paragraph,
+            min_length=10,
+            max_length=500,
+        )
+        self.details = field(
+            N_("Details"),
+            N_("How it is run, figures, what others should know"),
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=3000,
+        )
+        self.where = field(N_("Country or platform"), N_("e.g. Norway, or LUMA"), required=False, max_length=200)
+        self.link = field(N_("Link"), "https://…", required=False, max_length=300)
 
     @classmethod
-    def prefilled(cls, query: str) -> SubmitPracticeModal:
+    def prefilled(cls, query: str, language: str | None = None) -> SubmitPracticeModal:
         """The form with the member's unanswered question as a starting title."""
-        modal = cls()
+        modal = cls(language)
         title = query.strip()[:120]
         # A title under the form's minimum would block sending; the placeholder then carries the question.
         if len(title) >= (modal.practice_title.min_length or 0):
             modal.practice_title.default = title
         else:
-            modal.practice_title.placeholder = f"About “{title}”"[:100]
+            modal.practice_title.placeholder = translate(language, "About “{title}”", title=title)[:100]
         return modal
 
     async def on_submit(self, interaction: discord.Interaction) -> None:

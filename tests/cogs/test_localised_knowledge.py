@@ -75,3 +75,16 @@ async def test_review_card_and_gaps_speak_the_moderators_language(fake_bot: Fake
     gaps = FakeInteraction(fake_bot, moderator(), locale=discord.Locale.dutch)
     await run_command(cog.knowledge_gaps, gaps)
     assert gaps.last.embeds[0].title == "Kennislacunes: gevraagd, niet goed gevonden"
+
+
+async def test_submission_form_opens_in_the_members_language(fake_bot: FakeBot) -> None:
+    cog = Knowledge(fake_bot)  # type: ignore[arg-type]
+    opened = FakeInteraction(fake_bot, member(), locale=discord.Locale.swedish)
+    await run_command(cog.practice_submit, opened)
+    form = opened.last.modal
+    assert form is not None and form.title == "Dela ett gott exempel"
+    labels = [item.label for item in form.walk_children() if isinstance(item, discord.ui.TextInput)]
+    assert labels == ["Titel", "Sammanfattning", "Detaljer", "Land eller plattform", "Länk"]
+    english = FakeInteraction(fake_bot, member())
+    await run_command(cog.practice_submit, english)
+    assert english.last.modal is not None and english.last.modal.title == "Share a best practice"
