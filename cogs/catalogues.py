@@ -34,6 +34,7 @@ TERMINAL_ONLY = ("db/backup.py", "db/restore.py")
 # Calls whose literal English arguments reach members, besides raising a domain error: (argument positions).
 TRANSLATING_CALLS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
+    "Sentence": None,
     "translate": (2,),
     "for_member": (2,),
     "translate_plural": (2, 3),

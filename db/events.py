@@ -26,6 +26,7 @@ from db.platforms import find_platform
 from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.i18n import Sentence
 from rules.recurrence import RecurrenceError, series_problem
 from rules.series import series_end
 from rules.text import record_id, web_address
@@ -105,7 +106,8 @@ class SavedEvent:
 
     event: Event
     plan: ReminderPlan
-    notes: list[str] = field(default_factory=list)
+    # Read-back notes from the time parser, translated where they are shown.
+    notes: list[Sentence] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
 
 
@@ -168,7 +170,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     zone = zone_named(fields.timezone) if fields.timezone else ZoneInfo(event.timezone)
     before = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
     changed: list[str] = []
-    notes: list[str] = []
+    notes: list[Sentence] = []
     duration = event.ends_at - event.starts_at
     if fields.title is not None:
         event.title = _title(fields.title)
@@ -554,7 +556,7 @@ async def _host(session: AsyncSession, value: str | None) -> int | None:
     return by_slug if by_slug is not None else (await session.run_sync(find_platform, value)).platform.id
 
 
-def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, notes: list[str]) -> datetime:
+def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, notes: list[Sentence]) -> datetime:
     if fields.duration and fields.end:
         raise InvalidInputError("Give either a duration or an end time, not both.")
     if fields.duration:

@@ -134,12 +134,43 @@ class Written:
         return pattern.replace("{1}", day).replace("{0}", clock)
 
 
+class Sentence:
+    """An English sentence and its params, made where the reader's language is unknown (a read-back note from
+    the time parser) and translated where it is shown; `str()` gives the English."""
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return _format(self.template, self.params)
+
+    def __repr__(self) -> str:
+        return f"Sentence({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sentence) and (self.template, self.params) == (other.template, other.params)
+
+    __hash__ = None  # type: ignore[assignment]  # params are a dict
+
+    def in_language(self, locale: str | None) -> str:
+        return translate(locale, self.template, **self.params)
+
+
+# Two sentences shown as one; a joint, not a text for the catalogues.
+BOTH = "{first} {second}"
+
+
 def _format(text: str, params: dict[str, object], language: str = SOURCE_LANGUAGE) -> str:
     if not params:
         return text
-    return text.format(
-        **{name: value.in_language(language) if isinstance(value, Written) else value for name, value in params.items()}
-    )
+    return text.format(**{name: _written(value, language) for name, value in params.items()})
+
+
+def _written(value: object, language: str) -> object:
+    if isinstance(value, Written | Sentence):
+        return value.in_language(language)
+    return value
 
 
 def translate(locale: str | None, text: str, /, **params: object) -> str:

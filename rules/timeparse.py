@@ -29,7 +29,7 @@ from dateutil import parser as dateutil_parser
 from dateutil import rrule
 from rapidfuzz import fuzz, process
 
-from rules.i18n import N_, Written
+from rules.i18n import BOTH, N_, Sentence, Written
 from rules.recurrence import MAX_RULE_LENGTH, RecurrenceError, bounded, check_series, rule_parts
 from rules.time_amounts import UNIT_SECONDS, amount_seconds, read_amount
 from rules.time_phrases import TimeInputError, read_time_of_day, read_wall_clock
@@ -82,7 +82,7 @@ class ParsedTime:
 
     instant: datetime
     zone: str
-    note: str | None = None
+    note: Sentence | None = None
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -180,10 +180,14 @@ def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
             later=f"{later:%H:%M}",
             later_zone=f"{later:%Z}",
         )
-    note = (
-        f"{when} happens twice in {zone.key} (the clocks go back that night); "
-        f"I took the first one, {first:%H:%M %Z} (UTC{_offset(first)}). "
-        f"The second one is an hour later, at {second.astimezone(UTC).astimezone(zone):%H:%M %Z}."
+    note = Sentence(
+        "{when} happens twice in {zone} (the clocks go back that night); I took the first one, {first} "
+        "(UTC{offset}). The second one is an hour later, at {second}.",
+        when=when,
+        zone=zone.key,
+        first=f"{first:%H:%M %Z}",
+        offset=_offset(first),
+        second=f"{second.astimezone(UTC).astimezone(zone):%H:%M %Z}",
     )
     return ParsedTime(first.astimezone(UTC), zone.key, note)
 
@@ -327,8 +331,13 @@ def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
             return end
         next_day = local_start.date() + timedelta(days=1)
         end = localize(datetime.combine(next_day, at), zone)
-        rolled = f"The end {at:%H:%M} is not after the start, so it is read as the next day, {next_day:%A}."
-        return ParsedTime(end.instant, end.zone, " ".join(filter(None, (rolled, end.note))))
+        rolled = Sentence(
+            "The end {end} is not after the start, so it is read as the next day, {weekday}.",
+            end=f"{at:%H:%M}",
+            weekday=Written(next_day, "weekday"),
+        )
+        note = Sentence(BOTH, first=rolled, second=end.note) if end.note else rolled
+        return ParsedTime(end.instant, end.zone, note)
     return parse_time(text, zone=zone, now=start, future=False)
 
 

@@ -338,7 +338,7 @@ def saved_reply(saved: SavedEvent, created: bool, notes: list[str], language: st
         if saved.plan.added
         else translate(language, "⏰ Reminders: {reminders}.", reminders=reminders),
     ]
-    lines += [f"⚠️ {note}" for note in saved.notes]
+    lines += [f"⚠️ {note.in_language(language)}" for note in saved.notes]
     lines += notes
     lines.append(translate(language, "-# Wrong? Fix it with `/event-admin edit event:{number}`.", number=event.id))
     return "\n".join(lines)

@@ -62,3 +62,13 @@ async def test_practice_verdict_dm_is_in_the_language_the_member_submitted_in(fa
         "Dein eingereichtes Praxisbeispiel „Ingenieurinnen im Klassenzimmer“ wurde diesmal nicht angenommen. "
         "Danke fürs Teilen!"
     )
+
+
+async def test_create_read_back_note_on_a_repeated_hour_is_in_the_moderators_language(fake_bot: FakeBot) -> None:
+    cog = Events(fake_bot)  # type: ignore[arg-type]
+    created = FakeInteraction(fake_bot, moderator(), locale=discord.Locale.german)
+    await create(cog, created, start="31.10.2027 2:30", timezone="Europe/Berlin")
+    assert (
+        "⚠️ 31. Oktober 2027, 02:30 gibt es in Europe/Berlin zweimal (in dieser Nacht wird die Uhr zurückgestellt); "
+        "ich habe die erste genommen, 02:30 CEST (UTC+02:00)."
+    ) in created.reply.content
