@@ -96,7 +96,7 @@ class ReviewButton(
         practice, waiting = await bot.db.transaction(
             decide_practice, practice_id=self.practice_id, moderator_id=interaction.user.id, approve=self.approve
         )
-        verdict = N_("Approved — now searchable, by {moderator}") if self.approve else N_("Rejected by {moderator}")
+        verdict = N_("Approved — now searchable by {moderator}") if self.approve else N_("Rejected by {moderator}")
         decided = review_card(practice, waiting=waiting, language=member_locale(interaction))
         decided.colour = discord.Colour.green() if self.approve else discord.Colour.dark_grey()
         decided.set_author(name=for_member(interaction, verdict, moderator=interaction.user.display_name))
