@@ -70,7 +70,7 @@ class CoalitionBot(commands.Bot):
             ready=self.wait_until_ready,
             fallback_channel_id=settings.announce_channel_id,
         )
-        self.screens = ScreenHub(db)
+        self.screens = ScreenHub(db, language=settings.server_language)
         self.web = WebServer(settings, db, self.screens)
         # Whatever command committed a change, the presenter screens and the reminder timer follow it.
         db.on_change(self.screens.follow)

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from rules.i18n import command_text, translate
+from rules.i18n import command_text, translate, translate_plural
 
 # Where Discord shows a command's, group's or option's name, which must obey its naming rule.
 NAME_LOCATIONS = frozenset(
@@ -31,6 +31,13 @@ def member_locale(interaction: discord.Interaction[Any]) -> str:
 def for_member(interaction: discord.Interaction[Any], text: str, /, **params: object) -> str:
     """English `text` in the language of the member who acted, for a reply only they read."""
     return translate(member_locale(interaction), text, **params)
+
+
+def plural_for_member(
+    interaction: discord.Interaction[Any], one: str, many: str, count: int, /, **params: object
+) -> str:
+    """The form of English `one`/`many` that fits `count`, in the language of the member who acted."""
+    return translate_plural(member_locale(interaction), one, many, count, **params)
 
 
 class CatalogueTranslator(app_commands.Translator):

@@ -9,33 +9,51 @@ from typing import Any, ClassVar, Self
 import discord
 
 from bot.expired import EXPIRED
-from bot.i18n import for_member
+from bot.i18n import for_member, member_locale
+from cogs._checks import coalition_bot
 from cogs._views import ReportingItem, ReportingView
-from rules.i18n import N_
+from rules.i18n import N_, translate
 
 PAGE_TIMEOUT_SECONDS = 15 * 60
+PREVIOUS = N_("◀ Previous")
+NEXT = N_("Next ▶")
+
+
+def list_language(interaction: discord.Interaction, *, ephemeral: bool) -> str:
+    """The language of a list's buttons: the member's when only they see it, else the server's."""
+    return member_locale(interaction) if ephemeral else coalition_bot(interaction).settings.server_language
 
 
 class Paginator(ReportingView):
     """Flip through prepared embeds; only the member who asked can flip, others are told so."""
 
-    def __init__(self, pages: list[discord.Embed], *, owner_id: int) -> None:
+    def __init__(self, pages: list[discord.Embed], *, owner_id: int, language: str | None = None) -> None:
         super().__init__(timeout=PAGE_TIMEOUT_SECONDS)
         self.pages = pages
         self.owner_id = owner_id
         self.index = 0
         self.message: discord.InteractionMessage | None = None
+        self.previous_page.label = translate(language, PREVIOUS)
+        self.next_page.label = translate(language, NEXT)
         self._update_buttons()
 
     @classmethod
     async def send(
-        cls, interaction: discord.Interaction, pages: list[discord.Embed], *, ephemeral: bool = False
+        cls,
+        interaction: discord.Interaction,
+        pages: list[discord.Embed],
+        *,
+        ephemeral: bool = False,
+        language: str | None = None,
     ) -> None:
-        """Answer with the first page; buttons only when there is more than one."""
+        """Answer with the first page; buttons only when there is more than one, in `language` (by default the
+        member's for an ephemeral list, else the server's)."""
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
             return
-        view = cls(pages, owner_id=interaction.user.id)
+        if language is None:
+            language = list_language(interaction, ephemeral=ephemeral)
+        view = cls(pages, owner_id=interaction.user.id, language=language)
         await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
         view.message = await interaction.original_response()
 
@@ -55,7 +73,7 @@ class Paginator(ReportingView):
         self._update_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
-    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=PREVIOUS, style=discord.ButtonStyle.secondary)
     async def previous_page(self, interaction: discord.Interaction, _button: discord.ui.Button[Paginator]) -> None:
         await self._show(interaction, self.index - 1)
 
@@ -63,7 +81,7 @@ class Paginator(ReportingView):
     async def position(self, interaction: discord.Interaction, _button: discord.ui.Button[Paginator]) -> None:
         await interaction.response.defer()
 
-    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=NEXT, style=discord.ButtonStyle.secondary)
     async def next_page(self, interaction: discord.Interaction, _button: discord.ui.Button[Paginator]) -> None:
         await self._show(interaction, self.index + 1)
 
@@ -105,10 +123,12 @@ class PageButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         template = rf"pg:{re.escape(kind)}:(?P<move>[pn]):(?P<page>\d+):(?P<owner>[0-9a-z]+):(?P<args>.*)"
         super().__init_subclass__(template=template, **kwargs)
 
-    def __init__(self, move: str, page: int, owner_id: int, args: str, *, disabled: bool = False) -> None:
+    def __init__(
+        self, move: str, page: int, owner_id: int, args: str, *, disabled: bool = False, language: str | None = None
+    ) -> None:
         super().__init__(
             discord.ui.Button(
-                label="◀ Previous" if move == "p" else "Next ▶",
+                label=translate(language, PREVIOUS if move == "p" else NEXT),
                 style=discord.ButtonStyle.secondary,
                 custom_id=self.custom_id_for(move, page, owner_id, args),
                 disabled=disabled,
@@ -138,15 +158,16 @@ class PageButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         raise NotImplementedError
 
     @classmethod
-    def view_for(cls, *, count: int, index: int, owner_id: int, args: str) -> discord.ui.View:
+    def view_for(cls, *, count: int, index: int, owner_id: int, args: str, language: str | None) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        view.add_item(cls("p", max(index - 1, 0), owner_id, args, disabled=index == 0))
+        view.add_item(cls("p", max(index - 1, 0), owner_id, args, disabled=index == 0, language=language))
         view.add_item(
             discord.ui.Button(
                 label=f"{index + 1} / {count}", style=discord.ButtonStyle.secondary, disabled=True, custom_id="pg:at"
             )
         )
-        view.add_item(cls("n", min(index + 1, count - 1), owner_id, args, disabled=index >= count - 1))
+        last = index >= count - 1
+        view.add_item(cls("n", min(index + 1, count - 1), owner_id, args, disabled=last, language=language))
         return view
 
     @classmethod
@@ -161,7 +182,8 @@ class PageButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
             return
         extra: dict[str, Any] = {}
         if len(pages) > 1:
-            extra["view"] = cls.view_for(count=len(pages), index=0, owner_id=owner_id, args=args)
+            language = list_language(interaction, ephemeral=ephemeral)
+            extra["view"] = cls.view_for(count=len(pages), index=0, owner_id=owner_id, args=args, language=language)
         await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral, **extra)
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -173,5 +195,7 @@ class PageButton(ReportingItem, discord.ui.DynamicItem[discord.ui.Button[Any]], 
             await interaction.response.send_message(for_member(interaction, EXPIRED), ephemeral=True)
             return
         index = max(0, min(self.page, len(pages) - 1))
-        view = self.view_for(count=len(pages), index=index, owner_id=self.owner_id, args=self.args)
+        ephemeral = interaction.message is not None and interaction.message.flags.ephemeral
+        language = list_language(interaction, ephemeral=ephemeral)
+        view = self.view_for(count=len(pages), index=index, owner_id=self.owner_id, args=self.args, language=language)
         await interaction.response.edit_message(embed=pages[index], view=view)

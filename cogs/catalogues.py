@@ -34,9 +34,11 @@ TERMINAL_ONLY = ("db/backup.py", "db/restore.py")
 # Calls whose literal English arguments reach members, besides raising a domain error: (argument positions).
 TRANSLATING_CALLS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
+    "Sentence": None,
     "translate": (2,),
     "for_member": (2,),
     "translate_plural": (2, 3),
+    "plural_for_member": (2, 3),
 }
 # Discord's rule for command and option names (lower case is checked apart).
 COMMAND_NAME = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
@@ -124,6 +126,78 @@ def scan_source() -> SourceScan:
 
 def message_texts() -> dict[Key, SourceText]:
     return scan_source().texts
+
+
+# Where Discord shows text to members: message content, embeds, buttons, select menus and forms; a literal (or
+# an f-string's literal part) with an English word here never went through the catalogues.
+SHOWN_ARGUMENTS: dict[str, tuple[int | None, tuple[str, ...]]] = {
+    # call name: (position of the shown positional argument, or None; keyword arguments shown)
+    "send_message": (0, ("content",)),
+    "send": (0, ("content",)),
+    "edit_message": (None, ("content",)),
+    "edit_original_response": (None, ("content",)),
+    "answer": (1, ()),
+    "Embed": (None, ("title", "description")),
+    "add_field": (None, ("name", "value")),
+    "set_footer": (None, ("text",)),
+    "set_author": (None, ("name",)),
+    "Button": (None, ("label", "placeholder")),
+    "TextInput": (None, ("label", "placeholder")),
+    "SelectOption": (None, ("label", "description")),
+    "Select": (None, ("placeholder",)),
+    "button": (None, ("label",)),
+}
+# Attributes that Discord shows when set after the fact (`embed.description = ...`), and class attributes that
+# name a button's label.
+SHOWN_ATTRIBUTES = frozenset({"title", "description", "label", "placeholder", "content", "button_label"})
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# Names that read the same in every language.
+UNTRANSLATED_NAMES = frozenset({"Google Calendar", "Outlook", "Discord"})
+
+
+def _shown_english(node: ast.expr) -> str | None:
+    """The English a shown argument carries as written in the code, if any."""
+    pieces: list[str] = []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        pieces = [node.value]
+    elif isinstance(node, ast.JoinedStr):
+        pieces = [part.value for part in node.values if isinstance(part, ast.Constant) and isinstance(part.value, str)]
+    elif isinstance(node, ast.IfExp):
+        return _shown_english(node.body) or _shown_english(node.orelse)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _shown_english(node.left) or _shown_english(node.right)
+    text = "".join(pieces)
+    readable = text not in UNTRANSLATED_NAMES and not text.startswith(("http://", "https://"))
+    return text if readable and ENGLISH_WORD.search(text) else None
+
+
+def _shown_arguments(node: ast.AST) -> list[ast.expr]:
+    """The expressions of `node` whose value Discord shows to members."""
+    if isinstance(node, ast.Call) and (shown := SHOWN_ARGUMENTS.get(_call_name(node) or "")) is not None:
+        position, keywords = shown
+        arguments = [keyword.value for keyword in node.keywords if keyword.arg in keywords]
+        return arguments + ([node.args[position]] if position is not None and position < len(node.args) else [])
+    if isinstance(node, ast.ClassDef):
+        return [keyword.value for keyword in node.keywords if keyword.arg == "title"]
+    if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        named = [target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "") for target in targets]
+        return [node.value] if SHOWN_ATTRIBUTES.intersection(named) else []
+    return []
+
+
+def untranslated_texts(root: Path = REPO / "cogs") -> list[str]:
+    """Every place under `root` where English written in the code is shown to members without going through the
+    translation functions: "path:line: text", in the order of the code."""
+    found: list[tuple[str, int, str]] = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "catalogues.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            for argument in _shown_arguments(node):
+                if (english := _shown_english(argument)) is not None:
+                    found.append((str(path.relative_to(root.parent)), argument.lineno, english[:60]))
+    return [f"{where}:{line}: {english!r}" for where, line, english in sorted(found)]
 
 
 def _walk(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> Iterator[Key]:
@@ -239,6 +313,9 @@ def main(argv: list[str]) -> int:
     untranslatable = scan_source().untranslatable
     if untranslatable:
         print(f"{len(untranslatable)} messages are built as f-strings and stay English: " + ", ".join(untranslatable))
+    untranslated = untranslated_texts()
+    if untranslated:
+        print(f"{len(untranslated)} texts members see bypass the catalogues:\n" + "\n".join(untranslated))
     problems = catalogue_problems()
     for problem in problems:
         print(problem)

@@ -21,6 +21,7 @@ from db.models.events import WHOLE_EVENT
 from db.notices import MOVED_UP, PlannedNotices, plan_notices
 from db.occurrences import current_start, key_start, occurrence_key
 from rules.errors import ConflictError, InvalidInputError
+from rules.i18n import Written
 from rules.recurrence import RecurrenceError
 from rules.timeparse import format_offset, occurrences, parse_offsets, parse_time
 
@@ -64,7 +65,7 @@ def parse_cutoff(text: str, *, start: datetime, zone: ZoneInfo, now: datetime) -
             raise InvalidInputError(
                 "The RSVP cut-off ({when} {zone}) is after the start: answers close at the "
                 "start at the latest. Give an earlier time, or how long before, e.g. 2d.",
-                when=f"{local:%-d %B %Y %H:%M}",
+                when=Written(local, "date_time"),
                 zone=zone.key,
             )
     if before > LONGEST_CUTOFF:

@@ -32,6 +32,7 @@ from db.platforms import find_platform
 from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.i18n import Sentence
 from rules.recurrence import RecurrenceError, series_problem
 from rules.series import Occurrence, series_end
 from rules.text import record_id, web_address
@@ -110,7 +111,8 @@ class SavedEvent:
 
     event: Event
     plan: ReminderPlan
-    notes: list[str] = field(default_factory=list)
+    # Read-back notes from the time parser, translated where they are shown.
+    notes: list[Sentence] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     # Members left out of the change notice because they turned event notices off.
     opted_out: int = 0
@@ -176,7 +178,7 @@ async def edit_event(session: AsyncSession, *, event_id: int, fields: EventInput
     before = notice_snapshot(event, next_occurrence(event, now) or event.starts_at)
     series_before = SeriesShape(event.starts_at, event.timezone, event.rrule)
     changed: list[str] = []
-    notes: list[str] = []
+    notes: list[Sentence] = []
     duration = event.ends_at - event.starts_at
     if fields.title is not None:
         event.title = _title(fields.title)
@@ -569,7 +571,7 @@ async def _host(session: AsyncSession, value: str | None) -> int | None:
     return by_slug if by_slug is not None else (await session.run_sync(find_platform, value)).platform.id
 
 
-def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, notes: list[str]) -> datetime:
+def _end(fields: EventInput, *, kind: str, start: datetime, zone: ZoneInfo, notes: list[Sentence]) -> datetime:
     if fields.duration and fields.end:
         raise InvalidInputError("Give either a duration or an end time, not both.")
     if fields.duration:

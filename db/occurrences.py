@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from db.models import Event
 from db.models.events import WHOLE_EVENT
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
+from rules.i18n import Written
 from rules.recurrence import RecurrenceError
 from rules.series import Exceptions, Occurrence, rule_occurs_at, series_occurrences
 from rules.timeparse import last_occurrence, localize, occurrences
@@ -94,7 +95,7 @@ def _occurrence_on(event: Event, text: str) -> datetime:
         raise NotFoundError(
             "“{title}” has no occurrence on {day}. Pick one from the list as you type.",
             title=event.title,
-            day=f"{day:%-d %B %Y}",
+            day=Written(day, "date"),
         )
     return min(originals)
 

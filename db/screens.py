@@ -22,12 +22,13 @@ from db.panels import RankedQuestion, panel_by_id, panelist_label
 from db.questions import list_questions, question_by_id, vote_count
 from db.session_state import panel_changed
 from rules.errors import NotFoundError
+from rules.i18n import N_
 from rules.labels import panel_labels
 
 TOKEN_BYTES = 32
 SCREEN_TOP = 8
 SCREEN_ANSWERS = 2
-UNKNOWN_SCREEN = "This screen link is unknown or was revoked."
+UNKNOWN_SCREEN = N_("This screen link is unknown or was revoked.")
 
 
 def hash_token(token: str) -> str:

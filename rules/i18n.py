@@ -11,9 +11,10 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
@@ -92,16 +93,93 @@ def _loaded(language: str, domain: str) -> LoadedCatalogue:
     return LoadedCatalogue(singular, plural, gettext.c2py(catalog.plural_expr))
 
 
-def _format(text: str, params: dict[str, object]) -> str:
-    return text.format(**params) if params else text
+# How a date named inside a sentence is written: in English as the bot always wrote it, in another language
+# with that language's own day and month names and order (Babel).
+DateStyle = Literal["weekday", "date", "date_time", "time_on_date", "weekday_date_time"]
+ENGLISH_DATES: dict[DateStyle, str] = {
+    "weekday": "%A",
+    "date": "%-d %B %Y",
+    "date_time": "%-d %B %Y %H:%M",
+    "time_on_date": "%H:%M on %-d %B %Y",
+    "weekday_date_time": "%A %-d %B %H:%M",
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    """A date or time a sentence names ("3 December 2027 is a Friday"), written in the reader's language when
+    the sentence is translated; `str()` gives the English."""
+
+    value: date | datetime
+    style: DateStyle
+
+    def __str__(self) -> str:
+        return self.value.strftime(ENGLISH_DATES[self.style])
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def in_language(self, language: str) -> str:
+        if language == SOURCE_LANGUAGE:
+            return str(self)
+        where = Locale.parse(language)
+        if self.style == "weekday":
+            # Stand-alone: Finnish "perjantai", not "perjantaina" (on Friday).
+            return format_date(self.value, "cccc", locale=where)
+        if self.style == "date" or not isinstance(self.value, datetime):
+            return format_date(self.value, "long", locale=where)
+        day = format_date(self.value, "full" if self.style == "weekday_date_time" else "long", locale=where)
+        clock = format_time(self.value, "short", tzinfo=self.value.tzinfo, locale=where)
+        pattern = str(get_datetime_format("medium", locale=where)).replace("'", "")
+        return pattern.replace("{1}", day).replace("{0}", clock)
+
+
+class Sentence:
+    """An English sentence and its params, made where the reader's language is unknown (a read-back note from
+    the time parser) and translated where it is shown; `str()` gives the English."""
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return _format(self.template, self.params)
+
+    def __repr__(self) -> str:
+        return f"Sentence({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sentence) and (self.template, self.params) == (other.template, other.params)
+
+    __hash__ = None  # type: ignore[assignment]  # params are a dict
+
+    def in_language(self, locale: str | None) -> str:
+        return translate(locale, self.template, **self.params)
+
+
+# Two sentences shown as one; a joint, not a text for the catalogues.
+BOTH = "{first} {second}"
+
+
+def _format(text: str, params: dict[str, object], language: str = SOURCE_LANGUAGE) -> str:
+    if not params:
+        return text
+    return text.format(**{name: _written(value, language) for name, value in params.items()})
+
+
+def _written(value: object, language: str) -> object:
+    if isinstance(value, Written | Sentence):
+        return value.in_language(language)
+    return value
 
 
 def translate(locale: str | None, text: str, /, **params: object) -> str:
-    """`text` (English, with `{name}` placeholders) in the locale's language, placeholders filled."""
+    """`text` (English, with `{name}` placeholders) in the locale's language, placeholders filled; a `Written`
+    date among them is written in that language too."""
     language = language_for(locale)
     if language != SOURCE_LANGUAGE:
         text = _loaded(language, MESSAGES).singular.get((None, text), text)
-    return _format(text, params)
+    return _format(text, params, language)
 
 
 def translate_plural(locale: str | None, one: str, many: str, count: int, /, **params: object) -> str:
@@ -113,7 +191,7 @@ def translate_plural(locale: str | None, one: str, many: str, count: int, /, **p
         forms = loaded.plural.get(one)
         if forms is not None:
             text = forms[min(loaded.plural_index(count), len(forms) - 1)]
-    return _format(text, {"count": count, **params})
+    return _format(text, {"count": count, **params}, language)
 
 
 def command_text(locale: str, text: str, *, name: bool) -> str | None:

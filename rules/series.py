@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rules.errors import InvalidInputError
+from rules.i18n import Written
 from rules.recurrence import MAX_COUNT, check_series, rule_parts
 from rules.timeparse import occurrences, parse_time
 
@@ -122,8 +123,8 @@ def series_end(
         if until < start:
             raise InvalidInputError(
                 "The series would end on {end}, before it starts ({start}); give a later date for ends.",
-                end=f"{until.astimezone(zone):%-d %B %Y}",
-                start=f"{start.astimezone(zone):%-d %B %Y}",
+                end=Written(until.astimezone(zone), "date"),
+                start=Written(start.astimezone(zone), "date"),
             )
         ended = with_end(rule, until=until)
     check_series(ended, start=start, zone=zone.key)

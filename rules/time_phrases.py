@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from rules.errors import InvalidInputError
 from rules.folding import fold
+from rules.i18n import Written
 from rules.time_words import LANGUAGES
 
 # Each kind of word is one letter, so the grammar below is a regular expression over a word's kinds:
@@ -165,8 +166,8 @@ def read_wall_clock(text: str, *, local_now: datetime) -> datetime | None:
         raise TimeInputError(
             "“{phrase}” can be read as {first} or as {second}; write the date and time, e.g. {example}.",
             phrase=text[:60],
-            first=f"{first:%A %-d %B %H:%M}",
-            second=f"{second:%A %-d %B %H:%M}",
+            first=Written(first, "weekday_date_time"),
+            second=Written(second, "weekday_date_time"),
             example=f"{first:%Y-%m-%d %H:%M}",
         )
     if walls:
@@ -395,9 +396,9 @@ def _date(reading: _Reading, at: time, local_now: datetime) -> date:
         named = date(2027, 3, 1 + reading.weekday)  # 1 March 2027 was a Monday
         raise TimeInputError(
             "{date} is a {weekday}, not a {named}; check the day or the date.",
-            date=f"{day:%-d %B %Y}",
-            weekday=f"{day:%A}",
-            named=f"{named:%A}",
+            date=Written(day, "date"),
+            weekday=Written(day, "weekday"),
+            named=Written(named, "weekday"),
         )
     return day
 

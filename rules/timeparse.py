@@ -9,7 +9,8 @@ Phrases understood (case-insensitive; `at` optional; times as 14:00, 14.00, 14h,
   tuesday 15:00 · next tuesday 15:00 (both: the first Tuesday after today) · this tuesday 15:00 (today if Tuesday)
   in 3 days at 10:00 · in 2 weeks 9:00 · in 90 minutes · in 2 hours · in 1h30m
 Days, months and times of day are read in every language of rules/time_words.py, whatever the member's own
-(morgen 14 Uhr, huomenna klo 10, i morgen kl. 10, demain 14h, mañana a las 10): see rules/time_phrases.py.
+(morgen 14 Uhr, huomenna klo 10, i morgen kl. 10, demain 14h, mañana a las 10): see rules/time_phrases.py; so
+are amounts (in 3 Tagen, om 3 dagar, dans 3 jours, 3 päivän päästä): see rules/time_amounts.py.
 
 Wall-clock times at a daylight-saving change: a time that does not exist (clocks jump forward over it) is
 refused with the alternatives; a time that happens twice (clocks go back) is read as the first of the two,
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -28,23 +29,11 @@ from dateutil import parser as dateutil_parser
 from dateutil import rrule
 from rapidfuzz import fuzz, process
 
-from rules.i18n import N_
+from rules.i18n import BOTH, N_, Sentence, Written
 from rules.recurrence import MAX_RULE_LENGTH, RecurrenceError, bounded, check_series, rule_parts
-from rules.time_phrases import TimeInputError, clock_time, read_time_of_day, read_wall_clock
+from rules.time_amounts import UNIT_SECONDS, amount_seconds, read_amount
+from rules.time_phrases import TimeInputError, read_time_of_day, read_wall_clock
 
-UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
-UNIT_WORDS = {
-    "minute": "m",
-    "minutes": "m",
-    "min": "m",
-    "mins": "m",
-    "hour": "h",
-    "hours": "h",
-    "day": "d",
-    "days": "d",
-    "week": "w",
-    "weeks": "w",
-}
 # Zones listed first when a member has typed nothing yet: the coalition spans Lisbon to Kyiv.
 COALITION_ZONES = (
     "Europe/Lisbon",
@@ -82,18 +71,8 @@ MAX_ZONE_LENGTH = 64
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
 # Longest time, duration or offsets text read: real input is a few words; more is pasted by mistake.
 MAX_TEXT_LENGTH = 100
-# The furthest "in …" reaches: further is a typo, and would overflow the calendar.
-LONGEST_AMOUNT = timedelta(days=100 * 366)
 EXAMPLES = "2027-03-04 14:00, next Tuesday 15:00, tomorrow 9:30 or in 3 days at 10:00"
 
-TIME_OF_DAY = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<ampm>am|pm)?"
-# "in 3 days at 10:00", "in 2 weeks 9:00" (a bare time needs a colon, h or am/pm), "in 90 minutes".
-IN_AMOUNT = (
-    re.compile(rf"^in\s+(?P<amount>.+?)\s+at\s+{TIME_OF_DAY}$"),
-    re.compile(rf"^in\s+(?P<amount>.+?)\s+(?=\d{{1,2}}(?:[:.]\d{{2}}|h|\s*[ap]m)){TIME_OF_DAY}$"),
-    re.compile(r"^in\s+(?P<amount>.+?)(?P<hour>)$"),
-)
-AMOUNT_PART = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
 OFFSET = re.compile(r"^(?:\d{1,6}[wdhm])+$", re.ASCII)
 
 
@@ -103,7 +82,7 @@ class ParsedTime:
 
     instant: datetime
     zone: str
-    note: str | None = None
+    note: Sentence | None = None
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -187,7 +166,7 @@ def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
     if first.utcoffset() == second.utcoffset():
         return ParsedTime(first.astimezone(UTC), zone.key)
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    when = f"{wall:%H:%M} on {wall:%-d %B %Y}"
+    when = Written(wall, "time_on_date")
     if round_trip != wall:
         before, after = first.astimezone(UTC).astimezone(zone), second.astimezone(UTC).astimezone(zone)
         earlier, later = sorted((before, after))
@@ -201,10 +180,14 @@ def localize(wall: datetime, zone: ZoneInfo) -> ParsedTime:
             later=f"{later:%H:%M}",
             later_zone=f"{later:%Z}",
         )
-    note = (
-        f"{when} happens twice in {zone.key} (the clocks go back that night); "
-        f"I took the first one, {first:%H:%M %Z} (UTC{_offset(first)}). "
-        f"The second one is an hour later, at {second.astimezone(UTC).astimezone(zone):%H:%M %Z}."
+    note = Sentence(
+        "{when} happens twice in {zone} (the clocks go back that night); I took the first one, {first} "
+        "(UTC{offset}). The second one is an hour later, at {second}.",
+        when=when,
+        zone=zone.key,
+        first=f"{first:%H:%M %Z}",
+        offset=_offset(first),
+        second=f"{second.astimezone(UTC).astimezone(zone):%H:%M %Z}",
     )
     return ParsedTime(first.astimezone(UTC), zone.key, note)
 
@@ -227,7 +210,7 @@ def parse_time(text: str, *, zone: ZoneInfo, now: datetime, future: bool = True)
         shown = parsed.instant.astimezone(zone)
         raise TimeInputError(
             "{when} ({zone}) is in the past. Give a time in the future, e.g. {examples}.",
-            when=f"{shown:%-d %B %Y %H:%M}",
+            when=Written(shown, "date_time"),
             zone=zone.key,
             examples=EXAMPLES,
         )
@@ -258,45 +241,25 @@ def _in_words(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
 
 
 def _in_amount(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime | None:
-    match = next((found for pattern in IN_AMOUNT if (found := pattern.match(phrase))), None)
-    if match:
-        seconds = _amount_seconds(match["amount"])
-        if not match["hour"] and seconds % 86400:
-            # Minutes and hours are elapsed time: no wall clock involved.
-            return ParsedTime((now + timedelta(seconds=seconds)).replace(second=0, microsecond=0), zone.key)
-        local_now = now.astimezone(zone)
-        day = local_now.date() + timedelta(days=seconds // 86400)
-        at = _time_of_day(match) if match["hour"] else local_now.time().replace(second=0, microsecond=0)
-        return localize(datetime.combine(day, at), zone)
-    return None
-
-
-def _time_of_day(match: re.Match[str]) -> time:
-    return clock_time(int(match["hour"]), int(match["minute"] or 0), match["ampm"])
-
-
-def _amount_seconds(amount: str) -> int:
-    compact = amount.replace(" and ", " ")
-    parts = AMOUNT_PART.findall(compact)
-    if not parts or AMOUNT_PART.sub("", compact).strip():
-        raise TimeInputError(
-            "“in {amount}” is not an amount of time; write e.g. in 3 days, in 2 hours or in 1h30m.", amount=amount
-        )
-    total = 0
-    for number, unit in parts:
-        letter = UNIT_WORDS.get(unit, unit if unit in UNIT_SECONDS else None)
-        if letter is None:
-            raise TimeInputError("“{unit}” is not a unit of time; use minutes, hours, days or weeks.", unit=unit[:20])
-        # Digits past the tenth already mean more than a century in any unit.
-        total += (int(number) if len(number) <= 10 else 10**10) * UNIT_SECONDS[letter]
-    if total > LONGEST_AMOUNT.total_seconds():
-        raise TimeInputError(
-            "“in {amount}” is too far ahead (at most {years} years); "
-            "write e.g. in 3 days or in 2 weeks, or give a date.",
-            amount=amount[:40],
-            years=LONGEST_AMOUNT.days // 366,
-        )
-    return total
+    amount = read_amount(phrase)
+    if amount is None:
+        return None
+    at = None
+    if amount.rest:
+        at = read_time_of_day(amount.rest)
+        # A bare number after the amount ("in 2 weeks 9") could be anything: ask for a clock time.
+        if at is None or amount.rest.isdigit():
+            raise TimeInputError(
+                "“in {amount}” is not an amount of time; write e.g. in 3 days, in 2 hours or in 1h30m.",
+                amount=phrase.split(maxsplit=1)[-1][:40],
+            )
+    elif amount.seconds % 86400:
+        # Minutes and hours are elapsed time: no wall clock involved.
+        return ParsedTime((now + timedelta(seconds=amount.seconds)).replace(second=0, microsecond=0), zone.key)
+    local_now = now.astimezone(zone)
+    day = local_now.date() + timedelta(days=amount.seconds // 86400)
+    clock = at if at is not None else local_now.time().replace(second=0, microsecond=0)
+    return localize(datetime.combine(day, clock), zone)
 
 
 def _absolute(phrase: str, zone: ZoneInfo, now: datetime) -> ParsedTime:
@@ -344,7 +307,7 @@ def parse_duration(text: str) -> timedelta:
     compact = text.strip().casefold()
     _check_length(compact, "duration")
     try:
-        seconds = _amount_seconds(compact)
+        seconds = amount_seconds(compact)
     except TimeInputError:
         raise TimeInputError(
             "“{text}” is not a duration; write e.g. 90m, 2h, 1h30m or 2d.", text=text.strip()[:40]
@@ -368,8 +331,13 @@ def parse_end(text: str, *, start: datetime, zone: ZoneInfo) -> ParsedTime:
             return end
         next_day = local_start.date() + timedelta(days=1)
         end = localize(datetime.combine(next_day, at), zone)
-        rolled = f"The end {at:%H:%M} is not after the start, so it is read as the next day, {next_day:%A}."
-        return ParsedTime(end.instant, end.zone, " ".join(filter(None, (rolled, end.note))))
+        rolled = Sentence(
+            "The end {end} is not after the start, so it is read as the next day, {weekday}.",
+            end=f"{at:%H:%M}",
+            weekday=Written(next_day, "weekday"),
+        )
+        note = Sentence(BOTH, first=rolled, second=end.note) if end.note else rolled
+        return ParsedTime(end.instant, end.zone, note)
     return parse_time(text, zone=zone, now=start, future=False)
 
 

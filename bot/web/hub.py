@@ -15,9 +15,11 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from bot.web.screen_text import screen_json
 from db.database import Database
 from db.screens import PanelFingerprint, changed_screen_snapshot
 from db.session_state import Changes
+from rules.i18n import SOURCE_LANGUAGE
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +79,10 @@ class _Watch:
 class ScreenHub:
     """Tell open presenter pages about their panel's changes, from this process or another."""
 
-    def __init__(self, db: Database, *, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, db: Database, *, language: str = SOURCE_LANGUAGE, poll_seconds: float = POLL_SECONDS) -> None:
         self.db = db
+        # The server's language: a screen is public, like an announcement.
+        self.language = language
         self.poll_seconds = poll_seconds
         self._watches: dict[int, _Watch] = {}
 
@@ -139,7 +143,11 @@ class ScreenHub:
             return
         watch.fingerprint = fingerprint
         active = fingerprint.active_screens if fingerprint else frozenset()
-        update = ScreenUpdate("snapshot", json.dumps(snapshot.to_json(), ensure_ascii=False)) if snapshot else REVOKED
+        update = (
+            ScreenUpdate("snapshot", json.dumps(screen_json(snapshot, self.language), ensure_ascii=False))
+            if snapshot
+            else REVOKED
+        )
         changed, watch.latest = update != watch.latest, update
         for subscription in list(watch.subscribers):
             if subscription.token_hash not in active:

@@ -18,12 +18,14 @@ from aiohttp import web
 from bot.calendar import CALENDAR_LIMIT, build_calendar
 from bot.settings import Settings
 from bot.web.hub import ScreenHub
+from bot.web.screen_text import page_texts
 from db.database import Database
 from db.events import list_upcoming_events
 from db.member_feeds import member_feed_events
 from db.models.base import utcnow
 from db.screens import UNKNOWN_SCREEN, hash_token, screen_panel, screen_panel_id
 from rules.errors import NotFoundError
+from rules.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +88,16 @@ def create_app(*, db: Database, screens: ScreenHub) -> web.Application:
 
 async def screen_page(request: web.Request) -> web.Response:
     """The presenter page: a shell with the panel's title; screen.js fills it from the event stream."""
+    language = request.app[SCREENS].language
     try:
         title = (await request.app[DATABASE].transaction(screen_panel, token=request.match_info["token"])).title
     except NotFoundError:
-        raise web.HTTPNotFound(text=UNKNOWN_SCREEN) from None
+        raise web.HTTPNotFound(text=translate(language, UNKNOWN_SCREEN)) from None
+    page = SCREEN_PAGE
+    for name, text in {**page_texts(language), "title": html.escape(title)}.items():
+        page = page.replace(f"{{{name}}}", text)
     return web.Response(
-        text=SCREEN_PAGE.replace("{title}", html.escape(title)),
+        text=page,
         content_type="text/html",
         headers={"Cache-Control": "no-store"},
     )
@@ -102,7 +108,7 @@ async def screen_events(request: web.Request) -> web.StreamResponse:
     try:
         panel_id = await request.app[DATABASE].transaction(screen_panel_id, token=request.match_info["token"])
     except NotFoundError:
-        raise web.HTTPNotFound(text=UNKNOWN_SCREEN) from None
+        raise web.HTTPNotFound(text=translate(request.app[SCREENS].language, UNKNOWN_SCREEN)) from None
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream; charset=utf-8",

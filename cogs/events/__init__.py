@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.calendar import CALENDAR_LIMIT
-from bot.i18n import for_member, member_locale
+from bot.i18n import for_member, member_locale, plural_for_member
 from bot.interest import ScheduledEventInterest
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
@@ -381,7 +381,7 @@ class Events(commands.Cog):
         """Upcoming events, soonest first, in your own local time."""
         upcoming = await self.bot.db.transaction(list_upcoming_events, now=utcnow(), kind=kind.value if kind else None)
         pages = event_list_pages(upcoming, kind=kind.value if kind else None, language=member_locale(interaction))
-        await Paginator.send(interaction, pages)
+        await Paginator.send(interaction, pages, language=member_locale(interaction))
 
     @event.command(name="show")
     @app_commands.describe(
@@ -471,15 +471,15 @@ class Events(commands.Cog):
             else ""
         )
         if not upcoming:
-            await interaction.response.send_message(
-                for_member(interaction, "No upcoming events yet.") + subscribe, ephemeral=True
-            )
+            reply = for_member(interaction, "No upcoming events yet.") + subscribe
+            await interaction.response.send_message(reply, ephemeral=True)
             return
         await interaction.response.send_message(
-            for_member(
+            plural_for_member(
                 interaction,
-                "{count} upcoming event(s) for your calendar (open the file to import them).",
-                count=len(upcoming),
+                "{count} upcoming event for your calendar (open the file to import it).",
+                "{count} upcoming events for your calendar (open the file to import them).",
+                len(upcoming),
             )
             + subscribe,
             file=calendar_file([item.event for item in upcoming], "coalition-events.ics"),

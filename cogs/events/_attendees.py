@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.i18n import for_member
+from bot.i18n import for_member, member_locale
 from cogs._text import bullets, inert
 from cogs.events._embeds import stamp
 from db.attendance import GOING, MAYBE, WAITING, Attendees, event_attendees
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMER_MEMBER = "(no longer in the server)"
-SECTIONS = ((GOING, "Going"), (MAYBE, "Maybe"), (WAITING, "Waiting list"))
+# The answer column of the CSV export.
+SECTIONS = ((GOING, N_("Going")), (MAYBE, N_("Maybe")), (WAITING, N_("Waiting list")))
+CSV_HEADER = (N_("Answer"), N_("Position"), N_("Display name"), N_("Member ID"))
 
 
 async def display_names(client: discord.Client, guild: discord.Guild | None, member_ids: list[int]) -> dict[int, str]:
@@ -80,31 +82,34 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def attendees_csv(attendees: Attendees, names: dict[int, str]) -> str:
-    """One row per member: answer, position (the waiting list's order), display name and member id."""
+def attendees_csv(attendees: Attendees, names: dict[int, str], language: str | None = None) -> str:
+    """One row per member: answer, position (the waiting list's order), display name and member id; the header
+    and answers in the language of the moderator who asked (the file is theirs alone)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["answer", "position", "display_name", "member_id"])
-    for key, _label in SECTIONS:
+    writer.writerow([translate(language, column) for column in CSV_HEADER])
+    for key, label in SECTIONS:
         for position, member_id in enumerate(_groups(attendees)[key], start=1):
-            writer.writerow([key, position, _csv_cell(names[member_id]), str(member_id)])
+            writer.writerow([translate(language, label), position, _csv_cell(names[member_id]), str(member_id)])
     return buffer.getvalue()
 
 
-def attendees_markdown(attendees: Attendees, names: dict[int, str]) -> str:
-    """A readable list by answer, names only (no ids), for badges, catering and rooms."""
+def attendees_markdown(attendees: Attendees, names: dict[int, str], language: str | None = None) -> str:
+    """A readable list by answer, names only (no ids), for badges, catering and rooms, in the moderator's
+    language."""
     event = attendees.event
     lines = [f"# {event.title}", ""]
     if attendees.starts_at is not None:
         local = attendees.starts_at.astimezone(ZoneInfo(event.timezone))
         lines += [f"Occurrence: {local:%A %-d %B %Y %H:%M} ({event.timezone})", ""]
     if event.capacity is not None:
-        lines += [f"Capacity: {event.capacity}", ""]
-    for key, label in SECTIONS:
+        lines += [translate(language, "Capacity: {capacity}", capacity=event.capacity), ""]
+    for key, label in SHOWN_SECTIONS:
         members = _groups(attendees)[key]
-        lines.append(f"## {label} ({len(members)})")
+        lines.append(f"## {translate(language, label, count=len(members))}")
         numbered = enumerate(members, start=1)
-        lines += [f"{n}. {discord.utils.escape_markdown(names[m])}" for n, m in numbered] or ["Nobody."]
+        nobody = [translate(language, "Nobody yet")]
+        lines += [f"{n}. {discord.utils.escape_markdown(names[m])}" for n, m in numbered] or nobody
         lines.append("")
     return "\n".join(lines)
 
@@ -117,7 +122,8 @@ async def send_attendees(
     found = await bot.db.transaction(find_event, key)
     listed = await bot.db.transaction(event_attendees, event_id=found.id, now=utcnow(), occurrence=occurrence)
     names = await display_names(bot, interaction.guild, listed.going + listed.maybe + listed.waiting)
-    content = attendees_csv(listed, names) if format == "csv" else attendees_markdown(listed, names)
+    writer = attendees_csv if format == "csv" else attendees_markdown
+    content = writer(listed, names, member_locale(interaction))
     day = f"-{listed.starts_at.astimezone(ZoneInfo(found.timezone)):%Y-%m-%d}" if listed.starts_at else ""
     filename = f"event-{found.id}{day}-attendees.{'csv' if format == 'csv' else 'md'}"
     counts = {"going": len(listed.going), "maybe": len(listed.maybe), "waiting": len(listed.waiting)}

@@ -40,12 +40,21 @@ KIND_EMOJI = {
 }
 RSVP_LABELS = {"going": N_("✅ Going"), "maybe": N_("🤔 Maybe"), "not_going": N_("❌ Not going")}
 STATUS_LABELS = {
-    "pending": "⏳ planned",
-    "sending": "📤 sending",
-    "sent": "✅ sent",
-    "failed": "⚠️ failed",
-    "skipped": "⏭️ skipped",
-    "cancelled": "✖️ cancelled",
+    "pending": N_("⏳ planned"),
+    "sending": N_("📤 sending"),
+    "sent": N_("✅ sent"),
+    "failed": N_("⚠️ failed"),
+    "skipped": N_("⏭️ skipped"),
+    "cancelled": N_("✖️ cancelled"),
+}
+# How a reminder's DMs went, each with its count.
+DELIVERY_COUNTS = {
+    "pending": N_("{count} waiting"),
+    "sending": N_("{count} sending"),
+    "sent": N_("{count} sent"),
+    "failed": N_("{count} failed"),
+    "skipped": N_("{count} skipped"),
+    "unconfirmed": N_("{count} unconfirmed"),
 }
 
 
@@ -185,27 +194,48 @@ def event_details_card(
         you = f"{translate(language, answer)} · {translate(language, dms)}"
         embed.add_field(name=translate(language, "You"), value=you, inline=False)
     if reminders is not None:
-        embed.add_field(name="Reminders (moderators)", value=reminder_status_text(event, reminders), inline=False)
+        embed.add_field(
+            name=translate(language, "Reminders (moderators)"),
+            value=reminder_status_text(event, reminders, language),
+            inline=False,
+        )
     if reminders is not None and details.series_problem:
-        fix = f"Fix it with `/event-admin edit event:{event.id} repeat:`."
-        problem = f"Not planned: {trim(details.series_problem, 900)} {fix}"
-        embed.add_field(name="⚠️ Series skipped (moderators)", value=problem, inline=False)
+        problem = translate(
+            language,
+            "Not planned: {problem} Fix it with `/event-admin edit event:{event_id} repeat:`.",
+            problem=trim(details.series_problem, 900),
+            event_id=event.id,
+        )
+        embed.add_field(name=translate(language, "⚠️ Series skipped (moderators)"), value=problem, inline=False)
     return embed
 
 
-def reminder_status_text(event: Event, reminders: list[ReminderStatus]) -> str:
-    lines = [f"Offsets: {format_offsets(event.reminder_offsets)}"]
+def _delivery_counts(deliveries: dict[str, int], language: str | None) -> str:
+    return ", ".join(
+        translate(language, DELIVERY_COUNTS[status], count=count) if status in DELIVERY_COUNTS else f"{count} {status}"
+        for status, count in sorted(deliveries.items())
+    )
+
+
+def reminder_status_text(event: Event, reminders: list[ReminderStatus], language: str | None = None) -> str:
+    """The moderators' view of an event's reminders, in the moderator's language (notes stay as stored)."""
+    lines = [translate(language, "Offsets: {offsets}", offsets=format_offsets(event.reminder_offsets))]
     for reminder in reminders:
-        counts = ", ".join(f"{count} {status}" for status, count in sorted(reminder.deliveries.items()))
-        line = (
-            f"{format_offset(reminder.offset_seconds)} before {stamp(reminder.occurrence_start, 'd')}: "
-            f"{STATUS_LABELS.get(reminder.status, reminder.status)} {stamp(reminder.due_at, 'R')}"
+        status = STATUS_LABELS.get(reminder.status)
+        line = translate(
+            language,
+            "{offset} before {day}: {status} {due}",
+            offset=format_offset(reminder.offset_seconds),
+            day=stamp(reminder.occurrence_start, "d"),
+            status=translate(language, status) if status else reminder.status,
+            due=stamp(reminder.due_at, "R"),
         )
+        counts = _delivery_counts(reminder.deliveries, language)
         line += f" ({counts})" if counts else ""
         line += f" — {trim(reminder.note, 80)}" if reminder.note and reminder.status != "pending" else ""
         lines.append(line)
     if len(lines) == 1:
-        lines.append("None planned (all past, or none set).")
+        lines.append(translate(language, "None planned (all past, or none set)."))
     return bullets(lines, 1000)
 
 
@@ -308,7 +338,7 @@ def saved_reply(saved: SavedEvent, created: bool, notes: list[str], language: st
         if saved.plan.added
         else translate(language, "⏰ Reminders: {reminders}.", reminders=reminders),
     ]
-    lines += [f"⚠️ {note}" for note in saved.notes]
+    lines += [f"⚠️ {note.in_language(language)}" for note in saved.notes]
     lines += notes
     lines.append(translate(language, "-# Wrong? Fix it with `/event-admin edit event:{number}`.", number=event.id))
     return "\n".join(lines)

@@ -137,7 +137,7 @@ class RsvpButton(
 class CalendarButton(IdButton, prefix="event:ics"):
     """ "Add to calendar": the event as an .ics file, only for the member who asked."""
 
-    button_label = "Add to calendar"
+    button_label = N_("Add to calendar")
     button_emoji = "📅"
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -166,7 +166,7 @@ def event_view(
     view = discord.ui.View(timeout=None)
     for choice in RSVP_BUTTONS:
         view.add_item(RsvpButton(choice, event.id, counts.get(choice, 0), language, occurrence))
-    view.add_item(CalendarButton(event.id))
+    view.add_item(CalendarButton(event.id, label=translate(language, CalendarButton.button_label)))
     if event.url:
         view.add_item(discord.ui.Button(label=link_label(event.url, language), emoji="🔗", url=event.url))
     return view

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import for_member
+from bot.i18n import for_member, member_locale
 from cogs._checks import moderator_only
 from cogs._choices import choices
 from cogs._text import trim
@@ -94,15 +94,19 @@ class Knowledge(commands.Cog):
     async def platform_show(self, interaction: discord.Interaction, name: str) -> None:
         """Show one member platform: who they are, what they do, their impact and people."""
         found = await self.bot.db.read(find_platform, name)
-        card = platform_card(found.platform, sources=source_documents(), others=found.others_in_country)
-        await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id))
+        # A public answer: the channel reads it, so it follows the server's language.
+        language = self.bot.settings.server_language
+        card = platform_card(
+            found.platform, sources=source_documents(), others=found.others_in_country, language=language
+        )
+        await interaction.response.send_message(embed=card, view=card_view("platform", found.platform.id, language))
 
     @platform.command(name="list")
     @app_commands.describe(country="Only this country's platforms")
     @app_commands.autocomplete(country=countries)
     async def platform_list(self, interaction: discord.Interaction, country: str | None = None) -> None:
         """List the coalition's platforms, or one country's."""
-        pages = await platform_pages(self.bot.db, country)
+        pages = await platform_pages(self.bot.db, country, self.bot.settings.server_language)
         await PlatformListPages.send(interaction, pages, args=(country or "").replace(":", " "))
 
     # --- /practice ------------------------------------------------------------------------------------------
@@ -137,11 +141,12 @@ class Knowledge(commands.Cog):
                     "No practice matches that. Try fewer or other words, or drop the topic/country filter. "
                     "Know one? Suggest it:",
                 ),
-                view=suggest_view(query),
+                view=suggest_view(query, member_locale(interaction)),
                 ephemeral=True,
             )
         else:
-            pages = practice_pages(searched.results, query=query, topic=topic, country=country)
+            language = self.bot.settings.server_language
+            pages = practice_pages(searched.results, query=query, topic=topic, country=country, language=language)
             args = practice_search_args(query, topic=topic, country=country)
             await PracticeSearchPages.send(interaction, pages, args=args)
         if searched.weak:
@@ -153,13 +158,14 @@ class Knowledge(commands.Cog):
     async def practice_show(self, interaction: discord.Interaction, title: str) -> None:
         """Show one best practice with its source and the platforms behind it."""
         practice = await self.bot.db.read(get_practice, title)
-        card = practice_card(practice, sources=source_documents())
-        await interaction.response.send_message(embed=card, view=card_view("practice", practice.id))
+        language = self.bot.settings.server_language
+        card = practice_card(practice, sources=source_documents(), language=language)
+        await interaction.response.send_message(embed=card, view=card_view("practice", practice.id, language))
 
     @practice.command(name="submit")
     async def practice_submit(self, interaction: discord.Interaction) -> None:
         """Share a best practice from your platform; moderators review it before it is searchable."""
-        await interaction.response.send_modal(SubmitPracticeModal())
+        await interaction.response.send_modal(SubmitPracticeModal(member_locale(interaction)))
 
     @knowledge.command(name="review")
     @moderator_only("manage_guild")
@@ -171,8 +177,11 @@ class Knowledge(commands.Cog):
                 for_member(interaction, "Nothing is waiting for review. 🎉"), ephemeral=True
             )
             return
+        language = member_locale(interaction)
         await interaction.response.send_message(
-            embed=review_card(practice, waiting=waiting), view=review_view(practice.id), ephemeral=True
+            embed=review_card(practice, waiting=waiting, language=language),
+            view=review_view(practice.id, language),
+            ephemeral=True,
         )
 
     # --- /about ---------------------------------------------------------------------------------------------
@@ -202,15 +211,16 @@ class Knowledge(commands.Cog):
                     "Nothing matches that. Try other words, or browse with `/platform list`. "
                     "If the coalition should know this, suggest a practice:",
                 ),
-                view=suggest_view(query),
+                view=suggest_view(query, member_locale(interaction)),
                 ephemeral=True,
             )
-        elif found.weak:
-            await interaction.response.send_message(
-                embed=find_results(found.hits, query=query), view=suggest_view(query)
-            )
         else:
-            await interaction.response.send_message(embed=find_results(found.hits, query=query))
+            language = self.bot.settings.server_language
+            embed = find_results(found.hits, query=query, language=language)
+            if found.weak:
+                await interaction.response.send_message(embed=embed, view=suggest_view(query, language))
+            else:
+                await interaction.response.send_message(embed=embed)
         if found.weak:
             await self.bot.db.write(record_gap, query=query)
 
@@ -221,7 +231,7 @@ class Knowledge(commands.Cog):
     async def knowledge_gaps(self, interaction: discord.Interaction) -> None:
         """What members looked up and did not find well, most asked first (moderators only)."""
         gaps = await self.bot.db.read(top_gaps, limit=GAPS_SHOWN)
-        await interaction.response.send_message(embed=gaps_embed(gaps), ephemeral=True)
+        await interaction.response.send_message(embed=gaps_embed(gaps, member_locale(interaction)), ephemeral=True)
 
 
 async def setup(bot: CoalitionBot) -> None:

@@ -68,14 +68,15 @@ def about_embed(
 ) -> discord.Embed:
     """Who the coalition is and how it works, on one card; the coalition's own About text stays as it is
     cited, the next General Assembly reads in `language` (the server's: everyone sees the card)."""
-    embed = discord.Embed(title="About the EU STEM Coalition", description=WHO_WE_ARE, colour=PLATFORM_COLOUR)
-    embed.add_field(name="Members", value=MEMBERS, inline=False)
-    embed.add_field(name="How we work", value=HOW_WE_WORK, inline=False)
-    embed.add_field(name="Approaches and activities", value=APPROACHES, inline=False)
+    title = translate(language, "About the EU STEM Coalition")
+    embed = discord.Embed(title=title, description=WHO_WE_ARE, colour=PLATFORM_COLOUR)
+    embed.add_field(name=translate(language, "Members"), value=MEMBERS, inline=False)
+    embed.add_field(name=translate(language, "How we work"), value=HOW_WE_WORK, inline=False)
+    embed.add_field(name=translate(language, "Approaches and activities"), value=APPROACHES, inline=False)
     embed.add_field(
         name=translate(language, "Next General Assembly"),
         value=next_assembly_text(next_assembly, language),
         inline=False,
     )
-    embed.set_footer(text=cite([ABOUT_SOURCE], sources))
+    embed.set_footer(text=cite([ABOUT_SOURCE], sources, language))
     return embed

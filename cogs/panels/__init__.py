@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import for_member, member_locale
+from bot.i18n import for_member, member_locale, plural_for_member
 from cogs._checks import member_is_moderator, moderator_only
 from cogs._choices import choices
 from cogs._pagination import Paginator
@@ -502,10 +502,11 @@ class Panels(commands.Cog):
             zone=self.bot.settings.default_timezone,
         )
         await interaction.response.send_message(
-            for_member(
+            plural_for_member(
                 interaction,
-                "{count} question(s) from “{title}”. Anonymous questions show no author.",
-                count=export.count,
+                "{count} question from “{title}”. Anonymous questions show no author.",
+                "{count} questions from “{title}”. Anonymous questions show no author.",
+                export.count,
                 title=inert(chosen.title),
             ),
             file=discord.File(io.BytesIO(export.content), filename=export.filename),
@@ -557,10 +558,11 @@ class Panels(commands.Cog):
             return
         await answer(
             interaction,
-            for_member(
+            plural_for_member(
                 interaction,
-                "Revoked {count} screen link(s) of “{title}”; they show nothing now.",
-                count=revoked,
+                "Revoked {count} screen link of “{title}”; it shows nothing now.",
+                "Revoked {count} screen links of “{title}”; they show nothing now.",
+                revoked,
                 title=inert(chosen.title),
             ),
         )

@@ -19,7 +19,7 @@ from db.models.panels import PANEL_OPEN, PENDING
 from db.open_questions import check_similar_question
 from db.panels import channel_panel, panel_by_id
 from db.questions import ask_question, next_pending_question
-from rules.i18n import translate
+from rules.i18n import N_, translate
 from rules.labels import panel_labels
 from rules.question_text import QuestionRules, SimilarQuestion, SimilarQuestionError
 from rules.text import record_id
@@ -144,7 +144,7 @@ class SimilarQuestionView(ReportingView):
         )
         self.post_anyway.label = translate(locale, "Post mine anyway")
 
-    @discord.ui.button(label="Post mine anyway", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=N_("Post mine anyway"), style=discord.ButtonStyle.secondary)
     async def post_anyway(
         self, interaction: discord.Interaction, _button: discord.ui.Button[SimilarQuestionView]
     ) -> None:

@@ -9,7 +9,7 @@ from cogs._checks import coalition_bot, ensure_moderator
 from cogs._text import inert
 from cogs._views import IdButton, answer
 from db.question_moderation import BlockedAsker, panel_blocks, unblock_asker
-from rules.i18n import translate
+from rules.i18n import N_, translate
 
 # One button per block, five to a row: what a message can carry.
 MAX_LISTED = 25
@@ -66,7 +66,7 @@ async def show_blocks(interaction: discord.Interaction, *, panel_id: int, title:
 class UnblockButton(IdButton, prefix="panel:mod:unblock"):
     """ "Unblock #N" in the list of blocks: the asker of question N may ask and vote on its panel again."""
 
-    button_label = "Unblock"
+    button_label = N_("Unblock")
     button_emoji = "🔓"
 
     async def handle(self, interaction: discord.Interaction) -> None:

@@ -19,7 +19,7 @@ from db.models.panels import PANEL_OPEN
 from db.panels import panelist_platform
 from db.questions import top_questions
 from db.shipped import source_documents
-from rules.i18n import translate
+from rules.i18n import N_, translate
 
 if TYPE_CHECKING:
     from bot.client import CoalitionBot
@@ -45,7 +45,7 @@ async def refresh_panel_card(bot: CoalitionBot, panel: Panel) -> None:
 class TopButton(IdButton, prefix="panel:top"):
     """ "Top questions" on the panel card: the most upvoted open questions, for the member who asked."""
 
-    button_label = "Top questions"
+    button_label = N_("Top questions")
     button_emoji = "🏆"
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -57,12 +57,12 @@ class TopButton(IdButton, prefix="panel:top"):
 class PlatformButton(IdButton, prefix="panel:platform"):
     """A panelist's organisation on the panel card: shows its platform card to the member who asked."""
 
-    button_label = "Platform"
+    button_label = N_("Platform")
     button_emoji = "🏛️"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         platform = await coalition_bot(interaction).db.read(panelist_platform, panelist_id=self.ref_id)
-        card = platform_card(platform, sources=source_documents())
+        card = platform_card(platform, sources=source_documents(), language=member_locale(interaction))
         await interaction.response.send_message(embed=card, ephemeral=True)
 
 

@@ -12,7 +12,7 @@ from db.models import Panel, Panelist, Question
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
 from db.panel_summary import PanelSummary
 from db.panels import RankedQuestion, panelist_label, shown_author
-from rules.i18n import N_, translate
+from rules.i18n import N_, translate, translate_plural
 
 PANEL_COLOUR = discord.Colour.from_rgb(0, 84, 147)
 OPEN_COLOUR = discord.Colour.from_rgb(0, 133, 102)
@@ -178,8 +178,11 @@ def question_pages(
             name, value = _question_line(item, language=language)
             embed.add_field(name=name, value=value, inline=False)
         embed.set_footer(
-            text=translate(
-                language, "{count} question(s) · upvote with the 👍 button under each question", count=len(ranked)
+            text=translate_plural(
+                language,
+                "{count} question · upvote with the 👍 button under each question",
+                "{count} questions · upvote with the 👍 button under each question",
+                len(ranked),
             )
         )
         pages.append(embed)
@@ -229,7 +232,12 @@ def summary_embed(summary: PanelSummary, language: str | None = None) -> discord
         embed.add_field(name=translate(language, "Written answers"), value=trim("\n".join(lines), 1024), inline=False)
     if summary.pending:
         embed.set_footer(
-            text=translate(language, "{count} question(s) were still waiting for approval.", count=summary.pending)
+            text=translate_plural(
+                language,
+                "{count} question was still waiting for approval.",
+                "{count} questions were still waiting for approval.",
+                summary.pending,
+            )
         )
     return embed
 
@@ -263,7 +271,7 @@ def queue_embed(question: Question, *, waiting: int, language: str | None = None
         )
     )
     embed.set_footer(
-        text=translate(language, "{count} question(s) waiting", count=waiting)
+        text=translate_plural(language, "{count} question waiting", "{count} questions waiting", waiting)
         if waiting > 1
         else translate(language, "Only this one is waiting")
     )

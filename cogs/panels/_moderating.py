@@ -109,7 +109,7 @@ class ModerateButton(
 class BlockButton(IdButton, prefix="panel:mod:block"):
     """ "Block asker" for moderators: the asker of this question can no longer ask or vote on its panel."""
 
-    button_label = "Block asker"
+    button_label = N_("Block asker")
     button_emoji = "⛔"
     button_style = discord.ButtonStyle.secondary
 
@@ -144,7 +144,7 @@ def review_view(question: Question, language: str | None = None) -> discord.ui.V
 class NextButton(IdButton, prefix="panel:mod:next"):
     """ "Next question" for moderators: answers the current question and puts the top open one up."""
 
-    button_label = "Next question"
+    button_label = N_("Next question")
     button_emoji = "⏭️"
     button_style = discord.ButtonStyle.primary
 

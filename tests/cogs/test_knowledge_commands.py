@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -136,7 +137,9 @@ async def test_practice_review_refuses_a_plain_member(
     assert interaction.last.ephemeral and "only moderators" in interaction.last.content
 
 
-async def _submit_via_modal(fake_bot: FakeBot, user: FakeMember, title: str) -> FakeInteraction:
+async def _submit_via_modal(
+    fake_bot: FakeBot, user: FakeMember, title: str, locale: discord.Locale = discord.Locale.american_english
+) -> FakeInteraction:
     modal = SubmitPracticeModal()
     values = {
         modal.practice_title: title,
@@ -147,7 +150,7 @@ async def _submit_via_modal(fake_bot: FakeBot, user: FakeMember, title: str) -> 
     }
     for field, value in values.items():
         field._value = value
-    interaction = FakeInteraction(fake_bot, user)
+    interaction = FakeInteraction(fake_bot, user, locale=locale)
     await modal.on_submit(interaction)  # type: ignore[arg-type]
     return interaction
 

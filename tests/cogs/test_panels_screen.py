@@ -83,7 +83,7 @@ async def test_panel_screen_revoke_turns_every_link_off_and_tells_open_screens(c
     async with bot.screens.subscribe(panel_id, screens.hash_token(first)) as watching:
         assert kind(await watching.next(5)) == "snapshot"
         revoked = await screen_command(cog, bot, "revoke")
-        assert "Revoked 2 screen link(s)" in revoked.last.text
+        assert "Revoked 2 screen links" in revoked.last.text
         assert kind(await watching.next(0.5)) == "revoked"
     for token in (first, second):
         with pytest.raises(NotFoundError):

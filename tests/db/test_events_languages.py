@@ -66,7 +66,10 @@ async def test_create_event_localised_fold_time_takes_the_first_and_says_so(sess
         now=NOW,
     )
     assert saved.event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 03:30 EEST
-    assert "happens twice" in saved.notes[0]
+    assert "happens twice" in str(saved.notes[0])
+    assert (
+        saved.notes[0].in_language("fi").startswith("31. lokakuuta 2027 3.30 on vyöhykkeellä Europe/Helsinki kahdesti")
+    )
 
 
 async def test_create_event_localised_skipped_time_is_refused_and_nothing_stored(

@@ -113,7 +113,7 @@ async def test_create_event_repeated_wall_time_takes_first_and_says_so(session: 
         now=NOW,
     )
     assert saved.event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 02:30 CEST
-    assert "happens twice" in saved.notes[0] and "first one" in saved.notes[0]
+    assert "happens twice" in str(saved.notes[0]) and "first one" in str(saved.notes[0])
 
 
 async def test_edit_event_moves_reminders_without_duplicates(session: AsyncSession) -> None:

@@ -197,10 +197,10 @@ async def test_names_in_show_and_the_moderators_attendee_files(driver: Driver) -
 
     exported = await driver.slash("event-admin attendees", user=driver.moderator, event=event_id, format="csv")
     rows = list(csv.DictReader(io.StringIO(exported.messages[-1].attachment_bytes().decode())))
-    assert [(r["answer"], r["display_name"], r["member_id"]) for r in rows] == [
-        ("going", "Alice", driver.alice.id),
-        ("going", "Bob", driver.bob.id),
-        ("maybe", "Chen", driver.chen.id),
+    assert [(r["Answer"], r["Display name"], r["Member ID"]) for r in rows] == [
+        ("Going", "Alice", driver.alice.id),
+        ("Going", "Bob", driver.bob.id),
+        ("Maybe", "Chen", driver.chen.id),
     ]
     markdown = await driver.slash("event-admin attendees", user=driver.moderator, event=event_id, format="markdown")
     text = markdown.messages[-1].attachment_bytes().decode()

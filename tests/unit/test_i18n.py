@@ -4,13 +4,14 @@ catalogues held complete against the source."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog
 
 from bot.settings import Settings, SettingsError
-from cogs.catalogues import Key, SourceText, catalogue_problems, scan_source, translation_problems
+from cogs.catalogues import Key, SourceText, catalogue_problems, scan_source, translation_problems, untranslated_texts
 from rules.errors import NotFoundError
 from rules.i18n import COMMANDS, MESSAGES, NAME_CONTEXT, format_when, language_for, translate, translate_plural
 
@@ -101,3 +102,26 @@ def test_server_language_setting_takes_a_shipped_language_and_refuses_others() -
     assert Settings.from_env({}, require_token=False).server_language == "en"
     with pytest.raises(SettingsError, match="SERVER_LANGUAGE"):
         Settings.from_env({"SERVER_LANGUAGE": "et"}, require_token=False)
+
+
+def test_no_english_written_in_the_cogs_reaches_members_without_the_catalogues() -> None:
+    assert untranslated_texts() == []
+
+
+def test_english_shown_without_the_catalogues_is_found_with_its_place(tmp_path: Path) -> None:
+    module = tmp_path / "cogs" / "demo.py"
+    module.parent.mkdir()
+    module.write_text(
+        "async def reply(interaction, embed, count):\n"
+        "    await interaction.response.send_message('Saved!', ephemeral=True)\n"
+        "    button = discord.ui.Button(label=f'Vote ({count})', emoji='👍')\n"
+        "    embed.set_footer(text=translate(None, 'Saved.'))\n"
+        "    embed.description = 'Nothing yet.'\n"
+        "    await interaction.followup.send(for_member(interaction, 'Done.'))\n"
+        "    await interaction.followup.send(f'{count} · 👍')\n"
+    )
+    assert untranslated_texts(tmp_path / "cogs") == [
+        "cogs/demo.py:2: 'Saved!'",
+        "cogs/demo.py:3: 'Vote ()'",
+        "cogs/demo.py:5: 'Nothing yet.'",
+    ]

@@ -356,7 +356,7 @@ def test_parse_time_takes_the_first_of_a_repeated_wall_time_in_every_language(la
     _, autumn = DST_DAYS[language]
     parsed = parse_time(autumn.format(h=DST_ZONES[zone]), zone=ZoneInfo(zone), now=NOW)
     assert parsed.instant == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # summer time: the first of the two
-    assert parsed.note is not None and "happens twice" in parsed.note
+    assert parsed.note is not None and "happens twice" in str(parsed.note)
 
 
 def test_tomorrow_14h_is_two_in_the_afternoon_not_midnight() -> None:

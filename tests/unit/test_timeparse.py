@@ -77,7 +77,8 @@ def test_parse_time_repeated_fall_back_time_takes_first_and_says_so() -> None:
     parsed = parse_time("2027-10-31 02:30", zone=BRUSSELS, now=NOW)
     assert parsed.instant == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
     assert parsed.note is not None
-    assert "happens twice" in parsed.note and "CEST" in parsed.note and "UTC+02:00" in parsed.note
+    note = str(parsed.note)
+    assert "happens twice" in note and "CEST" in note and "UTC+02:00" in note
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,10 @@ def test_parse_duration_and_end() -> None:
     assert same_day.note is None
     next_day = parse_end("01:00", start=start, zone=BRUSSELS)
     assert next_day.instant == datetime(2027, 3, 5, 0, 0, tzinfo=UTC)
-    assert next_day.note == "The end 01:00 is not after the start, so it is read as the next day, Friday."
+    assert str(next_day.note) == "The end 01:00 is not after the start, so it is read as the next day, Friday."
+    assert next_day.note is not None and next_day.note.in_language("de") == (
+        "Das Ende 01:00 liegt nicht nach dem Beginn, daher gilt es für den nächsten Tag, Freitag."
+    )
 
 
 def test_weekly_occurrences_keep_local_time_across_both_dst_changes() -> None:

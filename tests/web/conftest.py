@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ class RunningWeb:
     server: WebServer
 
 
-@pytest.fixture
-async def web(settings: Settings, database: Database) -> AsyncIterator[RunningWeb]:
-    hub = ScreenHub(database)
+@contextlib.asynccontextmanager
+async def running_web(settings: Settings, database: Database) -> AsyncIterator[RunningWeb]:
+    """The web server as the bot builds it from these settings."""
+    hub = ScreenHub(database, language=settings.server_language)
     database.on_change(hub.follow)
     # Port 0: the system picks a free one.
     server = WebServer(dataclasses.replace(settings, web_port=0), database, hub)
@@ -34,6 +36,19 @@ async def web(settings: Settings, database: Database) -> AsyncIterator[RunningWe
         yield RunningWeb(f"http://127.0.0.1:{server.port}", hub, server)
     finally:
         await server.stop()
+
+
+@pytest.fixture
+async def web(settings: Settings, database: Database) -> AsyncIterator[RunningWeb]:
+    async with running_web(settings, database) as running:
+        yield running
+
+
+@pytest.fixture
+async def german_web(settings: Settings, database: Database) -> AsyncIterator[RunningWeb]:
+    """The web server of a server whose language is German (SERVER_LANGUAGE=de)."""
+    async with running_web(dataclasses.replace(settings, server_language="de"), database) as running:
+        yield running
 
 
 @dataclass

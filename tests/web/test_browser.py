@@ -47,7 +47,9 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         await browser.close()
 
 
-async def open_screen_page(browser: Browser, url: str, *, width: int = 1920, height: int = 1080) -> Page:
+async def open_screen_page(
+    browser: Browser, url: str, *, width: int = 1920, height: int = 1080, live: str = "Live"
+) -> Page:
     ARTIFACTS.mkdir(exist_ok=True)
     page = await browser.new_page(viewport={"width": width, "height": height})
     page.on("dialog", lambda dialog: pytest.fail(f"the page ran member text as code: {dialog.message}"))
@@ -57,7 +59,7 @@ async def open_screen_page(browser: Browser, url: str, *, width: int = 1920, hei
     )
     response = await page.goto(url)
     assert response is not None and response.status == 200
-    await expect(page.locator("#status")).to_have_text("Live", timeout=LIVE)
+    await expect(page.locator("#status")).to_have_text(live, timeout=LIVE)
     return page
 
 
@@ -96,6 +98,8 @@ async def test_screen_page_shows_questions_live_and_reads_from_afar(
     web.hub.follow(Changes(panels={screen.panel_id}))
     await expect(page.locator("#now-text")).to_have_text(second.text, timeout=LIVE)
     await expect(page.locator("#now-to")).to_have_text("for Jan Lundell")
+    await expect(page.locator("#now-votes")).to_have_text("▲ 2 votes")
+    await expect(page.locator("#counts")).to_have_text("2 asked · 0 answered")
     await expect(page.locator("#top-list li")).to_have_count(1)
     await expect(page.locator("#top-list li")).to_contain_text(first.text)
 
@@ -169,3 +173,34 @@ async def test_screen_page_revoked_link_is_404_and_an_open_page_goes_blank(
     response = await fresh.goto(screen.path(web.url))
     assert response is not None and response.status == 404
     await expect(fresh.locator("body")).to_contain_text("unknown or was revoked")
+
+
+async def test_screen_page_speaks_the_servers_language(
+    browser: Browser, german_web: RunningWeb, screen: Screen, sessions: Sessions
+) -> None:
+    page = await open_screen_page(browser, screen.path(german_web.url), live="Live")
+    assert await page.get_attribute("html", "lang") == "de"
+    await expect(page.locator("#now h2")).to_have_text("Jetzt beantwortet")
+    await expect(page.locator("#top-empty")).to_have_text(
+        "Noch keine offenen Fragen. Frag mit /frage-stellen in Discord."
+    )
+    question = await ask(
+        sessions, screen.panel_id, 510000000000000001, "Wie haltet ihr Industriepartner bei der Stange?", to="Lundell"
+    )
+    await vote(sessions, question.id, 520000000000000001)
+    async with sessions.begin() as session:
+        await questions.advance_panel(session, panel_id=screen.panel_id, moderator_id=MODERATOR)
+    german_web.hub.follow(Changes(panels={screen.panel_id}))
+    await expect(page.locator("#now-text")).to_have_text(question.text, timeout=LIVE)
+    await expect(page.locator("#now-to")).to_have_text("für Jan Lundell")
+    await expect(page.locator("#now-votes")).to_have_text("▲ 1 Stimme")
+    await expect(page.locator("#counts")).to_have_text("1 gestellt · 0 beantwortet")
+    assert await page.title() == "EU STEM Coalition and STEM platforms across Europe · Fragen"
+    async with sessions.begin() as session:
+        await screens.revoke_screens(session, panel_id=screen.panel_id)
+    german_web.hub.follow(Changes(panels={screen.panel_id}))
+    await expect(page.locator("#status")).to_have_text("Dieser Bildschirm-Link wurde widerrufen.", timeout=LIVE)
+    fresh = await browser.new_page()
+    response = await fresh.goto(screen.path(german_web.url))
+    assert response is not None and response.status == 404
+    await expect(fresh.locator("body")).to_contain_text("unbekannt oder wurde widerrufen")

@@ -108,8 +108,17 @@ async def test_screen_stream_sends_the_snapshot_without_authors(
     assert name == "snapshot"
     snapshot = json.loads(data)
     assert snapshot["top"] == [
-        {"number": 1, "text": "<b>Who</b> funds the platforms?", "votes": 0, "panelist": None, "answer": None}
+        {
+            "number": 1,
+            "text": "<b>Who</b> funds the platforms?",
+            "votes": 0,
+            "panelist": None,
+            "answer": None,
+            "votes_text": "0 votes",
+            "to_text": "",
+        }
     ]
+    assert snapshot["counts_text"] == "1 asked · 0 answered"
     assert str(ANONYMOUS_AUTHOR) not in data and "author" not in data
 
 

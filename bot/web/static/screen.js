@@ -16,8 +16,9 @@ function make(tag, className, text) {
   return node;
 }
 
-function votes(count) {
-  return count === 1 ? "1 vote" : `${count} votes`;
+// The page's words in the server's language, which the server put on <body>.
+function pageText(name) {
+  return document.body.dataset[name];
 }
 
 function renderNow(question) {
@@ -25,9 +26,9 @@ function renderNow(question) {
   element("now-empty").hidden = question !== null;
   if (question === null) return;
   element("now-number").textContent = `#${question.number}`;
-  element("now-to").textContent = question.panelist ? `for ${question.panelist}` : "";
+  element("now-to").textContent = question.to_text;
   element("now-text").textContent = question.text;
-  element("now-votes").textContent = `▲ ${votes(question.votes)}`;
+  element("now-votes").textContent = `▲ ${question.votes_text}`;
 }
 
 function fitQuestion() {
@@ -70,7 +71,7 @@ function renderAnswers(questions) {
 const LABEL = new URLSearchParams(window.location.search).get("label");
 
 function render(snapshot) {
-  document.title = `${snapshot.title} · questions`;
+  document.title = `${snapshot.title} · ${pageText("questions")}`;
   element("title").textContent = snapshot.title;
   element("panelists").textContent = snapshot.panelists.join(" · ");
   document.body.classList.toggle("closed", !snapshot.open);
@@ -80,8 +81,7 @@ function render(snapshot) {
   element("label").hidden = !filtered;
   renderTop(filtered ? (snapshot.top_by_label || {})[LABEL] || [] : snapshot.top);
   renderAnswers(snapshot.answers || []);
-  const closed = snapshot.open ? "" : " · questions closed";
-  element("counts").textContent = `${snapshot.asked} asked · ${snapshot.answered} answered${closed}`;
+  element("counts").textContent = snapshot.counts_text;
   // Last, once everything around it has its final size.
   fitQuestion();
 }
@@ -94,18 +94,18 @@ function setStatus(state, text) {
 
 function connect() {
   const stream = new EventSource(`${window.location.pathname.replace(/\/$/, "")}/events`);
-  stream.addEventListener("open", () => setStatus("live", "Live"));
+  stream.addEventListener("open", () => setStatus("live", pageText("live")));
   stream.addEventListener("snapshot", (event) => render(JSON.parse(event.data)));
   stream.addEventListener("revoked", () => {
     stream.close();
     renderNow(null);
     renderTop([]);
-    setStatus("ended", "This screen link was revoked.");
+    setStatus("ended", pageText("revoked"));
   });
   // EventSource reconnects by itself (the server asks for 2 s); a 404 (revoked meanwhile) stops it.
   stream.addEventListener("error", () => {
-    if (stream.readyState === EventSource.CLOSED) setStatus("ended", "This screen link no longer works.");
-    else setStatus("connecting", "Reconnecting…");
+    if (stream.readyState === EventSource.CLOSED) setStatus("ended", pageText("broken"));
+    else setStatus("connecting", pageText("reconnecting"));
   });
 }
 
