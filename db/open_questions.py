@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Question
 from db.models.panels import OPEN
-from db.session_state import Changes
+from db.session_state import Changes, transaction_scratch
 from rules.question_text import (
     SIMILAR_SORT_SCORE,
     SimilarQuestion,
@@ -63,6 +63,9 @@ class PanelQuestionIndex:
 
     def put(self, question_id: int, text: str | None) -> None:
         """Record an open question's current text, or (None) that the question is not open."""
+        with self._lock:
+            if text is not None and self._texts.get(question_id) == text:
+                return  # read already (a catch-up can come before the change record)
         normalised = normalise_question(text) if text is not None else None
         with self._lock:
             self._put(question_id, text, normalised)
@@ -101,9 +104,9 @@ class PanelQuestionIndex:
 
     def read(self, rows: list[tuple[int, str]], *, through: int) -> None:
         """Take open questions (id, text) read from the database, and the id up to which that read saw them all."""
-        entries = [(question_id, text, normalise_question(text)) for question_id, text in rows]
+        entries = [(question_id, text, self.normalised(question_id, text)) for question_id, text in rows]
         with self._lock:
-            known = [entry for entry in entries if entry[0] in self._position]
+            known = [entry for entry in entries if entry[0] in self._position and self._texts[entry[0]] != entry[1]]
             for question_id, text, normalised in known:
                 self._put(question_id, text, normalised)
             # New questions in bulk: each word's bit set built once, not one big-integer copy per question.
@@ -196,6 +199,9 @@ _NEWEST_ID = select(func.max(Question.id))
 _OPEN_SINCE = select(Question.id, Question.text).where(
     Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
 )
+_OPEN_NUMBERED_SINCE = select(Question.id, Question.number, Question.text).where(
+    Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
+)
 _STILL_OPEN = select(Question.number, Question.text).where(
     Question.id == bindparam("question_id"), Question.status == OPEN
 )
@@ -230,3 +236,43 @@ def check_similar_question(session: Session, *, panel_id: int, text: str) -> int
             raise SimilarQuestionError(SimilarQuestion(question_id, row.number, row.text))
         index.put(question_id, row.text)
     return checked_through
+
+
+def find_stored_since(session: Session, *, panel_id: int, text: str, after: int) -> SimilarQuestion | None:
+    """In the writer: the open question stored after the lookup's check (`after`) most like this text, if any.
+
+    Questions committed since come from the index, caught up once per transaction with what other processes
+    stored; those stored earlier in this same transaction are read by id (they join the index once committed).
+    So each ask reads a handful of rows, not every question stored since its check: in a burst of a thousand
+    asks checked at once, that reading grew with the burst and was half the writer's time.
+    """
+    wanted = normalise_question(text)
+    if not wanted:
+        return None
+    index = open_question_indexes(session).panel(panel_id)
+    scratch = transaction_scratch(session)
+    caught_up: dict[int, int] = scratch.setdefault("open_questions.caught_up", {})
+    if panel_id not in caught_up:
+        # The first question of this panel in this transaction: none of ours is stored yet, so the index
+        # takes only what is committed.
+        _catch_up(session, index, panel_id)
+        caught_up[panel_id] = index.checked_through or 0
+    through = caught_up[panel_id]
+    found: list[tuple[tuple[float, float], SimilarQuestion]] = []
+    connection = session.connection()
+    for question_id in index.candidates(wanted):
+        if question_id <= after:
+            continue  # the lookup compared it already
+        still = connection.execute(_STILL_OPEN, {"question_id": question_id}).first()
+        if still is not None and are_similar(wanted, normalised := normalise_question(still.text)):
+            found.append((similarity(wanted, normalised), SimilarQuestion(question_id, still.number, still.text)))
+            break  # best first
+    rows = connection.execute(_OPEN_NUMBERED_SINCE, {"panel_id": panel_id, "after": max(after, through)}).all()
+    if rows:
+        memo: dict[tuple[int, str], str] = scratch.setdefault("open_questions.normalised", {})
+        texts = [memo.get((row.id, row.text)) or memo.setdefault((row.id, row.text), normalise_question(row.text))
+                 for row in rows]  # fmt: skip
+        for position in most_similar(wanted, texts)[:1]:
+            row = rows[position]
+            found.append((similarity(wanted, texts[position]), SimilarQuestion(row.id, row.number, row.text)))
+    return max(found, key=lambda pair: pair[0])[1] if found else None

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from db.models import Panel, Panelist, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.open_questions import most_similar, open_question_indexes
+from db.open_questions import find_stored_since
 from db.panel_guards import check_not_blocked, hit_terms, question_labels
 from db.panels import RankedQuestion, channel_panel, panel_by_id, panelist_label
 from db.session_state import QuestionState, panel_changed, question_changed
@@ -31,9 +31,7 @@ from rules.labels import panel_labels, resolve_label
 from rules.question_text import (
     CONTROL_CHARACTERS,
     QuestionRules,
-    SimilarQuestion,
     SimilarQuestionError,
-    normalise_question,
 )
 from rules.text import is_record_number
 from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, shipped_word_filter
@@ -166,7 +164,7 @@ def ask_question(
         text = (words or shipped_word_filter()).censor(text, hits)
     held = panel.moderated or bool(hits and panel.word_filter == FILTER_REVIEW)
     if not allow_similar:
-        similar = find_similar_question(session, panel_id=panel_id, text=text, after=checked_through)
+        similar = find_stored_since(session, panel_id=panel_id, text=text, after=checked_through)
         if similar is not None:
             raise SimilarQuestionError(similar)
     # Only now, with every check passed, is a number taken: a refusal never leaves a gap.
@@ -218,31 +216,6 @@ def _check_member_limits(
             "You can ask again once one is answered.",
             waiting=waiting,
         )
-
-
-_OPEN_ASKED_SINCE = (
-    select(Question.id, Question.number, Question.text)
-    .where(Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after"))
-    .order_by(Question.id)
-)
-
-
-def find_similar_question(session: Session, *, panel_id: int, text: str, after: int = 0) -> SimilarQuestion | None:
-    """The open question of the panel (with an id above `after`) most like this text, if one asks the same thing.
-
-    In the writer `after` is what the lookup before it compared already (db/open_questions.py), so this reads
-    the few questions stored since, not every open one; those this process stored are normalised already.
-    """
-    rows = session.connection().execute(_OPEN_ASKED_SINCE, {"panel_id": panel_id, "after": after}).all()
-    wanted = normalise_question(text) if rows else ""
-    if not wanted:
-        return None
-    index = open_question_indexes(session).panel(panel_id)
-    found = most_similar(wanted, [index.normalised(row.id, row.text) for row in rows])
-    if not found:
-        return None
-    best = rows[found[0]]
-    return SimilarQuestion(best.id, best.number, best.text)
 
 
 async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from db.engine import create_sessionmaker, sqlite_file_engine
+from db.session_state import SCRATCH_KEY
 
 log = logging.getLogger(__name__)
 
@@ -143,11 +144,13 @@ class Writer:
         taken: list[_Pending] = []
         outcomes: list[Outcome] = []
         deadline = time.monotonic() + BATCH_SECONDS
+        # Each action has a session of its own; what they note for the whole transaction, they share.
+        info = {**self._session_info, SCRATCH_KEY: {}}
         try:
             with self._sync_engine.connect() as connection, connection.begin():
                 while self._waiting and len(taken) < MAX_BATCH and time.monotonic() <= deadline:
                     taken.append(self._waiting.popleft())
-                    outcomes.append(_run_in_savepoint(connection, taken[-1].work, self._session_info))
+                    outcomes.append(_run_in_savepoint(connection, taken[-1].work, info))
         except Exception as error:  # nothing of this transaction is stored: everybody in it hears it
             log.exception("a write batch of %d actions failed", len(taken))
             return [(pending, (False, error)) for pending in taken]
