@@ -22,6 +22,7 @@ from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
 from db.database import Database
 from db.knowledge import warm_lookup_caches
+from db.questions import rehearse_asking_and_voting
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ class CoalitionBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.db.read(warm_lookup_caches)
+        # The writer's connection and statements, ready before the first member asks or votes.
+        await self.db.rehearse(rehearse_asking_and_voting)
         await self.tree.set_translator(CatalogueTranslator())
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.

@@ -86,6 +86,10 @@ class Database:
         self._announce(changes)
         return value
 
+    async def rehearse(self, action: Callable[[Session], object]) -> None:
+        """Run a write action and roll it back, announcing nothing: the first writes are then as fast as the rest."""
+        await self._writer.rehearse(action)
+
     def _tracked_together(self, together: Together) -> Together:
         """`together`, each stored call's value paired with the group's changes (announced once, by the first)."""
         tracked = self._tracked_forms.get(together)

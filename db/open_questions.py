@@ -180,6 +180,11 @@ class OpenQuestionIndexes:
         with self._lock:
             return self._panels.setdefault(panel_id, PanelQuestionIndex())
 
+    def forget(self, panel_id: int) -> None:
+        """Drop a panel's index (one that never existed outside a rolled-back transaction)."""
+        with self._lock:
+            self._panels.pop(panel_id, None)
+
     def follow(self, changes: Changes) -> None:
         """Apply what a committed unit of work did to questions (a change listener of the `Database`)."""
         for state in changes.questions:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from db.models import Panel, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
+from db.open_questions import open_question_indexes
 from db.panel_guards import check_not_blocked
 from db.panels import RankedQuestion, channel_panel, panel_by_id
 from db.question_intake import ask_together, question_state
@@ -92,6 +93,21 @@ def ask_question(
     if not stored:
         raise value
     return cast(Question, value)
+
+
+_REHEARSAL_PANEL = insert(Panel).returning(Panel.id)
+_REHEARSAL_PANEL_VALUES = {"guild_id": 0, "channel_id": 0, "title": "Rehearsal", "created_by": 0}
+
+
+def rehearse_asking_and_voting(session: Session) -> None:
+    """Ask and vote on a throwaway panel, in a transaction the caller rolls back (`Database.rehearse`, at start)."""
+    panel_id = session.connection().execute(_REHEARSAL_PANEL, _REHEARSAL_PANEL_VALUES).scalar_one()
+    call = {"panel_id": panel_id, "author_id": 0, "text": "How does a rehearsal work?", "anonymous": False}
+    ((stored, question),) = ask_together(session, [{**call, "rules": QuestionRules()}])
+    if not stored:
+        raise question
+    toggle_vote(session, question_id=question.id, member_id=0)
+    open_question_indexes(session).forget(panel_id)
 
 
 async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:

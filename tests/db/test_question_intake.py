@@ -6,12 +6,12 @@ import asyncio
 import random
 import string
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import questions
 from db.database import Database
-from db.models import Question
+from db.models import Panel, Question, Vote
 from db.open_questions import check_similar_question
 from db.panel_guards import BLOCKED_MESSAGE
 from db.question_moderation import block_asker
@@ -124,3 +124,15 @@ async def test_a_member_asking_twice_at_once_meets_the_cooldown(
     assert sum(isinstance(outcome, Question) for outcome in outcomes) == 1
     assert all(isinstance(outcome, (Question, LimitError)) for outcome in outcomes)
     assert list(await stored_numbers(sessions, panel_id)) == [1]
+
+
+async def test_the_start_up_rehearsal_leaves_nothing_behind(
+    sessions: async_sessionmaker[AsyncSession], database: Database
+) -> None:
+    """The bot rehearses an ask and a vote at start (rolled back): no panel, question or vote of it remains."""
+    await database.rehearse(questions.rehearse_asking_and_voting)
+    async with sessions() as session:
+        counts = [await session.scalar(select(func.count()).select_from(table)) for table in (Panel, Question, Vote)]
+    assert counts == [0, 0, 0]
+    panel_id = await open_panel(sessions)
+    assert (await ask(database, panel_id, 1, distinct_text(1))).number == 1
