@@ -243,41 +243,52 @@ def check_similar_question(session: Session, *, panel_id: int, text: str) -> int
     return checked_through
 
 
-def find_stored_since(session: Session, *, panel_id: int, text: str, after: int) -> SimilarQuestion | None:
-    """In the writer: the open question stored after the lookup's check (`after`) most like this text, if any.
+class StoredSince:
+    """In the writer: what a panel's new questions are compared with beyond what their lookup compared.
 
     Questions committed since come from the index, caught up once per transaction with what other processes
-    stored; those stored earlier in this same transaction are read by id (they join the index once committed).
-    So each ask reads a handful of rows, not every question stored since its check: in a burst of a thousand
-    asks checked at once, that reading grew with the burst and was half the writer's time.
+    stored; those stored earlier in this same transaction are read once, when the writer takes the next group
+    of asks (they join the index once committed). Each ask then costs no statement: in a burst of a thousand
+    asks checked at once, re-reading everything stored since each check was half the writer's time, and each
+    statement a release of the GIL the writer waits to get back while the lookups and the event loop run.
     """
-    wanted = normalise_question(text)
-    if not wanted:
-        return None
-    index = open_question_indexes(session).panel(panel_id)
-    scratch = transaction_scratch(session)
-    caught_up: dict[int, int] = scratch.setdefault("open_questions.caught_up", {})
-    if panel_id not in caught_up:
-        # The first question of this panel in this transaction: none of ours is stored yet, so the index
-        # takes only what is committed.
-        _catch_up(session, index, panel_id)
-        caught_up[panel_id] = index.checked_through or 0
-    through = caught_up[panel_id]
-    found: list[tuple[tuple[float, float], SimilarQuestion]] = []
-    connection = session.connection()
-    for question_id in index.candidates(wanted):
-        if question_id <= after:
-            continue  # the lookup compared it already
-        still = connection.execute(_STILL_OPEN, {"question_id": question_id}).first()
-        if still is not None and are_similar(wanted, normalised := normalise_question(still.text)):
-            found.append((similarity(wanted, normalised), SimilarQuestion(question_id, still.number, still.text)))
-            break  # best first
-    rows = connection.execute(_OPEN_NUMBERED_SINCE, {"panel_id": panel_id, "after": max(after, through)}).all()
-    if rows:
+
+    def __init__(self, session: Session, panel_id: int) -> None:
+        self._connection = session.connection()
+        self._index = open_question_indexes(session).panel(panel_id)
+        scratch = transaction_scratch(session)
+        caught_up: dict[int, int] = scratch.setdefault("open_questions.caught_up", {})
+        if panel_id not in caught_up:
+            # The first question of this panel in this transaction: none of ours is stored yet, so the index
+            # takes only what is committed.
+            _catch_up(session, self._index, panel_id)
+            caught_up[panel_id] = self._index.checked_through or 0
+        self._through = caught_up[panel_id]
+        self._rows = self._connection.execute(
+            _OPEN_NUMBERED_SINCE, {"panel_id": panel_id, "after": self._through}
+        ).all()
         memo: dict[tuple[int, str], str] = scratch.setdefault("open_questions.normalised", {})
-        texts = [memo.get((row.id, row.text)) or memo.setdefault((row.id, row.text), normalise_question(row.text))
-                 for row in rows]  # fmt: skip
-        for position in most_similar(wanted, texts)[:1]:
-            row = rows[position]
-            found.append((similarity(wanted, texts[position]), SimilarQuestion(row.id, row.number, row.text)))
-    return max(found, key=lambda pair: pair[0])[1] if found else None
+        self._normalised = [
+            memo.get((row.id, row.text)) or memo.setdefault((row.id, row.text), normalise_question(row.text))
+            for row in self._rows
+        ]
+
+    def most_like(self, wanted: str, *, after: int) -> SimilarQuestion | None:
+        """The open question stored after `after` most like `wanted` (normalised), if one asks the same."""
+        if not wanted:
+            return None
+        found: list[tuple[tuple[float, float], SimilarQuestion]] = []
+        for question_id in self._index.candidates(wanted):
+            if question_id <= after:
+                continue  # the lookup compared it already
+            still = self._connection.execute(_STILL_OPEN, {"question_id": question_id}).first()
+            if still is not None and are_similar(wanted, normalised := normalise_question(still.text)):
+                found.append((similarity(wanted, normalised), SimilarQuestion(question_id, still.number, still.text)))
+                break  # best first
+        since = [position for position, row in enumerate(self._rows) if row.id > after]
+        for best in most_similar(wanted, [self._normalised[position] for position in since])[:1]:
+            row = self._rows[since[best]]
+            found.append(
+                (similarity(wanted, self._normalised[since[best]]), SimilarQuestion(row.id, row.number, row.text))
+            )
+        return max(found, key=lambda pair: pair[0])[1] if found else None

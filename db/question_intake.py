@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db.models import Panel, PanelBlock, Panelist, Question
 from db.models.base import utcnow
 from db.models.panels import OPEN, PANEL_OPEN, PENDING
-from db.open_questions import find_stored_since, most_similar
+from db.open_questions import StoredSince, most_similar
 from db.panel_guards import BLOCKED_MESSAGE, hit_terms, question_labels
 from db.panels import panelist_label
 from db.session_state import QuestionState, panel_changed, question_changed
@@ -137,9 +137,10 @@ def _ask_on_panel(session: Session, panel_id: int, asks: list[tuple[int, Ask]]) 
         if author is not None
     }
     stored: list[_Accepted] = []
+    compared = StoredSince(session, panel_id) if any(not ask.allow_similar for _position, ask in asks) else None
     for position, ask in asks:
         try:
-            item = _check(session, panel, position, ask, texts[position], blocked, asked_before, stored)
+            item = _check(session, panel, position, ask, texts[position], blocked, asked_before, stored, compared)
         except Exception as refusal:  # refused or failed alone: nothing of it was written
             refused.append((position, (False, refusal)))
         else:
@@ -192,6 +193,7 @@ def _check(
     blocked: set[int],
     asked_before: dict[int, tuple[datetime | None, int]],
     accepted: list[_Accepted],
+    compared: StoredSince | None,
 ) -> _Accepted | None:
     """Every check of one ask, against the panel and what was stored or accepted before it; refuses by raising.
 
@@ -212,8 +214,8 @@ def _check(
         text = (ask.words or shipped_word_filter()).censor(text, hits)
     held = panel.moderated or bool(hits and panel.word_filter == FILTER_REVIEW)
     normalised = normalise_question(text)
-    if not ask.allow_similar:
-        similar = find_stored_since(session, panel_id=panel.id, text=text, after=ask.checked_through)
+    if compared is not None and not ask.allow_similar:
+        similar = compared.most_like(normalised, after=ask.checked_through)
         if similar is not None:
             raise SimilarQuestionError(similar)
         shown = [item for item in accepted if item.values["status"] == OPEN]
