@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import cast
+from typing import Any, cast
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import CompoundSelect, bindparam, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Question
@@ -199,10 +199,13 @@ def open_question_indexes(session: Session) -> OpenQuestionIndexes:
     return cast(OpenQuestionIndexes, session.info.setdefault(INDEXES_KEY, OpenQuestionIndexes()))
 
 
-_NEWEST_ID = select(func.max(Question.id))
-# On the (panel, status) index, whose entries end with the id: only the rows past `after` are read.
-_OPEN_SINCE = select(Question.id, Question.text).where(
-    Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
+# On the (panel, status) index, whose entries end with the id: only the rows past `after` are read; and in the
+# same statement the newest id of all (one statement: one snapshot, and one hop less per check).
+_OPEN_SINCE_AND_NEWEST: CompoundSelect[Any] = union_all(
+    select(Question.id, Question.text).where(
+        Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
+    ),
+    select(func.max(Question.id), null()),
 )
 _OPEN_NUMBERED_SINCE = select(Question.id, Question.number, Question.text).where(
     Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
@@ -214,11 +217,11 @@ _STILL_OPEN = select(Question.number, Question.text).where(
 
 def _catch_up(session: Session, index: PanelQuestionIndex, panel_id: int) -> None:
     """Read the panel's open questions stored since the last look (all of them on first use)."""
-    connection = session.connection()
-    # The newest id first: every question up to it has then committed, and the read below sees each open one.
-    newest = connection.execute(_NEWEST_ID).scalar() or 0
-    rows = connection.execute(_OPEN_SINCE, {"panel_id": panel_id, "after": index.checked_through or 0}).all()
-    index.read([(row.id, row.text) for row in rows], through=newest)
+    after = index.checked_through or 0
+    rows = session.connection().execute(_OPEN_SINCE_AND_NEWEST, {"panel_id": panel_id, "after": after}).all()
+    # The newest id (the row without a text) comes from the same snapshot: every open question up to it was read.
+    newest = max((question_id or 0 for question_id, text in rows if text is None), default=0)
+    index.read([(question_id, text) for question_id, text in rows if text is not None], through=newest)
 
 
 def check_similar_question(session: Session, *, panel_id: int, text: str) -> int:
