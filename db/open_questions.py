@@ -18,6 +18,7 @@ per panel on first use and so rebuilt at every start, and kept in step:
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from typing import Any, cast
@@ -51,6 +52,8 @@ class PanelQuestionIndex:
         # A question keeps its position for as long as it is open; a closed one leaves a gap (None).
         self._normalised: list[str | None] = []
         self._ids: list[int] = []
+        # The highest id at or before each position: the first position holding an id above n is a bisection away.
+        self._highest_so_far: list[int] = []
         self._position: dict[int, int] = {}
         self._texts: dict[int, str] = {}
         # Word -> bit set (a Python int) of the positions of open questions holding it.
@@ -82,11 +85,15 @@ class PanelQuestionIndex:
             return
         if position is None:
             position = self._position[question_id] = len(self._ids)
-            self._ids.append(question_id)
+            self._append_id(question_id)
             self._normalised.append(normalised)
         self._normalised[position] = normalised
         self._texts[question_id] = text
         self._mark(normalised, position, on=True)
+
+    def _append_id(self, question_id: int) -> None:
+        self._ids.append(question_id)
+        self._highest_so_far.append(max(question_id, self._highest_so_far[-1] if self._highest_so_far else 0))
 
     def _mark(self, normalised: str, position: int, *, on: bool) -> None:
         bit = 1 << position
@@ -116,7 +123,7 @@ class PanelQuestionIndex:
                 if question_id in self._position:
                     continue
                 position = self._position[question_id] = len(self._ids)
-                self._ids.append(question_id)
+                self._append_id(question_id)
                 self._normalised.append(normalised)
                 self._texts[question_id] = text
                 for word in set(normalised.split()):
@@ -126,7 +133,7 @@ class PanelQuestionIndex:
                 self._holding[word] = self._holding.get(word, 0) | int.from_bytes(bits, "little")
             self.checked_through = max(self.checked_through or 0, through)
 
-    def candidates(self, wanted: str) -> list[int]:
+    def candidates(self, wanted: str, *, newer_than: int = 0) -> list[int]:
         """The ids of open questions that ask what `wanted` (normalised) asks, best first.
 
         Only questions sharing at least half of its words are scored: every pair the rule accepts in
@@ -136,7 +143,10 @@ class PanelQuestionIndex:
         """
         words = set(wanted.split())
         with self._lock:  # the bit sets are immutable ints: taken as they are now, counted outside the lock
-            holding = [self._holding.get(word, 0) for word in words]
+            # Only positions from the first holding an id above `newer_than` (the writer asks for the few questions
+            # stored since a lookup): the bit sets shifted down to them, however many questions are open.
+            start = bisect.bisect_right(self._highest_so_far, newer_than)
+            holding = [self._holding.get(word, 0) >> start for word in words]
         needed = (len(words) + 1) // 2
         # at_least[j]: the positions holding at least j of the words seen so far.
         at_least = [0] * (needed + 1)
@@ -147,9 +157,13 @@ class PanelQuestionIndex:
         found = at_least[needed] if needed else 0
         # The set bits found by scanning its binary digits in C, lowest position first.
         digits = f"{found:b}"[::-1]
-        positions = [match.start() for match in ONE.finditer(digits)]
+        positions = [start + match.start() for match in ONE.finditer(digits)]
         with self._lock:
-            shortlist = [(self._ids[p], self._normalised[p]) for p in positions if self._normalised[p] is not None]
+            shortlist = [
+                (self._ids[p], self._normalised[p])
+                for p in positions
+                if self._normalised[p] is not None and self._ids[p] > newer_than
+            ]
         normalised = [text for _id, text in shortlist if text is not None]
         return [shortlist[position][0] for position in most_similar(wanted, normalised)]
 
@@ -281,9 +295,7 @@ class StoredSince:
         if not wanted:
             return None
         found: list[tuple[tuple[float, float], SimilarQuestion]] = []
-        for question_id in self._index.candidates(wanted):
-            if question_id <= after:
-                continue  # the lookup compared it already
+        for question_id in self._index.candidates(wanted, newer_than=after):  # the lookup compared the others
             still = self._connection.execute(_STILL_OPEN, {"question_id": question_id}).first()
             if still is not None and are_similar(wanted, normalised := normalise_question(still.text)):
                 found.append((similarity(wanted, normalised), SimilarQuestion(question_id, still.number, still.text)))
