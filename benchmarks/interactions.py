@@ -10,7 +10,8 @@ file in a temp dir (it migrates and loads the shipped data at start) and each ro
 /platform show, /find, /practice search, /ask on a panel opened by a moderator, and a click on the vote
 button of the question just posted. The next interaction waits until the bot has finished the last one
 (posted the question, sent the vote's followup), so each is timed alone. The kinds alternate within a round
-so that a noisy stretch of the machine hits them all alike. A few rounds are sent first, untimed.
+so that a noisy stretch of the machine hits them all alike. A few rounds are sent first, untimed but for the
+very first, whose round trips are printed on their own: what start-up left for a member's first use.
 
 The floor: benchmarks/bare_bot.py, a discord.py client with the same commands that answer a fixed text at
 once, no database, pointed at the same fake the same way and driven by the same rounds. The difference
@@ -155,15 +156,27 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-async def measure(fake: FakeDiscord, process: BotProcess, rounds: int, seed: int) -> tuple[Timings, Footprint]:
-    """Start the process on the fake, drive it, stop it; the round trips per kind in ms, and its footprint."""
+@dataclass(frozen=True)
+class Measured:
+    """One process's round trips per kind (ms), those of the first round after its start (each kind's first use:
+    what a lazy start-up leaves to the first member), and its footprint."""
+
+    timings: Timings
+    first: Timings
+    footprint: Footprint
+
+
+async def measure(fake: FakeDiscord, process: BotProcess, rounds: int, seed: int) -> Measured:
+    """Start the process on the fake, drive it, stop it, and say how it went."""
     try:
         started = time.perf_counter()
         await asyncio.to_thread(process.start().wait_ready, START_TIMEOUT)
         start_seconds = time.perf_counter() - started
         session = Rounds(Driver(fake, process), seed)
         await session.open_panel()
-        for number in range(WARMUP_ROUNDS):
+        first: Timings = {kind: [] for kind in KINDS}
+        await session.one(0, first)
+        for number in range(1, WARMUP_ROUNDS):
             await session.one(number, None)
         timings: Timings = {kind: [] for kind in KINDS}
         for number in range(WARMUP_ROUNDS, WARMUP_ROUNDS + rounds):
@@ -171,7 +184,7 @@ async def measure(fake: FakeDiscord, process: BotProcess, rounds: int, seed: int
         refused = fake.rejections_since(0)
         assert not refused, f"the fake refused what the bot sent: {[str(r) for r in refused[:3]]}"
         assert process.pid is not None
-        return timings, Footprint(start_seconds, *memory_mb(process.pid))
+        return Measured(timings, first, Footprint(start_seconds, *memory_mb(process.pid)))
     finally:
         process.stop()
         process.kill()
@@ -190,14 +203,14 @@ def revision(repo: Path) -> str:
     return found.stdout.strip() if found.returncode == 0 else "not a git checkout"
 
 
-def report(columns: list[tuple[str, Timings, Footprint]], repo: Path, rounds: int) -> None:
+def report(columns: list[tuple[str, Measured]], repo: Path, rounds: int) -> None:
     print(f"{rounds} rounds, each kind once per round; bot: python -m bot in {repo} ({revision(repo)})")
-    for label, _timings, footprint in columns:
-        print(f"{label}: {footprint}")
-    print(f"{'':<18}" + "".join(f" {label:>25}" for label, _t, _f in columns))
-    print(f"{'round trip, ms':<18}" + "".join(f" {'p50     p99     max':>25}" for _c in columns))
+    for label, measured in columns:
+        print(f"{label}: {measured.footprint}")
+    print(f"{'':<18}" + "".join(f" {label:>33}" for label, _m in columns))
+    print(f"{'round trip, ms':<18}" + "".join(f" {'p50     p99     max   first':>33}" for _c in columns))
     for kind in KINDS:
-        print(f"{kind:<18}" + "".join(f" {summary(timings[kind]):>25}" for _l, timings, _f in columns))
+        print(f"{kind:<18}" + "".join(f" {summary(m.timings[kind]):>25} {m.first[kind][0]:>7.2f}" for _l, m in columns))
 
 
 def parse_args() -> argparse.Namespace:
@@ -235,8 +248,7 @@ async def main() -> None:
                 argv=[sys.executable, str(Path(__file__).with_name("bare_bot.py"))],
                 env_overrides={"PYTHONPATH": str(REPO_ROOT), "LOG_LEVEL": "INFO"},
             )
-            floor, floor_footprint = await measure(fake, floor_process, args.rounds, args.seed)
-            columns = [("floor (bare discord.py)", floor, floor_footprint)]
+            columns = [("floor (bare discord.py)", await measure(fake, floor_process, args.rounds, args.seed))]
             for number, change in enumerate(["", *args.also]):
                 key, _, value = change.partition("=")
                 bot_process = BotProcess(
@@ -246,8 +258,8 @@ async def main() -> None:
                     cwd=args.repo,
                     env_overrides={"PYTHONPATH": str(args.repo), **BOT_SETTINGS, **({key: value} if key else {})},
                 )
-                timings, footprint = await measure(fake, bot_process, args.rounds, args.seed)
-                columns.append((f"bot {change}" if change else "bot", timings, footprint))
+                measured = await measure(fake, bot_process, args.rounds, args.seed)
+                columns.append((f"bot {change}" if change else "bot", measured))
     finally:
         fake.stop()
     report(columns, args.repo, args.rounds)

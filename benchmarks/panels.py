@@ -120,6 +120,27 @@ async def timed(results: list[float], timings: Timings, action: Callable[[], Awa
     return value
 
 
+async def at_their_moments(arrivals: list[tuple[float, Callable[[], Awaitable[object]]]]) -> float:
+    """Submit each action at its moment (seconds from now, in order), as a request reaches the bot, rather than
+    parked beforehand as thousands of sleeping tasks the bot would never hold; wait for them all. The seconds taken."""
+    started = time.perf_counter()
+    in_flight: set[asyncio.Future[object]] = set()
+    for offset, submit in arrivals:
+        delay = started + offset - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        submitted = asyncio.ensure_future(submit())
+        in_flight.add(submitted)
+        submitted.add_done_callback(in_flight.discard)
+    await asyncio.gather(*in_flight)
+    return time.perf_counter() - started
+
+
+def ms(values: list[float], fraction: float) -> float:
+    """A percentile of latencies in seconds, in milliseconds."""
+    return percentile(values, fraction) * 1000
+
+
 async def run_scenario(
     path: Path, *, strategy: str, window: float, members: int, questions: int, votes: int, tops: int, seed: int
 ) -> dict[str, float | int | str]:
@@ -209,30 +230,24 @@ async def run_scenario(
     arrivals += [(rng.uniform(question_offsets[i], window), "vote", i, member) for member, i in sorted(pairs)]
     arrivals += [(rng.uniform(0, window), "top", 0, 0) for _ in range(tops)]
     arrivals.sort(key=lambda arrival: arrival[0])
-    # Each action is submitted at its moment, as a request reaches the bot, rather than parked beforehand
-    # as thousands of sleeping tasks the bot would never hold (the collector would re-scan them all).
     asked: dict[int, asyncio.Future[int | None]] = {}
-    in_flight: set[asyncio.Future[Any]] = set()
+
+    def submit(what: str, index: int, who: int) -> Callable[[], Awaitable[object]]:
+        def now() -> Awaitable[object]:
+            if what == "ask":
+                asked[index] = asyncio.ensure_future(ask(who, texts[index]))
+                return asked[index]
+            return vote(who, asked[index]) if what == "vote" else top()
+
+        return now
+
     # What exists by now lives for the whole run, as the bot's modules and caches do: frozen as the bot
     # freezes them once started (bot/client.py), so the collector's full passes skip it.
     gc.collect()
     gc.freeze()
-    started = time.perf_counter()
-    for offset, what, index, who in arrivals:
-        delay = started + offset - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if what == "ask":
-            submitted: asyncio.Future[Any] = asyncio.ensure_future(ask(who, texts[index]))
-            asked[index] = submitted
-        elif what == "vote":
-            submitted = asyncio.ensure_future(vote(who, asked[index]))
-        else:
-            submitted = asyncio.ensure_future(top())
-        in_flight.add(submitted)
-        submitted.add_done_callback(in_flight.discard)
-    await asyncio.gather(*in_flight)
-    total_seconds = time.perf_counter() - started
+    total_seconds = await at_their_moments(
+        [(offset, submit(what, index, who)) for offset, what, index, who in arrivals]
+    )
     expected_counts: dict[int, int] = {}
     for question_id in cast:
         expected_counts[question_id] = expected_counts.get(question_id, 0) + 1
@@ -249,13 +264,13 @@ async def run_scenario(
         "arrivals": f"over {window:.0f} s" if window else "burst",
         "seconds": total_seconds,
         "per_s": (len(timings.asks) + len(timings.votes)) / total_seconds,
-        "ask_p50": percentile(timings.asks, 0.5) * 1000,
-        "ask_p99": percentile(timings.asks, 0.99) * 1000,
-        "vote_p50": percentile(timings.votes, 0.5) * 1000,
-        "vote_p99": percentile(timings.votes, 0.99) * 1000,
-        "worst_p99": max(percentile(timings.asks, 0.99), percentile(timings.votes, 0.99)) * 1000,
-        "top_p50": percentile(timings.tops, 0.5) * 1000,
-        "top_p99": percentile(timings.tops, 0.99) * 1000,
+        "ask_p50": ms(timings.asks, 0.5),
+        "ask_p99": ms(timings.asks, 0.99),
+        "vote_p50": ms(timings.votes, 0.5),
+        "vote_p99": ms(timings.votes, 0.99),
+        "worst_p99": max(ms(timings.asks, 0.99), ms(timings.votes, 0.99)),
+        "top_p50": ms(timings.tops, 0.5),
+        "top_p99": ms(timings.tops, 0.99),
         "max": max(everything) * 1000 if everything else 0.0,
         "acked": len(everything),
         "failed": len(timings.failures),
@@ -333,13 +348,7 @@ async def run_open_scaling(
     await db.read(check_similar_question, panel_id=panel_id, text="warm up")  # the index, as built at start
     gc.collect()
     gc.freeze()
-    offsets = sorted(rng.uniform(0, window) for _ in range(asks))
-    started = time.perf_counter()
-    in_flight = []
-    for offset in offsets:
-        await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
-        in_flight.append(asyncio.ensure_future(ask()))
-    await asyncio.gather(*in_flight)
+    await at_their_moments(sorted(((rng.uniform(0, window), ask) for _ in range(asks)), key=lambda arrival: arrival[0]))
     live = list(timings.asks)
     burst_started = time.perf_counter()
     await asyncio.gather(*(ask() for _ in range(intake)))
@@ -351,8 +360,8 @@ async def run_open_scaling(
     await engine.dispose()
     return {
         "open": open_questions,
-        "ask_p50": percentile(live, 0.5) * 1000,
-        "ask_p99": percentile(live, 0.99) * 1000,
+        "ask_p50": ms(live, 0.5),
+        "ask_p99": ms(live, 0.99),
         "intake_per_s": intake / intake_seconds,
         "lost": open_questions + len(timings.asks) - stored,
         "failed": len(timings.failures),

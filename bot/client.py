@@ -22,6 +22,7 @@ from bot.tree import CoalitionTree
 from bot.web import ScreenHub, WebServer
 from db.database import Database
 from db.knowledge import warm_lookup_caches
+from db.questions import rehearse_asking_and_voting
 from db.shipped import store_missing_vectors
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ class CoalitionBot(commands.Bot):
             await self.load_extension(extension)
         await self.db.read(warm_lookup_caches)
         self.embedding = asyncio.create_task(self._embed_new_documents(), name="embed-new-documents")
+        # The writer's connection and statements, ready before the first member asks or votes.
+        await self.db.rehearse(rehearse_asking_and_voting)
         await self.tree.set_translator(CatalogueTranslator())
         await self.sync_commands()
         # Jobs due while the bot was down fire now; each waits until the gateway is ready before sending.

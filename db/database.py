@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -29,7 +29,7 @@ from db.open_questions import INDEXES_KEY, OpenQuestionIndexes
 from db.reader import Reader
 from db.semantic import SEMANTIC_KEY
 from db.session_state import CACHES_KEY, Changes, LookupCaches, take_changes
-from db.writer import BatchCounter, Writer
+from db.writer import BatchCounter, Outcome, Together, Writer, together_form
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ class Database:
         self._sessions = create_sessionmaker(engine, info=session_info)
         self._reader = Reader(engine, session_info=session_info)
         self._writer = Writer(engine, session_info=session_info)
+        self._tracked_forms: dict[Together, Together] = {}
         # The near-duplicate index follows every change first, before anyone else hears of it.
         self._listeners: list[ChangeListener] = [self.open_questions.follow]
 
@@ -80,12 +81,40 @@ class Database:
     async def write(self, action: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a short write, group-committed; returns once its commit has returned."""
 
+        together = together_form(action)
+        if together is not None and not args:
+            # Asks waiting in a row are checked one by one and stored together (db/question_intake.py).
+            value, changes = await self._writer.run_together(self._tracked_together(together), kwargs)
+            self._announce(changes)
+            return cast(T, value)
+
         def tracked(session: Session) -> tuple[T, Changes]:
             return action(session, *args, **kwargs), take_changes(session)
 
         value, changes = await self._writer.run(tracked)
         self._announce(changes)
         return value
+
+    async def rehearse(self, action: Callable[[Session], object]) -> None:
+        """Run a write action and roll it back, announcing nothing: the first writes are then as fast as the rest."""
+        await self._writer.rehearse(action)
+
+    def _tracked_together(self, together: Together) -> Together:
+        """`together`, each stored call's value paired with the group's changes (announced once, by the first)."""
+        tracked = self._tracked_forms.get(together)
+        if tracked is None:
+
+            def tracked(session: Session, calls: list[dict[str, Any]]) -> list[Outcome]:
+                outcomes = together(session, calls)
+                changes = take_changes(session)
+                paired: list[Outcome] = []
+                for ok, value in outcomes:
+                    paired.append((True, (value, changes)) if ok else (False, value))
+                    changes = Changes() if ok else changes
+                return paired
+
+            self._tracked_forms[together] = tracked
+        return tracked
 
     async def transaction(
         self, work: Callable[Concatenate[AsyncSession, P], Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs

@@ -18,17 +18,18 @@ per panel on first use and so rebuilt at every start, and kept in step:
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
-from typing import cast
+from typing import Any, cast
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import CompoundSelect, bindparam, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Question
 from db.models.panels import OPEN
-from db.session_state import Changes
+from db.session_state import Changes, transaction_scratch
 from rules.question_text import (
     SIMILAR_SORT_SCORE,
     SimilarQuestion,
@@ -51,6 +52,8 @@ class PanelQuestionIndex:
         # A question keeps its position for as long as it is open; a closed one leaves a gap (None).
         self._normalised: list[str | None] = []
         self._ids: list[int] = []
+        # The highest id at or before each position: the first position holding an id above n is a bisection away.
+        self._highest_so_far: list[int] = []
         self._position: dict[int, int] = {}
         self._texts: dict[int, str] = {}
         # Word -> bit set (a Python int) of the positions of open questions holding it.
@@ -63,6 +66,9 @@ class PanelQuestionIndex:
 
     def put(self, question_id: int, text: str | None) -> None:
         """Record an open question's current text, or (None) that the question is not open."""
+        with self._lock:
+            if text is not None and self._texts.get(question_id) == text:
+                return  # read already (a catch-up can come before the change record)
         normalised = normalise_question(text) if text is not None else None
         with self._lock:
             self._put(question_id, text, normalised)
@@ -79,11 +85,15 @@ class PanelQuestionIndex:
             return
         if position is None:
             position = self._position[question_id] = len(self._ids)
-            self._ids.append(question_id)
+            self._append_id(question_id)
             self._normalised.append(normalised)
         self._normalised[position] = normalised
         self._texts[question_id] = text
         self._mark(normalised, position, on=True)
+
+    def _append_id(self, question_id: int) -> None:
+        self._ids.append(question_id)
+        self._highest_so_far.append(max(question_id, self._highest_so_far[-1] if self._highest_so_far else 0))
 
     def _mark(self, normalised: str, position: int, *, on: bool) -> None:
         bit = 1 << position
@@ -101,9 +111,9 @@ class PanelQuestionIndex:
 
     def read(self, rows: list[tuple[int, str]], *, through: int) -> None:
         """Take open questions (id, text) read from the database, and the id up to which that read saw them all."""
-        entries = [(question_id, text, normalise_question(text)) for question_id, text in rows]
+        entries = [(question_id, text, self.normalised(question_id, text)) for question_id, text in rows]
         with self._lock:
-            known = [entry for entry in entries if entry[0] in self._position]
+            known = [entry for entry in entries if entry[0] in self._position and self._texts[entry[0]] != entry[1]]
             for question_id, text, normalised in known:
                 self._put(question_id, text, normalised)
             # New questions in bulk: each word's bit set built once, not one big-integer copy per question.
@@ -113,7 +123,7 @@ class PanelQuestionIndex:
                 if question_id in self._position:
                     continue
                 position = self._position[question_id] = len(self._ids)
-                self._ids.append(question_id)
+                self._append_id(question_id)
                 self._normalised.append(normalised)
                 self._texts[question_id] = text
                 for word in set(normalised.split()):
@@ -123,7 +133,7 @@ class PanelQuestionIndex:
                 self._holding[word] = self._holding.get(word, 0) | int.from_bytes(bits, "little")
             self.checked_through = max(self.checked_through or 0, through)
 
-    def candidates(self, wanted: str) -> list[int]:
+    def candidates(self, wanted: str, *, newer_than: int = 0) -> list[int]:
         """The ids of open questions that ask what `wanted` (normalised) asks, best first.
 
         Only questions sharing at least half of its words are scored: every pair the rule accepts in
@@ -133,7 +143,10 @@ class PanelQuestionIndex:
         """
         words = set(wanted.split())
         with self._lock:  # the bit sets are immutable ints: taken as they are now, counted outside the lock
-            holding = [self._holding.get(word, 0) for word in words]
+            # Only positions from the first holding an id above `newer_than` (the writer asks for the few questions
+            # stored since a lookup): the bit sets shifted down to them, however many questions are open.
+            start = bisect.bisect_right(self._highest_so_far, newer_than)
+            holding = [self._holding.get(word, 0) >> start for word in words]
         needed = (len(words) + 1) // 2
         # at_least[j]: the positions holding at least j of the words seen so far.
         at_least = [0] * (needed + 1)
@@ -144,9 +157,13 @@ class PanelQuestionIndex:
         found = at_least[needed] if needed else 0
         # The set bits found by scanning its binary digits in C, lowest position first.
         digits = f"{found:b}"[::-1]
-        positions = [match.start() for match in ONE.finditer(digits)]
+        positions = [start + match.start() for match in ONE.finditer(digits)]
         with self._lock:
-            shortlist = [(self._ids[p], self._normalised[p]) for p in positions if self._normalised[p] is not None]
+            shortlist = [
+                (self._ids[p], self._normalised[p])
+                for p in positions
+                if self._normalised[p] is not None and self._ids[p] > newer_than
+            ]
         normalised = [text for _id, text in shortlist if text is not None]
         return [shortlist[position][0] for position in most_similar(wanted, normalised)]
 
@@ -177,6 +194,11 @@ class OpenQuestionIndexes:
         with self._lock:
             return self._panels.setdefault(panel_id, PanelQuestionIndex())
 
+    def forget(self, panel_id: int) -> None:
+        """Drop a panel's index (one that never existed outside a rolled-back transaction)."""
+        with self._lock:
+            self._panels.pop(panel_id, None)
+
     def follow(self, changes: Changes) -> None:
         """Apply what a committed unit of work did to questions (a change listener of the `Database`)."""
         for state in changes.questions:
@@ -191,9 +213,15 @@ def open_question_indexes(session: Session) -> OpenQuestionIndexes:
     return cast(OpenQuestionIndexes, session.info.setdefault(INDEXES_KEY, OpenQuestionIndexes()))
 
 
-_NEWEST_ID = select(func.max(Question.id))
-# On the (panel, status) index, whose entries end with the id: only the rows past `after` are read.
-_OPEN_SINCE = select(Question.id, Question.text).where(
+# On the (panel, status) index, whose entries end with the id: only the rows past `after` are read; and in the
+# same statement the newest id of all (one statement: one snapshot, and one hop less per check).
+_OPEN_SINCE_AND_NEWEST: CompoundSelect[Any] = union_all(
+    select(Question.id, Question.text).where(
+        Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
+    ),
+    select(func.max(Question.id), null()),
+)
+_OPEN_NUMBERED_SINCE = select(Question.id, Question.number, Question.text).where(
     Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after")
 )
 _STILL_OPEN = select(Question.number, Question.text).where(
@@ -203,11 +231,11 @@ _STILL_OPEN = select(Question.number, Question.text).where(
 
 def _catch_up(session: Session, index: PanelQuestionIndex, panel_id: int) -> None:
     """Read the panel's open questions stored since the last look (all of them on first use)."""
-    connection = session.connection()
-    # The newest id first: every question up to it has then committed, and the read below sees each open one.
-    newest = connection.execute(_NEWEST_ID).scalar() or 0
-    rows = connection.execute(_OPEN_SINCE, {"panel_id": panel_id, "after": index.checked_through or 0}).all()
-    index.read([(row.id, row.text) for row in rows], through=newest)
+    after = index.checked_through or 0
+    rows = session.connection().execute(_OPEN_SINCE_AND_NEWEST, {"panel_id": panel_id, "after": after}).all()
+    # The newest id (the row without a text) comes from the same snapshot: every open question up to it was read.
+    newest = max((question_id or 0 for question_id, text in rows if text is None), default=0)
+    index.read([(question_id, text) for question_id, text in rows if text is not None], through=newest)
 
 
 def check_similar_question(session: Session, *, panel_id: int, text: str) -> int:
@@ -230,3 +258,52 @@ def check_similar_question(session: Session, *, panel_id: int, text: str) -> int
             raise SimilarQuestionError(SimilarQuestion(question_id, row.number, row.text))
         index.put(question_id, row.text)
     return checked_through
+
+
+class StoredSince:
+    """In the writer: what a panel's new questions are compared with beyond what their lookup compared.
+
+    Questions committed since come from the index, caught up once per transaction with what other processes
+    stored; those stored earlier in this same transaction are read once, when the writer takes the next group
+    of asks (they join the index once committed). Each ask then costs no statement: in a burst of a thousand
+    asks checked at once, re-reading everything stored since each check was half the writer's time, and each
+    statement a release of the GIL the writer waits to get back while the lookups and the event loop run.
+    """
+
+    def __init__(self, session: Session, panel_id: int) -> None:
+        self._connection = session.connection()
+        self._index = open_question_indexes(session).panel(panel_id)
+        scratch = transaction_scratch(session)
+        caught_up: dict[int, int] = scratch.setdefault("open_questions.caught_up", {})
+        if panel_id not in caught_up:
+            # The first question of this panel in this transaction: none of ours is stored yet, so the index
+            # takes only what is committed.
+            _catch_up(session, self._index, panel_id)
+            caught_up[panel_id] = self._index.checked_through or 0
+        self._through = caught_up[panel_id]
+        self._rows = self._connection.execute(
+            _OPEN_NUMBERED_SINCE, {"panel_id": panel_id, "after": self._through}
+        ).all()
+        memo: dict[tuple[int, str], str] = scratch.setdefault("open_questions.normalised", {})
+        self._normalised = [
+            memo.get((row.id, row.text)) or memo.setdefault((row.id, row.text), normalise_question(row.text))
+            for row in self._rows
+        ]
+
+    def most_like(self, wanted: str, *, after: int) -> SimilarQuestion | None:
+        """The open question stored after `after` most like `wanted` (normalised), if one asks the same."""
+        if not wanted:
+            return None
+        found: list[tuple[tuple[float, float], SimilarQuestion]] = []
+        for question_id in self._index.candidates(wanted, newer_than=after):  # the lookup compared the others
+            still = self._connection.execute(_STILL_OPEN, {"question_id": question_id}).first()
+            if still is not None and are_similar(wanted, normalised := normalise_question(still.text)):
+                found.append((similarity(wanted, normalised), SimilarQuestion(question_id, still.number, still.text)))
+                break  # best first
+        since = [position for position, row in enumerate(self._rows) if row.id > after]
+        for best in most_similar(wanted, [self._normalised[position] for position in since])[:1]:
+            row = self._rows[since[best]]
+            found.append(
+                (similarity(wanted, self._normalised[since[best]]), SimilarQuestion(row.id, row.number, row.text))
+            )
+        return max(found, key=lambda pair: pair[0])[1] if found else None

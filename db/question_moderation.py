@@ -17,10 +17,12 @@ from db.models import PanelBlock, Question, QuestionEdit
 from db.models.base import utcnow
 from db.models.panels import HIDDEN, PENDING
 from db.panels import RankedQuestion
-from db.questions import CONTROL_CHARACTERS, question_by_id, question_state, vote_count
+from db.question_intake import question_state
+from db.questions import question_by_id, vote_count
 from db.session_state import panel_changed, question_changed
 from rules.errors import ConflictError, InvalidInputError
 from rules.i18n import N_
+from rules.question_text import CONTROL_CHARACTERS
 
 ANSWER_MAX = 1000
 EDIT_MAX = 500

@@ -1,8 +1,7 @@
-"""Panel questions: asking, near-duplicates, voting, listing and moderating, and a closed panel's summary.
+"""Panel questions: asking, voting, listing and moderating, and a closed panel's summary.
 
-Every function flushes and never commits; the caller's transaction is the unit of work. Question
-numbers come from a counter on the panel row raised inside that transaction, so they are unique and
-gapless: SQLite's BEGIN IMMEDIATE serialises writers, and on PostgreSQL the row update locks the panel.
+Every function flushes and never commits; the caller's transaction is the unit of work. How an ask is
+checked, numbered and stored is db/question_intake.py.
 """
 
 from __future__ import annotations
@@ -10,33 +9,32 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Panel, Panelist, Question, Vote
+from db.models import Panel, Question, Vote
 from db.models.base import utcnow
 from db.models.panels import ANSWERED, HIDDEN, OPEN, PANEL_OPEN, PENDING
-from db.open_questions import most_similar, open_question_indexes
-from db.panel_guards import check_not_blocked, hit_terms, question_labels
-from db.panels import RankedQuestion, channel_panel, panel_by_id, panelist_label
-from db.session_state import QuestionState, panel_changed, question_changed
-from rules.errors import ConflictError, InvalidInputError, LimitError, NotFoundError, quoted
+from db.open_questions import open_question_indexes
+from db.panel_guards import check_not_blocked
+from db.panels import RankedQuestion, channel_panel, panel_by_id
+from db.question_intake import ask_together, question_state
+from db.session_state import panel_changed, question_changed
+from db.writer import runs_together
+from rules.errors import ConflictError, InvalidInputError, NotFoundError, quoted
 from rules.folding import fold
 from rules.i18n import N_
 from rules.labels import panel_labels, resolve_label
 from rules.question_text import (
-    CONTROL_CHARACTERS,
     QuestionRules,
-    SimilarQuestion,
-    SimilarQuestionError,
-    normalise_question,
 )
 from rules.text import is_record_number
-from rules.word_filter import FILTER_CENSOR, FILTER_OFF, FILTER_REVIEW, WordFilter, shipped_word_filter
+from rules.word_filter import WordFilter
 
 SORTS = ("top", "new")
 
@@ -62,51 +60,7 @@ class Advance:
     current: RankedQuestion | None
 
 
-def _resolve_panelist(session: Session, panel_id: int, to: str | None) -> Panelist | None:
-    """The panelist a member addressed, by autocomplete id or by (part of) a name.
-
-    The panelists are read only here, when a question names one: most do not, and questions are a hot write.
-    """
-    if not to or not to.strip():
-        return None
-    wanted = to.strip()
-    panelists = session.scalars(select(Panelist).where(Panelist.panel_id == panel_id).order_by(Panelist.position)).all()
-    for panelist in panelists:
-        if wanted == str(panelist.id):
-            return panelist
-    folded = fold(wanted)
-    matches = [p for p in panelists if folded in fold(panelist_label(p))]
-    if len(matches) == 1:
-        return matches[0]
-    names = ", ".join(p.name for p in panelists)
-    raise InvalidInputError(
-        "“{wanted}” is not on this panel. Pick one of: {names}.", wanted=quoted(wanted, 60), names=names
-    )
-
-
-# Built once: every question runs them inside the write lock, and building a statement costs about as much
-# as running it on SQLite.
-_LOCK_PANEL = (
-    select(Panel).where(Panel.id == bindparam("panel_id")).with_for_update().execution_options(populate_existing=True)
-)
-
-
-_MEMBER_QUESTIONS = select(
-    func.max(Question.asked_at), func.count().filter(Question.status.in_((PENDING, OPEN)))
-).where(Question.panel_id == bindparam("panel_id"), Question.author_id == bindparam("author_id"))
-
-
-_TAKE_NUMBER = (
-    update(Panel)
-    .where(Panel.id == bindparam("panel_id"))
-    .values(last_number=Panel.last_number + 1)
-    .returning(Panel.last_number)
-)
-
-
-_STORE_QUESTION = insert(Question).returning(Question.id)
-
-
+@runs_together(ask_together)
 def ask_question(
     session: Session,
     *,
@@ -128,121 +82,32 @@ def ask_question(
     passes the id it checked through: here only questions stored since are compared.
 
     The panel's word filter censors listed words (the text as asked is kept in `original_text`) or holds the
-    question for a moderator. Synchronous: the bot runs it through the writer (db/writer.py), which commits
-    many at once.
+    question for a moderator. Synchronous: the bot runs it through the writer (db/writer.py), which stores the
+    asks waiting together (`ask_together`, db/question_intake.py) and commits many at once.
     """
-    now = now or utcnow()
-    text = CONTROL_CHARACTERS.sub("", text).strip()
-    if len(text) < rules.min_length:
-        raise InvalidInputError(
-            "Your question is too short: write at least {least} characters (it has {length}).",
-            least=rules.min_length,
-            length=len(text),
-        )
-    if len(text) > rules.max_length:
-        raise InvalidInputError(
-            "Your question is too long: at most {most} characters (it has {length}). "
-            "Shorten it a little and send it again.",
-            most=rules.max_length,
-            length=len(text),
-        )
-    # Lock the panel row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two
-    # questions of one member cannot both slip under the cooldown and numbers are handed out in turn.
-    panel = session.scalar(_LOCK_PANEL, {"panel_id": panel_id})
-    if panel is None:
-        raise NotFoundError("That panel no longer exists.")
-    if panel.status != PANEL_OPEN:
-        raise ConflictError("“{title}” is closed: it no longer takes questions.", title=quoted(panel.title))
-    if anonymous and not panel.anonymous_allowed:
-        raise InvalidInputError("This panel does not take anonymous questions; ask again without `anonymous`.")
-    check_not_blocked(session, panel_id=panel_id, member_id=author_id)
-    labels, panelist = question_labels(
-        session, panel=panel, panelist=_resolve_panelist(session, panel_id, to), label=label
-    )
-    _check_member_limits(session, panel_id=panel_id, author_id=author_id, rules=rules, now=now)
-    asked = text
-    hits = [] if panel.word_filter == FILTER_OFF else (words or shipped_word_filter()).find(text)
-    if hits and panel.word_filter == FILTER_CENSOR:
-        text = (words or shipped_word_filter()).censor(text, hits)
-    held = panel.moderated or bool(hits and panel.word_filter == FILTER_REVIEW)
-    if not allow_similar:
-        similar = find_similar_question(session, panel_id=panel_id, text=text, after=checked_through)
-        if similar is not None:
-            raise SimilarQuestionError(similar)
-    # Only now, with every check passed, is a number taken: a refusal never leaves a gap.
-    number = session.connection().execute(_TAKE_NUMBER, {"panel_id": panel_id}).scalar_one()
-    values = {
-        "panel_id": panel_id,
-        "number": number,
-        "text": text,
-        "original_text": asked if text != asked else None,
-        "filter_hits": hit_terms(hits),
-        "panelist_id": panelist.id if panelist else None,
-        "labels": labels,
-        "author_id": author_id,
-        "anonymous": anonymous,
-        "status": PENDING if held else OPEN,
-        "asked_at": now,
-        "approved_at": None if held else now,
-    }
-    # One INSERT, not the unit of work's flush (that was half a question's time in the writer). The object handed
-    # back is not in the session: the caller reads it after the commit, with its panel and panelist set.
-    question_id = session.connection().execute(_STORE_QUESTION, values).scalar_one()
-    question = Question(id=question_id, **values)
-    question.panel = panel
-    question.panelist = panelist
-    panel_changed(session, question.panel_id)
-    question_changed(session, question_state(question))
-    return question
+    call = {
+        "panel_id": panel_id, "author_id": author_id, "text": text, "anonymous": anonymous, "rules": rules, "to": to,
+        "allow_similar": allow_similar, "now": now, "words": words, "label": label, "checked_through": checked_through,
+    }  # fmt: skip
+    ((stored, value),) = ask_together(session, [call])
+    if not stored:
+        raise value
+    return cast(Question, value)
 
 
-def question_state(question: Question) -> QuestionState:
-    """What the near-duplicate index keeps of a question."""
-    return QuestionState(question.id, question.panel_id, question.number, question.text, question.status == OPEN)
+_REHEARSAL_PANEL = insert(Panel).returning(Panel.id)
+_REHEARSAL_PANEL_VALUES = {"guild_id": 0, "channel_id": 0, "title": "Rehearsal", "created_by": 0}
 
 
-def _check_member_limits(
-    session: Session, *, panel_id: int, author_id: int, rules: QuestionRules, now: datetime
-) -> None:
-    last_asked, waiting = (
-        session.connection().execute(_MEMBER_QUESTIONS, {"panel_id": panel_id, "author_id": author_id}).one()
-    )
-    if last_asked is not None:
-        wait = last_asked + timedelta(seconds=rules.cooldown_seconds) - now
-        if wait > timedelta(0):
-            seconds = max(1, round(wait.total_seconds()))
-            raise LimitError("You just asked a question. You can ask again in {seconds} s.", seconds=seconds)
-    if waiting >= rules.max_open_per_member:
-        raise LimitError(
-            "You already have {waiting} questions waiting on this panel, the most one member may have. "
-            "You can ask again once one is answered.",
-            waiting=waiting,
-        )
-
-
-_OPEN_ASKED_SINCE = (
-    select(Question.id, Question.number, Question.text)
-    .where(Question.panel_id == bindparam("panel_id"), Question.status == OPEN, Question.id > bindparam("after"))
-    .order_by(Question.id)
-)
-
-
-def find_similar_question(session: Session, *, panel_id: int, text: str, after: int = 0) -> SimilarQuestion | None:
-    """The open question of the panel (with an id above `after`) most like this text, if one asks the same thing.
-
-    In the writer `after` is what the lookup before it compared already (db/open_questions.py), so this reads
-    the few questions stored since, not every open one; those this process stored are normalised already.
-    """
-    rows = session.connection().execute(_OPEN_ASKED_SINCE, {"panel_id": panel_id, "after": after}).all()
-    wanted = normalise_question(text) if rows else ""
-    if not wanted:
-        return None
-    index = open_question_indexes(session).panel(panel_id)
-    found = most_similar(wanted, [index.normalised(row.id, row.text) for row in rows])
-    if not found:
-        return None
-    best = rows[found[0]]
-    return SimilarQuestion(best.id, best.number, best.text)
+def rehearse_asking_and_voting(session: Session) -> None:
+    """Ask and vote on a throwaway panel, in a transaction the caller rolls back (`Database.rehearse`, at start)."""
+    panel_id = session.connection().execute(_REHEARSAL_PANEL, _REHEARSAL_PANEL_VALUES).scalar_one()
+    call = {"panel_id": panel_id, "author_id": 0, "text": "How does a rehearsal work?", "anonymous": False}
+    ((stored, question),) = ask_together(session, [{**call, "rules": QuestionRules()}])
+    if not stored:
+        raise question
+    toggle_vote(session, question_id=question.id, member_id=0)
+    open_question_indexes(session).forget(panel_id)
 
 
 async def set_question_message(session: AsyncSession, *, question_id: int, message_id: int | None) -> None:

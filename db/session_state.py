@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 CACHES_KEY = "coalition.lookup_caches"
 CHANGES_KEY = "coalition.changes"
+SCRATCH_KEY = "coalition.transaction_scratch"
 
 
 class LookupCaches:
@@ -92,6 +93,11 @@ def changes_of(session: Session | Any) -> Changes:
 def take_changes(session: Session | Any) -> Changes:
     """Remove and return what this unit of work recorded."""
     return cast(Changes, session.info.pop(CHANGES_KEY, None) or Changes())
+
+
+def transaction_scratch(session: Session | Any) -> dict[str, Any]:
+    """Notes shared by the actions of one transaction (the writer runs many in one, each in its own session)."""
+    return cast(dict[str, Any], session.info.setdefault(SCRATCH_KEY, {}))
 
 
 def panel_changed(session: Session | Any, panel_id: int) -> None:

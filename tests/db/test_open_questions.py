@@ -161,3 +161,16 @@ def test_index_finds_a_question_with_a_typo_and_forgets_one_no_longer_open() -> 
     index.put(1, girls)  # approved again
     index.put(2, "How do we get more girls interested in engineering?")  # edited
     assert sorted(index.candidates(typo)) == [1, 2] and len(index) == 2
+
+
+def test_index_offers_the_writer_only_questions_newer_than_its_lookup() -> None:
+    """The writer compares only what was stored after the lookup's check; a question approved late (an old id at a
+    new position) is still offered when its id is newer."""
+    index = PanelQuestionIndex()
+    girls = "How do you get girls interested in engineering?"
+    index.read([(1, girls), (5, "How do we get girls interested in engineering?")], through=5)
+    index.put(3, "How can we get girls interested in engineering?")  # approved after #5 was stored
+    wanted = normalise_question(girls)
+    assert sorted(index.candidates(wanted)) == [1, 3, 5]
+    assert sorted(index.candidates(wanted, newer_than=2)) == [3, 5]
+    assert index.candidates(wanted, newer_than=5) == []
