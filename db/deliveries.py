@@ -34,6 +34,7 @@ from db.reminders import (
     skip_remaining_deliveries,
 )
 from db.session_state import ScheduledReminder
+from rules.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +129,9 @@ async def _sendable_deliveries(session: AsyncSession, reminder_id: int, now: dat
 
 async def _reason_to_skip(session: AsyncSession, reminder: Reminder, event: Event | None, now: datetime) -> str:
     if event is None or event.status != "scheduled":
-        return "event cancelled"
+        return N_("event cancelled")
     if reminder.occurrence_start <= now:
-        return "missed: the event had already started when the bot could send it"
+        return N_("missed: the event had already started when the bot could send it")
     later_due = await session.scalar(
         select(func.count())
         .select_from(Reminder)
@@ -142,7 +143,7 @@ async def _reason_to_skip(session: AsyncSession, reminder: Reminder, event: Even
             Reminder.status.in_((PENDING, SENDING, SENT)),
         )
     )
-    return "superseded by a later reminder that is due as well" if later_due else ""
+    return N_("superseded by a later reminder that is due as well") if later_due else ""
 
 
 async def _reminded_members(session: AsyncSession, event: Event, occurrence_start: datetime) -> list[int]:
@@ -196,7 +197,7 @@ async def claim_delivery(session: AsyncSession, *, delivery_id: int, now: dateti
     delivery, reminder, event = row
     if event.status != "scheduled" or reminder.occurrence_start <= now:
         await skip_remaining_deliveries(
-            session, reminder.id, now, "the event started or was cancelled before it could be sent"
+            session, reminder.id, now, N_("the event started or was cancelled before it could be sent")
         )
         return None
     claimed = await session.execute(

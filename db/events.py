@@ -32,7 +32,7 @@ from db.platforms import find_platform
 from db.reminders import ReminderPlan, drop_event_reminders, replan_event_reminders
 from db.search import bump_revision, delete_document, upsert_document
 from rules.errors import ConflictError, InvalidInputError, NotFoundError
-from rules.i18n import Sentence
+from rules.i18n import N_, Sentence
 from rules.recurrence import RecurrenceError, series_problem
 from rules.series import Occurrence, series_end
 from rules.text import record_id, web_address
@@ -275,7 +275,7 @@ async def cancel_event(session: AsyncSession, *, event_id: int, reason: str | No
     event.cancel_reason = reason.strip()[:500] if reason and reason.strip() else None
     event.cancelled_at = now
     event.updated_at = now
-    removed = await drop_event_reminders(session, event_id=event.id, now=now, note="event cancelled")
+    removed = await drop_event_reminders(session, event_id=event.id, now=now, note=N_("event cancelled"))
     await delete_document(session, kind="event", ref_id=event.id)
     await bump_revision(session)
     tell = await answered_members(session, event=event, now=now)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Event, Reminder, ReminderDelivery
 from db.occurrences import event_occurrences
 from db.session_state import ScheduledReminder, changes_of
+from rules.i18n import N_
 from rules.recurrence import RecurrenceError
 
 log = logging.getLogger(__name__)
@@ -88,10 +89,10 @@ async def replan_event_reminders(session: AsyncSession, *, event: Event, now: da
         if (reminder.occurrence_start, reminder.offset_seconds) in still_valid:
             continue
         if reminder.status == PENDING:
-            reminder.status, reminder.finished_at, reminder.note = CANCELLED, now, "event changed"
+            reminder.status, reminder.finished_at, reminder.note = CANCELLED, now, N_("event changed")
             plan.removed.append(reminder.id)
         elif reminder.status == SENDING:
-            await skip_remaining_deliveries(session, reminder.id, now, "event changed while it was being sent")
+            await skip_remaining_deliveries(session, reminder.id, now, N_("event changed while it was being sent"))
     plan.added = await _ensure(session, event, wanted, now)
     event.planned_until = until
     await session.flush()
@@ -247,7 +248,8 @@ async def _settle(session: AsyncSession, reminder_id: int, now: datetime) -> dat
         .values(
             status=FAILED if failed else SENT,
             finished_at=now,
-            note=f"{failed} of {len(rows)} deliveries failed" if failed else None,
+            # The counts of each outcome are shown beside it.
+            note=N_("some deliveries failed") if failed else None,
         )
         .execution_options(synchronize_session=False)
     )

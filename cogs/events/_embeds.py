@@ -218,7 +218,7 @@ def _delivery_counts(deliveries: dict[str, int], language: str | None) -> str:
 
 
 def reminder_status_text(event: Event, reminders: list[ReminderStatus], language: str | None = None) -> str:
-    """The moderators' view of an event's reminders, in the moderator's language (notes stay as stored)."""
+    """The moderators' view of an event's reminders, in the moderator's language."""
     lines = [translate(language, "Offsets: {offsets}", offsets=format_offsets(event.reminder_offsets))]
     for reminder in reminders:
         status = STATUS_LABELS.get(reminder.status)
@@ -232,7 +232,9 @@ def reminder_status_text(event: Event, reminders: list[ReminderStatus], language
         )
         counts = _delivery_counts(reminder.deliveries, language)
         line += f" ({counts})" if counts else ""
-        line += f" — {trim(reminder.note, 80)}" if reminder.note and reminder.status != "pending" else ""
+        # Notes are the English texts marked in db/ (translated here); an older free-text note stays as written.
+        note = translate(language, reminder.note) if reminder.note else ""
+        line += f" — {trim(note, 80)}" if note and reminder.status != "pending" else ""
         lines.append(line)
     if len(lines) == 1:
         lines.append(translate(language, "None planned (all past, or none set)."))

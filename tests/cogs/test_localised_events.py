@@ -7,16 +7,21 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from datetime import UTC, datetime, timedelta
 
 import discord
 
 from bot.settings import Settings
 from cogs.events import Events
+from cogs.events._embeds import reminder_status_text
 from cogs.knowledge._views import ReviewButton
 from db.database import Database
+from db.reminders import ReminderStatus
 from tests.cogs.fakes import FakeBot, FakeInteraction, member, moderator, run_command
 from tests.cogs.test_events_commands import announcement, create, stored
 from tests.cogs.test_knowledge_commands import _submit_via_modal
+
+SKIP_NOTE = "missed: the event had already started when the bot could send it"
 
 
 async def test_event_show_gives_a_german_moderator_the_reminder_lines_in_german(fake_bot: FakeBot) -> None:
@@ -28,6 +33,17 @@ async def test_event_show_gives_a_german_moderator_the_reminder_lines_in_german(
     fields = {f.name: f.value or "" for f in shown.reply.embed.fields}  # type: ignore[union-attr]
     reminders = fields["Erinnerungen (Moderation)"]
     assert reminders.startswith("• Abstände: ") and "⏳ geplant" in reminders and "vor <t:" in reminders
+
+
+async def test_a_skipped_reminders_note_is_read_in_the_moderators_language(fake_bot: FakeBot) -> None:
+    cog = Events(fake_bot)  # type: ignore[arg-type]
+    await create(cog, FakeInteraction(fake_bot, moderator()))
+    (event,) = await stored(fake_bot)
+    due = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    skipped = ReminderStatus(due, due + timedelta(hours=1), 3600, "skipped", SKIP_NOTE, {})
+    german = reminder_status_text(event, [skipped], "de")
+    assert "die Veranstaltung hatte schon begonnen" in german and "missed" not in german
+    assert SKIP_NOTE in reminder_status_text(event, [skipped], "en")
 
 
 async def test_attendee_files_follow_the_moderators_language(fake_bot: FakeBot) -> None:
