@@ -8,6 +8,7 @@ a generic refusal, ping nobody, and leave the database and every channel as they
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
@@ -150,6 +151,12 @@ def barrage(rng: random.Random, driver: Driver, fixture_id: str) -> list[tuple[s
     return [rng.choice(makers)() for _ in range(SLASH_INPUTS)]
 
 
+async def settled(bot: BotProcess) -> None:
+    """Wait until the bot has stored the vectors of its new database (it does so in the background after start),
+    so that only the input under test can change a row."""
+    await asyncio.to_thread(bot.wait_for_log, "Search by meaning: ", 150.0)
+
+
 async def database_rows(url: str) -> dict[str, list[str]]:
     """Every row of every table, as text: what "nothing changed" is measured against."""
     engine = create_engine(url)
@@ -179,6 +186,7 @@ async def test_bad_input_barrage_gets_specific_ephemeral_replies_and_changes_not
     )
     assert "✅ Created" in created.text, created.text
     fixture_id = created.text.split("(event #", 1)[1].split(")", 1)[0]
+    await settled(bot)
     rows_before, seen_before = await database_rows(bot_database_url), channel_state(fake)
 
     rng = random.Random(SEED)
@@ -221,6 +229,7 @@ async def test_bad_input_barrage_gets_specific_ephemeral_replies_and_changes_not
 async def test_bad_modal_fields_get_specific_ephemeral_replies_and_change_nothing(
     fake: FakeDiscord, bot: BotProcess, bot_database_url: str, driver: Driver
 ) -> None:
+    await settled(bot)
     rows_before, seen_before = await database_rows(bot_database_url), channel_state(fake)
     good = {"Title": "Robots with local engineers", "Summary": "Pupils build and program robots every week."}
     bad_fields = [
