@@ -66,7 +66,7 @@ async def test_each_week_of_a_series_has_its_own_people_and_only_they_hear_of_it
     )
     assert f"on {stamp(second)}: 1 going" in exported.text, exported.text
     rows = list(csv.DictReader(io.StringIO(exported.messages[-1].attachment_bytes().decode())))
-    assert [(r["answer"], r["display_name"]) for r in rows] == [("going", "Bob")]
+    assert [(r["Answer"], r["Display name"]) for r in rows] == [("Going", "Bob")]
     assert (
         exported.messages[-1]
         .attachments[0]["filename"]
